@@ -1,0 +1,21 @@
+/** How the wire format writes "never": .NET's DateTimeOffset.MinValue. */
+export const NEVER_WIRE_DATE = '0001-01-01T00:00:00+00:00';
+
+/**
+ * Formats epoch milliseconds as the seed system did: ISO-8601 UTC with `+00:00`, fractional seconds
+ * (up to 100 ns ticks) without trailing zeros, and no fraction at all when it is zero.
+ */
+export function formatWireDate(epochMs: number | null): string {
+  if (epochMs === null || !Number.isFinite(epochMs)) return NEVER_WIRE_DATE;
+  const wholeMs = Math.floor(epochMs);
+  const date = new Date(wholeMs);
+  if (Number.isNaN(date.getTime())) return NEVER_WIRE_DATE;
+  // toISOString: YYYY-MM-DDTHH:mm:ss.sssZ
+  const iso = date.toISOString();
+  const ticks = Math.min(9_999, Math.round((epochMs - wholeMs) * 10_000));
+  let fraction = ticks === 0 ? iso.slice(20, 23) : iso.slice(20, 23) + String(ticks).padStart(4, '0');
+  let end = fraction.length;
+  while (end > 0 && fraction.charCodeAt(end - 1) === 48 /* '0' */) end--;
+  fraction = fraction.slice(0, end);
+  return fraction ? `${iso.slice(0, 19)}.${fraction}+00:00` : `${iso.slice(0, 19)}+00:00`;
+}

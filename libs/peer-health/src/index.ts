@@ -1,0 +1,64 @@
+// Tracker
+export { PeerLeaseHealthTracker, DEFAULT_HEARTBEAT_GRACE_PERIOD_MS, DEFAULT_RETENTION_MS } from './tracker/peer-lease-health.tracker';
+export type { PeerLeaseHealthCounts } from './tracker/peer-lease-health.tracker';
+export type { PeerLeaseHandle } from './tracker/interfaces/peer-lease-handle.interface';
+export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './tracker/interfaces/peer-lease-health-snapshot.interface';
+export type {
+  PeerHealthStatus,
+  PeerHealthTransition,
+  PeerHealthTransitionListener,
+  PeerHealthTransitionReason,
+} from './tracker/interfaces/peer-health-transition.interface';
+export type {
+  PeerLeaseHealthTrackerOptions,
+  PeerMetadataLimits,
+  PeerFlappingOptions,
+} from './tracker/interfaces/peer-lease-health-tracker-options.interface';
+export { ManualClock, systemClock, systemTimers } from './tracker/clock';
+export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
+export { PeerHealthInputError, PeerHealthConfigurationError } from './tracker/peer-health.errors';
+export {
+  GOSSIP_LEFT_REASON,
+  gossipMemberMetadata,
+  recordGossipMember,
+  leadershipMetadataKey,
+  recordLeadership,
+} from './tracker/gossip-enrichment';
+export type { GossipMemberMetadata, LeadershipRole } from './tracker/gossip-enrichment';
+
+// Providers
+export { PeerHealthSnapshotProvider, PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA } from './providers/peer-health-snapshot-provider';
+
+// Diagnostics
+export { PeerLeaseHealthDiagnostics } from './diagnostics/peer-lease-health-diagnostics';
+export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics';
+export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
+export { formatWireDate, NEVER_WIRE_DATE } from './diagnostics/wire-date';
+export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
+export { LeaseHealthController } from './diagnostics/lease-health.controller';
+
+// Telemetry
+export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';
+export { PEER_HEALTH_ANOMALY_KINDS } from './telemetry/peer-health-anomaly';
+export type { PeerHealthAnomalyKind } from './telemetry/peer-health-anomaly';
+export { OVERFLOW_LABEL_VALUE } from './telemetry/label-value-cap';
+export { PeerHealthMetrics } from './telemetry/peer-health-metrics';
+export type { PromClientModule, PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
+export { PeerEventCounters, PeerCounterCell } from './telemetry/peer-event-counters';
+export type { PeerHealthAlert, PeerHealthAlertPublisher } from './telemetry/peer-health-alert';
+export { PeerHealthTelemetryService } from './telemetry/peer-health-telemetry.service';
+
+// Module
+export { PeerHealthModule } from './module/peer-health.module';
+export type { PeerHealthFeatureOptions } from './module/peer-health.module';
+export {
+  PEER_HEALTH_SNAPSHOT_PROVIDERS,
+  PEER_HEALTH_ALERT_PUBLISHER,
+  DEFAULT_LEASE_HEALTH_PATH_PREFIX,
+} from './module/peer-health.constants';
+export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
+export type {
+  PeerHealthModuleOptions,
+  PeerHealthModuleExtras,
+  PeerHealthTelemetryOptions,
+} from './module/interfaces/peer-health-module-options.interface';

@@ -1,0 +1,35 @@
+import { objectWithMethodsOption, positiveNumberOption } from '../tracker/option-checks';
+import { describeValue, PeerHealthConfigurationError } from '../tracker/peer-health.errors';
+import type { PeerHealthModuleOptions, ResolvedPeerHealthOptions } from './interfaces/peer-health-module-options.interface';
+import { DEFAULT_PROVIDER_TIMEOUT_MS } from './peer-health.constants';
+
+/** Validates the module-level options (the tracker validates its own) and applies defaults. */
+export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | undefined): ResolvedPeerHealthOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new PeerHealthConfigurationError('options', `PeerHealthModule options must be an object, got ${describeValue(options)}.`);
+  }
+  const telemetry = options?.telemetry ?? {};
+  const enabled = telemetry.enabled ?? 'auto';
+  if (enabled !== true && enabled !== false && enabled !== 'auto') {
+    throw new PeerHealthConfigurationError(
+      'telemetry.enabled',
+      `Option 'telemetry.enabled' must be true, false or 'auto', got ${describeValue(enabled)}.`,
+    );
+  }
+  objectWithMethodsOption('telemetry.registry', telemetry.registry, ['registerMetric', 'getSingleMetric']);
+  return {
+    providerTimeoutMs: positiveNumberOption('providerTimeoutMs', options?.providerTimeoutMs, DEFAULT_PROVIDER_TIMEOUT_MS),
+    telemetry: { enabled, registry: telemetry.registry },
+  };
+}
+
+/** `pathPrefix` must be a route path: starting with '/', no whitespace, no query or fragment. */
+export function checkPathPrefix(pathPrefix: unknown): string {
+  if (typeof pathPrefix !== 'string' || !/^\/[^\s?#]*$/.test(pathPrefix)) {
+    throw new PeerHealthConfigurationError(
+      'pathPrefix',
+      `Option 'pathPrefix' must be a path starting with '/', got ${describeValue(pathPrefix)}.`,
+    );
+  }
+  return pathPrefix.replace(/\/+$/, '') || '/';
+}

@@ -1,0 +1,12 @@
+/** Resolves to every registered snapshot provider, the tracker first, then the others in registration order. */
+export const PEER_HEALTH_SNAPSHOT_PROVIDERS = Symbol('PEER_HEALTH_SNAPSHOT_PROVIDERS');
+
+/** Optional: a `PeerHealthAlertPublisher` the tracker hands its alerts to. */
+export const PEER_HEALTH_ALERT_PUBLISHER = Symbol('PEER_HEALTH_ALERT_PUBLISHER');
+
+/** The module options after defaults and validation (`ResolvedPeerHealthOptions`). */
+export const PEER_HEALTH_RESOLVED_OPTIONS = Symbol('PEER_HEALTH_RESOLVED_OPTIONS');
+
+export const DEFAULT_LEASE_HEALTH_PATH_PREFIX = '/omnirelay/control';
+export const LEASE_HEALTH_ROUTE = 'lease-health';
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 2_000;

@@ -1,0 +1,64 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
+import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
+import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
+import type { PeerHealthAlertPublisher } from '../telemetry/peer-health-alert';
+import { PeerHealthTelemetryService } from '../telemetry/peer-health-telemetry.service';
+import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
+import { PeerHealthFeatureModule } from './peer-health-feature.module';
+import {
+  PEER_HEALTH_ALERT_PUBLISHER,
+  PEER_HEALTH_RESOLVED_OPTIONS,
+  PEER_HEALTH_SNAPSHOT_PROVIDERS,
+} from './peer-health.constants';
+import {
+  ConfigurablePeerHealthModule,
+  PEER_HEALTH_MODULE_OPTIONS,
+  PEER_HEALTH_OPTIONS_TYPE,
+} from './peer-health.module-definition';
+import { resolvePeerHealthOptions } from './peer-health-options';
+
+export interface PeerHealthFeatureOptions {
+  /** Snapshot provider classes; they are marked with `@PeerHealthSnapshotProvider()` and provided here. */
+  readonly providers: readonly Type<PeerHealthSnapshotProvider>[];
+}
+
+/**
+ * The peer health kit: the tracker, the snapshot providers, the diagnostics endpoint and telemetry.
+ * Import `PeerHealthModule.forRoot()` (or `forRootAsync()`) once, in the root module.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: PEER_HEALTH_RESOLVED_OPTIONS, useFactory: resolvePeerHealthOptions, inject: [PEER_HEALTH_MODULE_OPTIONS] },
+    {
+      provide: PeerLeaseHealthTracker,
+      useFactory: (options: PeerHealthModuleOptions | undefined, publisher: PeerHealthAlertPublisher | undefined) =>
+        new PeerLeaseHealthTracker({ ...options, alertPublisher: options?.alertPublisher ?? publisher }),
+      inject: [PEER_HEALTH_MODULE_OPTIONS, { token: PEER_HEALTH_ALERT_PUBLISHER, optional: true }],
+    },
+    PeerHealthProviderRegistry,
+    {
+      provide: PEER_HEALTH_SNAPSHOT_PROVIDERS,
+      useFactory: (registry: PeerHealthProviderRegistry) => registry.providers,
+      inject: [PeerHealthProviderRegistry],
+    },
+    PeerHealthDiagnosticsService,
+    PeerHealthTelemetryService,
+  ],
+  exports: [PeerLeaseHealthTracker, PEER_HEALTH_SNAPSHOT_PROVIDERS, PeerHealthDiagnosticsService, PeerHealthTelemetryService],
+})
+export class PeerHealthModule extends ConfigurablePeerHealthModule {
+  static override forRoot(options: typeof PEER_HEALTH_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  /** Registers snapshot providers from a feature module; they join PEER_HEALTH_SNAPSHOT_PROVIDERS in this order. */
+  static forFeature(options: PeerHealthFeatureOptions): DynamicModule {
+    const providers = [...options.providers];
+    for (const provider of providers) PeerHealthSnapshotProvider()(provider);
+    return { module: PeerHealthFeatureModule, providers, exports: providers };
+  }
+}

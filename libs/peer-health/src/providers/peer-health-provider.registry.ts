@@ -1,0 +1,58 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { PeerHealthConfigurationError } from '../tracker/peer-health.errors';
+import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import { PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, type PeerHealthSnapshotProvider } from './peer-health-snapshot-provider';
+
+function isSnapshotProvider(value: object): value is PeerHealthSnapshotProvider {
+  const candidate = value as Partial<Record<keyof PeerHealthSnapshotProvider, unknown>>;
+  return typeof candidate.snapshot === 'function' && typeof candidate.isPeerEligible === 'function';
+}
+
+/**
+ * Holds the ordered list behind PEER_HEALTH_SNAPSHOT_PROVIDERS: the tracker first, then every
+ * provider marked with `@PeerHealthSnapshotProvider()` (directly or through `forFeature`), in the
+ * order Nest registered them. The list is complete once the application has initialized.
+ */
+@Injectable()
+export class PeerHealthProviderRegistry implements OnModuleInit {
+  private readonly logger = new Logger('PeerHealthModule');
+  private readonly registered: PeerHealthSnapshotProvider[];
+
+  constructor(
+    tracker: PeerLeaseHealthTracker,
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+  ) {
+    this.registered = [tracker];
+  }
+
+  /** The live list (the same array object for the application's lifetime). */
+  get providers(): readonly PeerHealthSnapshotProvider[] {
+    return this.registered;
+  }
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const type = wrapper.metatype;
+      const instance: unknown = wrapper.instance;
+      const marked =
+        (typeof type === 'function' && this.reflector.get<boolean>(PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, type)) ||
+        (typeof instance === 'object' &&
+          instance !== null &&
+          this.reflector.get<boolean>(PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, instance.constructor));
+      if (!marked) continue;
+      if (!wrapper.isDependencyTreeStatic()) {
+        this.logger.warn(`Snapshot provider ${String(wrapper.name)} is request-scoped or transient; it is not registered.`);
+        continue;
+      }
+      if (typeof instance !== 'object' || instance === null || !isSnapshotProvider(instance)) {
+        throw new PeerHealthConfigurationError(
+          'providers',
+          `${String(wrapper.name)} is marked as a peer health snapshot provider but has no snapshot() and isPeerEligible() methods.`,
+        );
+      }
+      if (!this.registered.includes(instance)) this.registered.push(instance);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/** Source of the current time, in epoch milliseconds. Injected so tests and simulations control time. */
+export interface Clock {
+  now(): number;
+}
+
+/** A timer the tracker armed; cancelling an already fired timer is a no-op. */
+export interface ScheduledTimer {
+  cancel(): void;
+}
+
+/**
+ * Where the tracker arms the single timer that drives time-based health evaluation.
+ * The default uses Node's timers (unref'd, so an idle tracker never keeps a process alive).
+ */
+export interface PeerHealthTimers {
+  schedule(callback: () => void, delayMs: number): ScheduledTimer;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export const systemTimers: PeerHealthTimers = {
+  schedule(callback: () => void, delayMs: number): ScheduledTimer {
+    const handle = setTimeout(callback, delayMs);
+    handle.unref();
+    return { cancel: () => clearTimeout(handle) };
+  },
+};
+
+export function isPeerHealthTimers(value: unknown): value is PeerHealthTimers {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<PeerHealthTimers>).schedule === 'function'
+  );
+}
+
+interface ManualTimer {
+  readonly dueAt: number;
+  readonly order: number;
+  readonly callback: () => void;
+  cancelled: boolean;
+}
+
+/**
+ * A clock that only moves when told to, and whose timers fire as it moves.
+ * Pass it as `clock` and the tracker uses it for its timers too, so time-driven
+ * transitions happen deterministically inside `advance()` / `set()`.
+ */
+export class ManualClock implements Clock, PeerHealthTimers {
+  private current: number;
+  private timers: ManualTimer[] = [];
+  private nextOrder = 0;
+
+  constructor(startMs = 0) {
+    this.current = startMs;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  schedule(callback: () => void, delayMs: number): ScheduledTimer {
+    const timer: ManualTimer = {
+      dueAt: this.current + Math.max(0, delayMs),
+      order: this.nextOrder++,
+      callback,
+      cancelled: false,
+    };
+    this.timers.push(timer);
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  /** Moves the clock forward by `ms`, firing every timer that falls due on the way, in time order. */
+  advance(ms: number): void {
+    this.set(this.current + ms);
+  }
+
+  /** Sets the clock to `epochMs`. Moving backwards fires nothing. */
+  set(epochMs: number): void {
+    for (let timer = this.nextDue(epochMs); timer; timer = this.nextDue(epochMs)) {
+      this.current = Math.max(this.current, timer.dueAt);
+      timer.callback();
+    }
+    this.current = epochMs;
+  }
+
+  /** Timers armed and not yet fired or cancelled. */
+  get pendingTimers(): number {
+    return this.timers.filter((timer) => !timer.cancelled).length;
+  }
+
+  private nextDue(limit: number): ManualTimer | undefined {
+    this.timers = this.timers.filter((timer) => !timer.cancelled);
+    let due: ManualTimer | undefined;
+    for (const timer of this.timers) {
+      if (timer.dueAt > limit) continue;
+      if (!due || timer.dueAt < due.dueAt || (timer.dueAt === due.dueAt && timer.order < due.order)) {
+        due = timer;
+      }
+    }
+    if (due) due.cancelled = true;
+    return due;
+  }
+}

@@ -1,0 +1,54 @@
+import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
+import { describeValue, PeerHealthInputError } from './peer-health.errors';
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function assertPeerId(peerId: unknown, maxLength: number): asserts peerId is string {
+  if (typeof peerId !== 'string') {
+    throw new PeerHealthInputError('peerId', `peerId must be a string, got ${describeValue(peerId)}`);
+  }
+  if (peerId.length === 0 || peerId.length > maxLength || peerId.trim().length === 0) {
+    throw new PeerHealthInputError(
+      'peerId',
+      `peerId must be a non-blank string of at most ${maxLength} characters, got ${describeValue(peerId)}`,
+    );
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return value.length === 36 && UUID_PATTERN.test(value);
+}
+
+/** Validates a handle and returns its lease id in canonical (lower-case) form. */
+export function canonicalLeaseId(handle: unknown): string {
+  if (typeof handle !== 'object' || handle === null) {
+    throw new PeerHealthInputError('handle', `handle must be an object, got ${describeValue(handle)}`);
+  }
+  const { sequenceId, attempt, leaseId } = handle as Partial<Record<keyof PeerLeaseHandle, unknown>>;
+  if (typeof sequenceId !== 'number' || !Number.isSafeInteger(sequenceId)) {
+    throw new PeerHealthInputError(
+      'handle.sequenceId',
+      `handle.sequenceId must be an integer in the safe-integer range, got ${describeValue(sequenceId)}`,
+    );
+  }
+  if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 0) {
+    throw new PeerHealthInputError(
+      'handle.attempt',
+      `handle.attempt must be a non-negative integer, got ${describeValue(attempt)}`,
+    );
+  }
+  if (typeof leaseId !== 'string' || !isUuid(leaseId)) {
+    throw new PeerHealthInputError('handle.leaseId', `handle.leaseId must be a UUID, got ${describeValue(leaseId)}`);
+  }
+  return leaseId.toLowerCase();
+}
+
+export function assertPendingCount(pendingCount: unknown): asserts pendingCount is number | undefined {
+  if (pendingCount === undefined) return;
+  if (typeof pendingCount !== 'number' || !Number.isSafeInteger(pendingCount) || pendingCount < 0) {
+    throw new PeerHealthInputError(
+      'pendingCount',
+      `pendingCount must be a non-negative integer, got ${describeValue(pendingCount)}`,
+    );
+  }
+}
