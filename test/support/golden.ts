@@ -27,8 +27,25 @@ export function loadGolden(): GoldenFile {
   return JSON.parse(readFileSync(file, 'utf8')) as GoldenFile;
 }
 
+type Args<K extends GoldenEvent['op']> = Parameters<PeerLeaseHealthTracker[K]>;
+
 /** Calls the tracker method named by a golden event with its JSON arguments. */
 export function applyGoldenEvent(tracker: PeerLeaseHealthTracker, event: GoldenEvent): void {
-  const method = tracker[event.op] as (...args: readonly unknown[]) => void;
-  method.call(tracker, ...event.args);
+  switch (event.op) {
+    case 'recordLeaseAssignment':
+      tracker.recordLeaseAssignment(...(event.args as Args<'recordLeaseAssignment'>));
+      break;
+    case 'recordLeaseReleased':
+      tracker.recordLeaseReleased(...(event.args as Args<'recordLeaseReleased'>));
+      break;
+    case 'recordLeaseHeartbeat':
+      tracker.recordLeaseHeartbeat(...(event.args as Args<'recordLeaseHeartbeat'>));
+      break;
+    case 'recordDisconnect':
+      tracker.recordDisconnect(...(event.args as Args<'recordDisconnect'>));
+      break;
+    case 'recordGossip':
+      tracker.recordGossip(...(event.args as Args<'recordGossip'>));
+      break;
+  }
 }

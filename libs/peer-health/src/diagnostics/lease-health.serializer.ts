@@ -32,8 +32,10 @@ export function serializePeer(peer: PeerLeaseHealthSnapshot): string {
   const cached = fragments.get(peer);
   if (cached !== undefined) return cached;
   let json = `{"peerId":${JSON.stringify(peer.peerId)},"lastHeartbeat":"${formatWireDate(peer.lastHeartbeat)}"`;
-  if (peer.lastDisconnect !== null && peer.lastDisconnect !== undefined) {
-    json += `,"lastDisconnect":"${formatWireDate(peer.lastDisconnect)}"`;
+  // Custom providers written in JavaScript may leave lastDisconnect out instead of null.
+  const lastDisconnect: unknown = peer.lastDisconnect;
+  if (typeof lastDisconnect === 'number') {
+    json += `,"lastDisconnect":"${formatWireDate(lastDisconnect)}"`;
   }
   json +=
     `,"isHealthy":${peer.isHealthy},"activeAssignments":${peer.activeAssignments}` +

@@ -5,11 +5,13 @@ import { DEFAULT_PROVIDER_TIMEOUT_MS } from './peer-health.constants';
 
 /** Validates the module-level options (the tracker validates its own) and applies defaults. */
 export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | undefined): ResolvedPeerHealthOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+  // Options may come from a factory or from JavaScript: check what arrived, not what the types promise.
+  const given: unknown = options;
+  if (given !== undefined && (typeof given !== 'object' || given === null)) {
     throw new PeerHealthConfigurationError('options', `PeerHealthModule options must be an object, got ${describeValue(options)}.`);
   }
   const telemetry = options?.telemetry ?? {};
-  const enabled = telemetry.enabled ?? 'auto';
+  const enabled: unknown = telemetry.enabled ?? 'auto';
   if (enabled !== true && enabled !== false && enabled !== 'auto') {
     throw new PeerHealthConfigurationError(
       'telemetry.enabled',

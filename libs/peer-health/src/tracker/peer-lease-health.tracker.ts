@@ -137,7 +137,9 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     }
     const peer = this.touch(peerId, now);
     if (!peer.leases?.delete(leaseId)) this.anomaly('unknown-lease-release');
-    if (requeued === true) {
+    // Strictly true: a JavaScript caller's "false" string must not count as a requeue.
+    const requeue: unknown = requeued;
+    if (requeue === true) {
       peer.pendingReassignments++;
       this.pendingTotal++;
       peer.counters.requeuedReleases++;
@@ -214,7 +216,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     } catch (error) {
       throw this.rejected(error);
     }
-    if (typeof metadata !== 'object' || metadata === null) {
+    const input: unknown = metadata;
+    if (typeof input !== 'object' || input === null) {
       this.anomaly('metadata-invalid');
       return;
     }

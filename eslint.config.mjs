@@ -1,0 +1,63 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Libraries of this repo, for the dependency rule of the design. */
+const otherLibs = ['mesh-gossip', 'mesh-leadership', 'resource-lease'];
+
+/** Forbids importing the named libs, by package name or by relative path. */
+function forbidLibs(libs, why) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `(^@omnirelay/(${libs.join('|')})($|/))|((^|/)(libs/)?(${libs.join('|')})(/|$))`,
+            message: why,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // Nest's option types are classes filled from object literals by design (NestApplicationOptions...).
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+    },
+  },
+  {
+    files: ['libs/peer-health/**/*.ts'],
+    rules: forbidLibs(
+      [...otherLibs, 'peer-health'],
+      'The kit (libs/peer-health) imports no other lib of this repo, and itself only by relative path.',
+    ),
+  },
+  {
+    files: ['libs/mesh-gossip/**/*.ts', 'libs/mesh-leadership/**/*.ts'],
+    rules: forbidLibs(['resource-lease'], 'Gossip and leadership never import the dispatcher (libs/resource-lease).'),
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      // Tests reach into results with optional chaining and build deliberately bad input.
+      '@typescript-eslint/no-unnecessary-condition': 'off',
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/no-unsafe-type-assertion': 'off',
+    },
+  },
+);
