@@ -12,7 +12,10 @@ async function bootstrap(): Promise<void> {
   });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  const base = `http://${config.host}:${config.port}`;
+  // The bound port, so PORT=0 (any free port) prints a usable URL.
+  const address: unknown = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : config.port;
+  const base = `http://${config.host}:${port}`;
   const logger = new Logger('ControlPlane');
   logger.log(`Lease health: ${base}/omnirelay/control/lease-health`);
   logger.log(`Metrics:      ${base}/metrics`);

@@ -1,12 +1,14 @@
 import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
 import { compareLeases, compareOrdinalIgnoreCase } from '../tracker/ordering';
+import { isTrackerSnapshot } from '../tracker/peer-snapshot';
 import type { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
 import { formatWireDate } from './wire-date';
 
 /**
- * Snapshots are immutable, so a peer's serialized form can be reused for as long as its snapshot
- * object lives. The tracker hands out the same snapshot object until the peer changes, which makes
- * repeated fetches re-serialize only the peers that changed.
+ * Tracker snapshots are deeply frozen, so a peer's serialized form can be reused for as long as its
+ * snapshot object lives. The tracker hands out the same snapshot object until the peer changes,
+ * which makes repeated fetches re-serialize only the peers that changed. Other providers' objects
+ * are not trusted to stay unchanged and are serialized every time.
  */
 const fragments = new WeakMap<PeerLeaseHealthSnapshot, string>();
 
@@ -62,6 +64,6 @@ export function serializePeer(peer: PeerLeaseHealthSnapshot): string {
     first = false;
   }
   json += '}}';
-  fragments.set(peer, json);
+  if (isTrackerSnapshot(peer)) fragments.set(peer, json);
   return json;
 }

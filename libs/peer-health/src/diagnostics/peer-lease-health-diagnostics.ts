@@ -65,13 +65,22 @@ export class PeerLeaseHealthDiagnostics {
 }
 
 function isTime(value: unknown): value is number | null {
-  return value === null || (typeof value === 'number' && !Number.isNaN(value));
+  return value === null || (typeof value === 'number' && Number.isFinite(value));
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 function isLease(value: unknown): value is PeerLeaseHandle {
   if (typeof value !== 'object' || value === null) return false;
   const lease = value as Partial<Record<keyof PeerLeaseHandle, unknown>>;
-  return typeof lease.sequenceId === 'number' && typeof lease.attempt === 'number' && typeof lease.leaseId === 'string';
+  return (
+    typeof lease.sequenceId === 'number' &&
+    Number.isSafeInteger(lease.sequenceId) &&
+    isCount(lease.attempt) &&
+    typeof lease.leaseId === 'string'
+  );
 }
 
 /** Snapshots from custom providers are checked, not trusted: a bad entry must not break the endpoint. */
@@ -84,8 +93,8 @@ function isUsableSnapshot(value: unknown): value is PeerLeaseHealthSnapshot {
     typeof s.isHealthy === 'boolean' &&
     isTime(s.lastHeartbeat) &&
     (s.lastDisconnect === undefined || isTime(s.lastDisconnect)) &&
-    typeof s.activeAssignments === 'number' &&
-    typeof s.pendingReassignments === 'number' &&
+    isCount(s.activeAssignments) &&
+    isCount(s.pendingReassignments) &&
     Array.isArray(s.activeLeases) &&
     s.activeLeases.every(isLease) &&
     typeof s.metadata === 'object' &&

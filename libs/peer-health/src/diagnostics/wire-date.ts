@@ -1,15 +1,19 @@
 /** How the wire format writes "never": .NET's DateTimeOffset.MinValue. */
 export const NEVER_WIRE_DATE = '0001-01-01T00:00:00+00:00';
 
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in epoch ms. */
+const MIN_WIRE_MS = -62_135_596_800_000;
+const MAX_WIRE_MS = 253_402_300_800_000;
+
 /**
  * Formats epoch milliseconds as the seed system did: ISO-8601 UTC with `+00:00`, fractional seconds
  * (up to 100 ns ticks) without trailing zeros, and no fraction at all when it is zero.
  */
 export function formatWireDate(epochMs: number | null): string {
-  if (epochMs === null || !Number.isFinite(epochMs)) return NEVER_WIRE_DATE;
+  // Outside years 0001-9999 there is no such date in the format; such times are garbage: "never".
+  if (epochMs === null || !(epochMs >= MIN_WIRE_MS && epochMs < MAX_WIRE_MS)) return NEVER_WIRE_DATE;
   const wholeMs = Math.floor(epochMs);
   const date = new Date(wholeMs);
-  if (Number.isNaN(date.getTime())) return NEVER_WIRE_DATE;
   // toISOString: YYYY-MM-DDTHH:mm:ss.sssZ
   const iso = date.toISOString();
   const ticks = Math.min(9_999, Math.round((epochMs - wholeMs) * 10_000));

@@ -22,8 +22,23 @@ export interface TransitionCount {
   readonly from: PeerHealthStatus;
   readonly to: PeerHealthStatus | 'evicted';
   readonly reason: PeerHealthTransitionReason;
-  count: number;
+  readonly count: number;
 }
+
+// Transitions are counted in a fixed table: no key string or map lookup per transition.
+const FROM: Record<PeerHealthStatus, number> = { healthy: 0, unhealthy: 1 };
+const TO: Record<PeerHealthStatus | 'evicted', number> = { healthy: 0, unhealthy: 1, evicted: 2 };
+const REASON: Record<PeerHealthTransitionReason, number> = {
+  heartbeat: 0,
+  assignment: 1,
+  release: 2,
+  disconnect: 3,
+  'heartbeat-expired': 4,
+  retention: 5,
+};
+const keysOf = <K extends string>(index: Record<K, number>): K[] => Object.keys(index) as K[];
+const transitionSlot = (from: PeerHealthStatus, to: PeerHealthStatus | 'evicted', reason: PeerHealthTransitionReason) =>
+  (FROM[from] * 3 + TO[to]) * 6 + REASON[reason];
 
 export interface PeerEventCounterLimits {
   /** Distinct `rpc_peer` label values before folding into the overflow value. */
@@ -38,11 +53,11 @@ export interface PeerEventCounterLimits {
  */
 export class PeerEventCounters {
   readonly overflowCell = new PeerCounterCell(OVERFLOW_LABEL_VALUE);
-  readonly transitions = new Map<string, TransitionCount>();
   readonly anomalies = new Map<PeerHealthAnomalyKind, number>();
   gossipUpdates = 0;
 
   private readonly cells = new Map<string, PeerCounterCell>();
+  private readonly transitionCounts = new Array<number>(2 * 3 * 6).fill(0);
   private readonly resourceTypes: LabelValueCap;
   private readonly resourceIds: LabelValueCap;
   private readonly disconnectReasons: LabelValueCap;
@@ -86,10 +101,20 @@ export class PeerEventCounters {
   }
 
   recordTransition(from: PeerHealthStatus, to: PeerHealthStatus | 'evicted', reason: PeerHealthTransitionReason): void {
-    const key = `${from}|${to}|${reason}`;
-    const entry = this.transitions.get(key);
-    if (entry) entry.count++;
-    else this.transitions.set(key, { from, to, reason, count: 1 });
+    const slot = transitionSlot(from, to, reason);
+    this.transitionCounts[slot] = (this.transitionCounts[slot] ?? 0) + 1;
+  }
+
+  /** Every (from, to, reason) combination counted at least once. */
+  *transitions(): IterableIterator<TransitionCount> {
+    for (const from of keysOf(FROM)) {
+      for (const to of keysOf(TO)) {
+        for (const reason of keysOf(REASON)) {
+          const count = this.transitionCounts[transitionSlot(from, to, reason)] ?? 0;
+          if (count > 0) yield { from, to, reason, count };
+        }
+      }
+    }
   }
 
   recordAnomaly(kind: PeerHealthAnomalyKind, count = 1): void {
@@ -102,7 +127,7 @@ export class PeerEventCounters {
 
   transitionCount(from: PeerHealthStatus, to: PeerHealthStatus | 'evicted', reason?: PeerHealthTransitionReason): number {
     let total = 0;
-    for (const entry of this.transitions.values()) {
+    for (const entry of this.transitions()) {
       if (entry.from === from && entry.to === to && (reason === undefined || entry.reason === reason)) {
         total += entry.count;
       }

@@ -129,7 +129,7 @@ export class PeerHealthMetrics {
       ['from', 'to', 'reason'],
       (all, inc) => {
         for (const source of all) {
-          for (const entry of source.counters.transitions.values()) {
+          for (const entry of source.counters.transitions()) {
             inc({ from: entry.from, to: entry.to, reason: entry.reason }, entry.count);
           }
         }

@@ -22,6 +22,13 @@ import { buildPeerSnapshot } from './peer-snapshot';
 import { PeerState } from './peer-state';
 
 export const DEFAULT_HEARTBEAT_GRACE_PERIOD_MS = 30_000;
+
+/** Whether the peer already holds exactly this (previously validated) handle. */
+function holds(peer: PeerState | undefined, handle: PeerLeaseHandle): boolean {
+  if (typeof handle !== 'object') return false;
+  const held = peer?.leases?.get(handle.leaseId);
+  return held !== undefined && held.sequenceId === handle.sequenceId && held.attempt === handle.attempt;
+}
 export const DEFAULT_RETENTION_MS = 3_600_000;
 
 /** Live counts kept incrementally; `trackedPeers` includes both healthy and unhealthy peers. */
@@ -153,17 +160,20 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
     const now = this.begin();
     let newLease: string | undefined;
+    let known: PeerState | undefined;
     try {
       assertPeerId(peerId, this.maxPeerIdLength);
       assertPendingCount(pendingCount);
-      // The common case, a heartbeat for a lease already held, skips UUID validation.
-      if (handle !== undefined && handle !== null && !this.holdsLease(peerId, handle)) {
+      known = this.peers.get(peerId);
+      // The common case, a heartbeat for a lease already held, skips UUID validation: the stored
+      // handle was validated when it was added, and this one must equal it exactly.
+      if (handle !== undefined && handle !== null && !holds(known, handle)) {
         newLease = canonicalLeaseId(handle);
       }
     } catch (error) {
       throw this.rejected(error);
     }
-    const peer = this.touch(peerId, now);
+    const peer = this.touch(peerId, now, known);
     if (handle && newLease !== undefined) {
       const leases = (peer.leases ??= new Map<string, PeerLeaseHandle>());
       if (!leases.has(newLease)) {
@@ -171,8 +181,9 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       }
     }
     if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) {
-      peer.lastPendingCount = pendingCount;
-      putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, String(pendingCount), this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
+      const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, String(pendingCount), this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
+      if (dropped) this.anomaly(dropped);
+      else peer.lastPendingCount = pendingCount;
     }
     peer.counters.heartbeats++;
     peer.disconnected = false;
@@ -219,6 +230,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     const input: unknown = metadata;
     if (typeof input !== 'object' || input === null) {
       this.anomaly('metadata-invalid');
+      this.flush();
       return;
     }
     const peer = this.touch(peerId, now);
@@ -291,11 +303,6 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.dispose();
   }
 
-  private holdsLease(peerId: string, handle: PeerLeaseHandle): boolean {
-    const leases = this.peers.get(peerId)?.leases;
-    return leases !== undefined && typeof handle === 'object' && leases.has(handle.leaseId);
-  }
-
   private begin(): number {
     const now = this.clock.now();
     const expiry = this.expiryQueue.head;
@@ -319,8 +326,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     }
   }
 
-  private touch(peerId: string, now: number): PeerState {
-    let peer = this.peers.get(peerId);
+  private touch(peerId: string, now: number, known?: PeerState): PeerState {
+    let peer = known ?? this.peers.get(peerId);
     if (!peer) {
       peer = new PeerState(peerId, this.counters.cellFor(peerId));
       this.peers.set(peerId, peer);
@@ -432,6 +439,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   private rejected(error: unknown): unknown {
     if (error instanceof PeerHealthInputError) this.anomaly('invalid-input');
+    // Expiries applied by begin() are still reported, even though this call changes nothing.
+    this.flush();
     return error;
   }
 

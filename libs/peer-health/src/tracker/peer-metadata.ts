@@ -45,6 +45,8 @@ export function putMetadata(
     if (metadata.size >= limits.maxEntriesPerPeer) return 'metadata-limit';
     metadata.set(normalized, { key, value });
   }
+  // Another writer of pending.count invalidates the heartbeat path's "unchanged" shortcut.
+  if (normalized === WELL_KNOWN_KEYS.pendingCount) peer.lastPendingCount = -1;
   peer.snapshot = undefined;
   return undefined;
 }

@@ -6,9 +6,16 @@ import { NEVER, type PeerState } from './peer-state';
 const EMPTY_LEASES: readonly PeerLeaseHandle[] = Object.freeze([]);
 const EMPTY_METADATA: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
 
+/** Snapshots built here: deeply frozen, so their serialized form may be cached. */
+const trackerSnapshots = new WeakSet<PeerLeaseHealthSnapshot>();
+
+export function isTrackerSnapshot(snapshot: PeerLeaseHealthSnapshot): boolean {
+  return trackerSnapshots.has(snapshot);
+}
+
 /** Builds the immutable snapshot of a peer; leases and metadata keys come out in wire order. */
 export function buildPeerSnapshot(peer: PeerState): PeerLeaseHealthSnapshot {
-  return Object.freeze({
+  const snapshot = Object.freeze({
     peerId: peer.peerId,
     lastHeartbeat: peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat,
     lastDisconnect: peer.lastDisconnect ?? null,
@@ -18,6 +25,8 @@ export function buildPeerSnapshot(peer: PeerState): PeerLeaseHealthSnapshot {
     activeLeases: peer.leases?.size ? Object.freeze([...peer.leases.values()].sort(compareLeases)) : EMPTY_LEASES,
     metadata: peer.metadata?.size ? metadataRecord(peer) : EMPTY_METADATA,
   });
+  trackerSnapshots.add(snapshot);
+  return snapshot;
 }
 
 function metadataRecord(peer: PeerState): Readonly<Record<string, string>> {
