@@ -1,5 +1,6 @@
 // @ts-check
 import eslint from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Libraries of this repo, for the dependency rule of the design. */
@@ -23,10 +24,18 @@ function forbidLibs(libs, why) {
 }
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
-  eslint.configs.recommended,
-  ...tseslint.configs.strictTypeChecked,
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**'] },
   {
+    // Build scripts and jest plumbing, plain JavaScript on Node.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...eslint.configs.recommended,
+    languageOptions: {
+      globals: { ...globals.node },
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    extends: [eslint.configs.recommended, ...tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

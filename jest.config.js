@@ -1,5 +1,5 @@
-/** One jest project per test tier; `npm test` runs them all against the built kit. */
+/** One jest project per test tier; `npm test` runs them all against the built artifacts. */
 module.exports = {
-  projects: ['<rootDir>/test/unit/jest.config.js', '<rootDir>/test/integration/jest.config.js'],
+  projects: ['unit', 'integration', 'feature', 'hyperscale'].map((tier) => `<rootDir>/test/${tier}/jest.config.js`),
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

@@ -21,6 +21,9 @@ export class StepError extends Error {
   }
 }
 
+/** ANSI color codes (ESC [ ... m), which postject prints around its messages. */
+const COLOR_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 /** Runs a command; fails the step on a non-zero exit or on any output line that looks like a warning. */
 export function run(step, command, args, { allowOutput = () => false } = {}) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -29,7 +32,7 @@ export function run(step, command, args, { allowOutput = () => false } = {}) {
   if (result.status !== 0) throw new StepError(step, `exited with ${result.status}\n${output}`);
   const unexpected = output
     .split('\n')
-    .map((line) => line.replace(/\x1b\[[0-9;]*m/g, '').trim())
+    .map((line) => line.replace(COLOR_CODES, '').trim())
     .filter((line) => line !== '' && !allowOutput(line));
   const warnings = unexpected.filter((line) => /warn/i.test(line));
   if (warnings.length > 0) throw new StepError(step, `warning(s):\n${warnings.join('\n')}`);

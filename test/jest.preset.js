@@ -1,12 +1,16 @@
 const path = require('node:path');
 
-/** Shared settings of the tier projects. Tests import the kit by package name: its compiled dist/. */
+/**
+ * Shared settings of the tier projects. Tests import the kit by package name, which resolves to its
+ * compiled dist/; the resolver fails the run if anything resolves the kit to a .ts source.
+ */
 module.exports = function tier(name) {
   return {
     displayName: name,
     rootDir: path.resolve(__dirname, '..'),
     testMatch: [`<rootDir>/test/${name}/**/*.spec.ts`],
     testEnvironment: 'node',
+    resolver: '<rootDir>/test/artifact-resolver.js',
     transform: {
       '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
     },

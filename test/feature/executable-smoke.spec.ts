@@ -1,0 +1,26 @@
+import { hasNodeModulesAbove, startExecutable, type RunningHost } from '../support/executable-process';
+
+describe('the single executable host (feature tier smoke)', () => {
+  let host: RunningHost | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+  });
+
+  it('starts from an empty directory, serves lease health and metrics, and stops cleanly on SIGTERM', async () => {
+    host = await startExecutable();
+    expect(hasNodeModulesAbove(host.cwd)).toBe(false);
+
+    const health = await fetch(`${host.url}/omnirelay/control/lease-health`);
+    expect(health.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await health.json()) as { peers: Array<{ peerId: string }>; summary: Record<string, number> };
+    expect(body.peers.map((p) => p.peerId)).toEqual(expect.arrayContaining(['cp-1', 'worker-1', 'worker-2']));
+
+    const metrics = await (await fetch(`${host.url}/metrics`)).text();
+    expect(metrics).toMatch(/^omnirelay_peer_lease_healthy \d+$/m);
+
+    const stopped = await host.stop();
+    host = undefined;
+    expect(stopped.signal === 'SIGTERM' || stopped.code === 0).toBe(true);
+  }, 30_000);
+});
