@@ -46,7 +46,12 @@ async function startExecutable({ args = [], env = {}, readyTimeoutMs = 20_000 } 
   const stop = async (timeoutMs = 10_000) => {
     stopped ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const result = await Promise.race([exited, sleep(timeoutMs).then(() => undefined)]);
+      let timer;
+      const result = await Promise.race([
+        exited,
+        new Promise((resolveTimeout) => (timer = setTimeout(resolveTimeout, timeoutMs, undefined))),
+      ]);
+      clearTimeout(timer);
       if (result === undefined) {
         child.kill('SIGKILL');
         await exited;
