@@ -13,8 +13,10 @@ describe('the single executable host (feature tier smoke)', () => {
 
     const health = await fetch(`${host.url}/omnirelay/control/lease-health`);
     expect(health.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    const body = (await health.json()) as { peers: Array<{ peerId: string }>; summary: Record<string, number> };
-    expect(body.peers.map((p) => p.peerId)).toEqual(expect.arrayContaining(['cp-1', 'worker-1', 'worker-2']));
+    const body = (await health.json()) as { peers: Array<{ peerId: string; metadata: Record<string, string> }> };
+    // The all-in-one role: itself (from gossip) and its in-process simulated workers.
+    expect(body.peers.map((p) => p.peerId)).toEqual(expect.arrayContaining(['worker-1', 'worker-2', 'worker-quiet']));
+    expect(body.peers.some((p) => p.metadata['mesh.role'] === 'all-in-one')).toBe(true);
 
     const metrics = await (await fetch(`${host.url}/metrics`)).text();
     expect(metrics).toMatch(/^omnirelay_peer_lease_healthy \d+$/m);

@@ -1,19 +1,64 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { MeshGossipModule } from '@omnirelay/mesh-gossip';
+import { MeshLeadershipModule } from '@omnirelay/mesh-leadership';
 import { PeerHealthModule } from '@omnirelay/peer-health';
+import { ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import type { HostConfig } from './host-config';
-import { PeerSimulationModule } from './simulation/peer-simulation.module';
+import { WorkProducerService } from './roles/dispatcher/work-producer.service';
+import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
+import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
+import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
+/** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
 export class AppModule {
   static register(config: HostConfig): DynamicModule {
+    const leads = config.role !== 'worker';
+    const dispatches = config.role === 'all-in-one' || config.role === 'dispatcher';
+    const simulates = config.role === 'all-in-one' && config.simulation;
+    const providers: Provider[] = [];
+    if (dispatches) {
+      providers.push({
+        provide: WorkProducerService,
+        useFactory: (queue: ResourceLeaseQueue) => new WorkProducerService(queue, config.produceIntervalMs),
+        inject: [ResourceLeaseQueue],
+      });
+    }
+    if (simulates) providers.push(TransportHealthProvider, SimulatedWorkersService);
+    if (config.role === 'worker' && config.dispatcherUrl !== undefined) {
+      const dispatcherUrl = config.dispatcherUrl;
+      providers.push({
+        provide: WorkerAgentService,
+        useFactory: () =>
+          new WorkerAgentService({
+            workerId: config.nodeId,
+            dispatcherUrl,
+            heartbeatIntervalMs: config.workerHeartbeatMs,
+            workMs: config.workMs,
+          }),
+      });
+    }
     return {
       module: AppModule,
       imports: [
         PrometheusModule.register({ path: '/metrics' }),
         PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs }),
-        ...(config.simulation ? [PeerSimulationModule] : []),
+        MeshGossipModule.forRoot({
+          nodeId: config.nodeId,
+          role: config.role,
+          cluster: config.cluster,
+          region: config.region,
+          meshVersion: '1.4.0',
+          http3: false,
+          seeds: config.seeds,
+          roundIntervalMs: config.gossipIntervalMs,
+          suspicionTimeoutMs: config.suspicionTimeoutMs,
+        }),
+        ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes })] : []),
+        ...(dispatches ? [ResourceLeaseModule.forRoot({ leaseDurationMs: config.leaseDurationMs })] : []),
       ],
+      providers,
     };
   }
 }

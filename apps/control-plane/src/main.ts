@@ -2,11 +2,26 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MeshGossipService } from '@omnirelay/mesh-gossip';
 import { AppModule } from './app.module';
-import { readHostConfig } from './host-config';
+import { runPeersCliInProcess } from './cli/process-io';
+import { HOST_USAGE, HostConfigError, parseHostConfig } from './host-config';
+import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
-async function bootstrap(): Promise<void> {
-  const config = readHostConfig(process.env);
+async function serve(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseHostConfig>;
+  try {
+    parsed = parseHostConfig(argv, process.env);
+  } catch (error) {
+    if (!(error instanceof HostConfigError)) throw error;
+    process.stderr.write(`${error.message}\n\n${HOST_USAGE}\n`);
+    return 64;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${HOST_USAGE}\n`);
+    return 0;
+  }
+  const { config } = parsed;
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
     logger: ['log', 'warn', 'error'],
   });
@@ -16,12 +31,23 @@ async function bootstrap(): Promise<void> {
   const address: unknown = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : config.port;
   const base = `http://${config.host}:${port}`;
+  app.get(MeshGossipService).start(base);
+  if (config.role === 'worker') app.get(WorkerAgentService).start();
   const logger = new Logger('ControlPlane');
+  logger.log(`${config.nodeId} (${config.role}) listening on ${base}`);
   logger.log(`Lease health: ${base}/omnirelay/control/lease-health`);
   logger.log(`Metrics:      ${base}/metrics`);
+  logger.log(`Peers:        ${base}/control/peers`);
+  return -1;
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+async function main(argv: readonly string[]): Promise<void> {
+  // `omnirelay-control-plane peers ...` is the operator CLI, so the executable carries it too.
+  const code = argv[0] === 'peers' ? await runPeersCliInProcess(argv.slice(1)) : await serve(argv);
+  if (code >= 0) process.exitCode = code;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -11,7 +11,7 @@ export class TransportHealthProvider implements PeerHealthSnapshotProvider {
   private readonly connections = new Map<string, { protocol: string; since: number }>();
 
   connected(peerId: string, protocol: string, at: number): void {
-    this.connections.set(peerId, { protocol, since: at });
+    if (!this.connections.has(peerId)) this.connections.set(peerId, { protocol, since: at });
   }
 
   dropped(peerId: string): void {

@@ -1,0 +1,375 @@
+import { parseLeaseHealthDocument, type LeaseHealthDocument, type LeaseHealthPeer } from './lease-health-document';
+import { printable, rankPeers, renderPeerDetails, renderPeerTable, statusOf } from './peer-table';
+
+/** Where the CLI writes and waits; the bin passes the process's, tests pass recorders. */
+export interface CliIo {
+  /** Writes text as is; the CLI ends every line with "\n" itself. */
+  out(text: string): void;
+  err(text: string): void;
+  /** Highlight watch transitions with ANSI colours. */
+  isTTY: boolean;
+  sleep(ms: number): Promise<void>;
+  /** Aborting it stops `watch` (and a request in flight). */
+  signal?: AbortSignal;
+}
+
+/** Defaults the bin reads from the environment. */
+export interface CliDefaults {
+  /** OMNIRELAY_URL, when set. */
+  readonly url?: string;
+}
+
+export const DEFAULT_URL = 'http://127.0.0.1:8080';
+export const LEASE_HEALTH_PATH = '/omnirelay/control/lease-health';
+const REQUEST_TIMEOUT_MS = 5_000;
+const DEFAULT_INTERVAL_SECONDS = 2;
+
+export const EXIT_OK = 0;
+export const EXIT_PEER_NOT_FOUND = 1;
+export const EXIT_UNAVAILABLE = 2;
+/** EX_USAGE of sysexits.h. */
+export const EXIT_USAGE = 64;
+/** 128 + SIGINT, as shells report an interrupted command. */
+export const EXIT_INTERRUPTED = 130;
+
+export const PEERS_CLI_USAGE = `Usage: omnirelay-peers [command] [options]
+
+Shows the peers of an OmniRelay control plane, as GET <url>${LEASE_HEALTH_PATH} reports them.
+
+Commands:
+  list              ranked table: unhealthy first, then most pending reassignments,
+                    then stalest heartbeat (default command)
+  show <peerId>     every field of one peer
+  watch             print the table every --interval seconds, with a line for each
+                    peer whose status changed since the previous refresh
+
+Options:
+  --url <base>      control-plane base URL (default: $OMNIRELAY_URL, else ${DEFAULT_URL})
+  --json            list: the ranked peers as JSON; show: the peer's object as served
+  --interval <s>    watch: seconds between refreshes (default ${DEFAULT_INTERVAL_SECONDS})
+  --count <n>       watch: stop after n refreshes
+  -h, --help        print this help
+
+Exit codes: 0 ok, 1 peer not found, 2 control plane unreachable or not serving
+lease health, 64 bad usage, 130 interrupted.
+`;
+
+type Command = 'list' | 'show' | 'watch';
+
+interface Options {
+  readonly command: Command;
+  readonly peerId: string | undefined;
+  /** Base URL without trailing slashes. */
+  readonly url: string;
+  readonly json: boolean;
+  readonly intervalMs: number;
+  readonly count: number | undefined;
+}
+
+/** A failure that ends the run with an exit code and a message for stderr. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The operator CLI; returns the exit code instead of exiting, so tests can run it in-process. */
+export async function runPeersCli(argv: readonly string[], io: CliIo, defaults: CliDefaults = {}): Promise<number> {
+  let options: Options | 'help';
+  try {
+    options = parseArguments(argv, defaults);
+  } catch (error: unknown) {
+    if (!(error instanceof CliFailure)) throw error;
+    io.err(`omnirelay-peers: ${error.message}\n\n${PEERS_CLI_USAGE}`);
+    return error.exitCode;
+  }
+  if (options === 'help') {
+    io.out(PEERS_CLI_USAGE);
+    return EXIT_OK;
+  }
+  try {
+    switch (options.command) {
+      case 'list':
+        return await list(options, io);
+      case 'show':
+        return await show(options, io);
+      case 'watch':
+        return await watch(options, io);
+    }
+  } catch (error: unknown) {
+    if (!(error instanceof CliFailure)) throw error;
+    io.err(`${error.message}\n`);
+    return error.exitCode;
+  }
+}
+
+async function list(options: Options, io: CliIo): Promise<number> {
+  const document = await fetchDocument(options.url, io.signal);
+  io.out(options.json ? toJson(rankPeers(document.peers)) : renderPeerTable(document, Date.now()));
+  return EXIT_OK;
+}
+
+async function show(options: Options, io: CliIo): Promise<number> {
+  const document = await fetchDocument(options.url, io.signal);
+  const peer = document.peers.find((p) => p.peerId === options.peerId);
+  if (!peer) {
+    io.err(`peer ${printable(options.peerId ?? '')} not found at ${options.url}\n`);
+    return EXIT_PEER_NOT_FOUND;
+  }
+  io.out(options.json ? toJson(peer) : renderPeerDetails(peer, Date.now()));
+  return EXIT_OK;
+}
+
+/**
+ * Refreshes until --count refreshes were made or io.signal aborts. A failed refresh is reported
+ * and retried at the next tick rather than ending the watch (control planes restart); transitions
+ * are then computed against the last refresh that succeeded. The exit code is that of the last
+ * refresh.
+ */
+async function watch(options: Options, io: CliIo): Promise<number> {
+  let previous: ReadonlyMap<string, LeaseHealthPeer> | undefined;
+  let exitCode = EXIT_OK;
+  for (let refresh = 1; !io.signal?.aborted; refresh++) {
+    if (refresh > 1) io.out('\n');
+    try {
+      const document = await fetchDocument(options.url, io.signal);
+      const current = new Map(document.peers.map((peer) => [peer.peerId, peer]));
+      if (previous) io.out(renderTransitions(previous, current, io.isTTY));
+      io.out(renderPeerTable(document, Date.now()));
+      previous = current;
+      exitCode = EXIT_OK;
+    } catch (error: unknown) {
+      if (!(error instanceof CliFailure)) throw error;
+      if (error.exitCode === EXIT_INTERRUPTED) break;
+      io.err(`${error.message}\n`);
+      exitCode = error.exitCode;
+    }
+    if (options.count !== undefined && refresh >= options.count) break;
+    if (io.signal?.aborted) break;
+    await io.sleep(options.intervalMs);
+  }
+  return exitCode;
+}
+
+const BOLD_RED = '\u001b[1;31m';
+const BOLD_GREEN = '\u001b[1;32m';
+const RESET = '\u001b[0m';
+
+/** One line per peer whose status changed, appeared or disappeared, in peerId order. */
+function renderTransitions(
+  previous: ReadonlyMap<string, LeaseHealthPeer>,
+  current: ReadonlyMap<string, LeaseHealthPeer>,
+  highlight: boolean,
+): string {
+  const ids = [...new Set([...previous.keys(), ...current.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let text = '';
+  for (const id of ids) {
+    const before = previous.get(id);
+    const after = current.get(id);
+    const from = before ? statusOf(before) : 'new';
+    const to = after ? statusOf(after) : 'gone';
+    if (from === to) continue;
+    const reason = after && !after.isHealthy ? after.metadata['disconnect.reason'] : undefined;
+    const line = printable(`${id}: ${from} -> ${to}${reason === undefined ? '' : ` (${reason})`}`);
+    text += highlight ? `${to === 'healthy' ? BOLD_GREEN : BOLD_RED}${line}${RESET}\n` : `${line}\n`;
+  }
+  return text;
+}
+
+function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** GETs and validates the lease-health document; failures become CliFailures with the exit code. */
+async function fetchDocument(baseUrl: string, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
+  const endpoint = `${baseUrl}${LEASE_HEALTH_PATH}`;
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let status: number;
+  let contentType: string | null;
+  let body: string;
+  try {
+    // The body is read under the same signal, so a server that stalls mid-body also times out.
+    const response = await fetch(endpoint, { signal: combined, headers: { accept: 'application/json' } });
+    status = response.status;
+    contentType = response.headers.get('content-type');
+    body = await response.text();
+  } catch (error: unknown) {
+    if (signal?.aborted) throw new CliFailure('interrupted', EXIT_INTERRUPTED);
+    throw new CliFailure(`cannot reach ${baseUrl}: ${reasonOf(error)}`, EXIT_UNAVAILABLE);
+  }
+  const notDocument = (detail: string): CliFailure =>
+    new CliFailure(
+      `${endpoint} did not answer with a lease-health document (HTTP ${status}): ${detail}`,
+      EXIT_UNAVAILABLE,
+    );
+  if (status !== 200) throw notDocument(describeBody(contentType, body));
+  try {
+    return parseLeaseHealthDocument(body);
+  } catch (error: unknown) {
+    throw notDocument(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** What a wrong answer looked like: its content type and the start of its body, on one line. */
+function describeBody(contentType: string | null, body: string): string {
+  const oneLine = body.replace(/\s+/g, ' ').trim();
+  if (oneLine === '') return `${contentType ?? 'no content type'}, empty body`;
+  const start = oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine;
+  return `${contentType ?? 'no content type'} body ${printable(JSON.stringify(start))}`;
+}
+
+interface ErrorLike {
+  readonly name: string;
+  readonly message: string;
+  readonly cause?: unknown;
+  readonly errors?: unknown;
+}
+
+/**
+ * Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (jest's
+ * vm contexts, for one), where instanceof is false.
+ */
+function asErrorLike(value: unknown): ErrorLike | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { name, message } = value as Partial<Record<'name' | 'message', unknown>>;
+  return typeof name === 'string' && typeof message === 'string' ? (value as ErrorLike) : undefined;
+}
+
+/** Why fetch failed: undici wraps the socket error ("connect ECONNREFUSED ...") as the cause. */
+function reasonOf(error: unknown): string {
+  const failure = asErrorLike(error);
+  if (!failure) return printable(String(error));
+  if (failure.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  const cause = asErrorLike(failure.cause);
+  // Several addresses tried (localhost as ::1 and 127.0.0.1) fail as an AggregateError without a message.
+  if (cause && cause.message === '' && Array.isArray(cause.errors)) {
+    const inner = cause.errors.map((e: unknown) => asErrorLike(e)?.message ?? '').filter((m) => m !== '');
+    if (inner.length > 0) return printable(inner.join('; '));
+  }
+  if (cause && cause.message !== '') return printable(cause.message);
+  return printable(failure.message);
+}
+
+/** The bad-usage failure; its message is printed with the usage text. */
+function usage(message: string): CliFailure {
+  return new CliFailure(message, EXIT_USAGE);
+}
+
+function parseArguments(argv: readonly string[], defaults: CliDefaults): Options | 'help' {
+  const positionals: string[] = [];
+  let url: string | undefined;
+  let json = false;
+  let interval: string | undefined;
+  let count: string | undefined;
+  let onlyPositionals = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (onlyPositionals || arg === '-' || !arg.startsWith('-')) {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPositionals = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') return 'help';
+    const equals = arg.indexOf('=');
+    const name = equals === -1 ? arg : arg.slice(0, equals);
+    const inline = equals === -1 ? undefined : arg.slice(equals + 1);
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined) throw usage(`${name} needs a value`);
+      i++;
+      return next;
+    };
+    switch (name) {
+      case '--url':
+        url = value();
+        break;
+      case '--interval':
+        interval = value();
+        break;
+      case '--count':
+        count = value();
+        break;
+      case '--json':
+        if (inline !== undefined) throw usage('--json takes no value');
+        json = true;
+        break;
+      default:
+        throw usage(`unknown option ${printable(name)}`);
+    }
+  }
+
+  const [commandArg = 'list', ...rest] = positionals;
+  if (commandArg !== 'list' && commandArg !== 'show' && commandArg !== 'watch') {
+    throw usage(`unknown command ${printable(commandArg)}`);
+  }
+  const command: Command = commandArg;
+  let peerId: string | undefined;
+  if (command === 'show') {
+    if (rest.length === 0) throw usage('show needs a peerId');
+    [peerId] = rest;
+    if (rest.length > 1) throw usage(`show takes one peerId, not ${rest.length}`);
+  } else if (rest.length > 0) {
+    throw usage(`${command} takes no arguments, got ${printable(rest.join(' '))}`);
+  }
+  if (command !== 'watch' && interval !== undefined) throw usage('--interval applies only to watch');
+  if (command !== 'watch' && count !== undefined) throw usage('--count applies only to watch');
+  if (command === 'watch' && json) throw usage('--json applies only to list and show');
+
+  // Named in errors by where it came from, so a bad OMNIRELAY_URL is not blamed on --url.
+  const baseUrl =
+    url !== undefined
+      ? parseBaseUrl(url, '--url')
+      : defaults.url !== undefined
+        ? parseBaseUrl(defaults.url, 'OMNIRELAY_URL')
+        : DEFAULT_URL;
+  return {
+    command,
+    peerId,
+    url: baseUrl,
+    json,
+    intervalMs: interval === undefined ? DEFAULT_INTERVAL_SECONDS * 1000 : parseInterval(interval),
+    count: count === undefined ? undefined : parseCount(count),
+  };
+}
+
+/** An http(s) base URL, without trailing slashes so the endpoint path can be appended. */
+function parseBaseUrl(text: string, source: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw usage(`${source} ${printable(JSON.stringify(text))} is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw usage(`${source} ${printable(JSON.stringify(text))} is not an http(s) URL`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '') {
+    throw usage(`${source} ${printable(JSON.stringify(text))} must be a base URL, without ?query or #fragment`);
+  }
+  return text.trim().replace(/\/+$/, '');
+}
+
+function parseInterval(text: string): number {
+  const seconds = Number(text);
+  // Under 0.1 s the CLI would hammer the control plane; over a day is surely a typo.
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0.1 || seconds > 86_400) {
+    throw usage(`--interval ${printable(JSON.stringify(text))} is not a number of seconds between 0.1 and 86400`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function parseCount(text: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(count) || count < 1) {
+    throw usage(`--count ${printable(JSON.stringify(text))} is not a positive integer`);
+  }
+  return count;
+}

@@ -1,0 +1,32 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ResourceLeaseQueue } from '@omnirelay/resource-lease';
+
+const RESOURCE_TYPES = ['catalog', 'invoice', 'report'] as const;
+/** Stop producing while this many items wait, so an idle demo does not grow without bound. */
+const MAX_BACKLOG = 200;
+
+/** Steady demo traffic for a dispatcher: one work item every interval. */
+@Injectable()
+export class WorkProducerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private produced = 0;
+
+  constructor(
+    private readonly queue: ResourceLeaseQueue,
+    private readonly intervalMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.queue.stats().pending >= MAX_BACKLOG) return;
+      const n = this.produced++;
+      this.queue.enqueue({ resourceType: RESOURCE_TYPES[n % RESOURCE_TYPES.length] ?? 'catalog', resourceId: `item-${n}`, payload: { n } });
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { LeaseGrant } from '@omnirelay/resource-lease';
+
+export interface WorkerAgentSettings {
+  readonly workerId: string;
+  readonly dispatcherUrl: string;
+  readonly heartbeatIntervalMs: number;
+  readonly workMs: number;
+}
+
+interface HeldLease {
+  readonly grant: LeaseGrant;
+  readonly startedAt: number;
+}
+
+/**
+ * The worker role: every heartbeat interval it heartbeats its lease (or, idle, itself), finishes the
+ * item once the work time has passed, and asks the dispatcher for the next one.
+ */
+@Injectable()
+export class WorkerAgentService implements OnApplicationShutdown {
+  private readonly logger = new Logger('WorkerAgent');
+  private timer: NodeJS.Timeout | undefined;
+  private held: HeldLease | undefined;
+  private completed = 0;
+
+  constructor(private readonly settings: WorkerAgentSettings) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), this.settings.heartbeatIntervalMs);
+    void this.tick();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const held = this.held;
+      if (held) {
+        const reference = { workerId: this.settings.workerId, sequenceId: held.grant.sequenceId, attempt: held.grant.attempt };
+        if (Date.now() - held.startedAt >= this.settings.workMs) {
+          this.held = undefined;
+          await this.post(`/control/leases/${held.grant.leaseId}/complete`, reference);
+          this.completed++;
+        } else {
+          await this.post(`/control/leases/${held.grant.leaseId}/heartbeat`, { ...reference, pendingCount: this.completed });
+          return;
+        }
+      }
+      await this.post(`/control/workers/${encodeURIComponent(this.settings.workerId)}/heartbeat`, { pendingCount: 0 });
+      const response = await this.post('/control/leases', { workerId: this.settings.workerId });
+      if (response.status === 200) this.held = { grant: (await response.json()) as LeaseGrant, startedAt: Date.now() };
+    } catch (error) {
+      // The dispatcher may be restarting: the next tick tries again.
+      this.logger.debug(`dispatcher call failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async post(path: string, body: unknown): Promise<Response> {
+    const response = await fetch(`${this.settings.dispatcherUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(Math.max(1000, this.settings.heartbeatIntervalMs)),
+    });
+    if (response.status >= 400 && response.status !== 409) {
+      // A lost lease (404/409 on heartbeat) means the dispatcher requeued it: drop it and ask again.
+      if (path.includes('/leases/')) this.held = undefined;
+    }
+    if (response.status !== 200) await response.arrayBuffer();
+    return response;
+  }
+}

@@ -1,0 +1,80 @@
+import { GOSSIP_LIMITS } from './mesh-gossip.constants';
+import type { GossipDigestEntry, GossipMessage } from './interfaces/gossip-member.interface';
+
+export class GossipMessageError extends Error {
+  override readonly name = 'GossipMessageError';
+}
+
+type Fields = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length <= max && !/\p{Cc}/u.test(value);
+const isId = (value: unknown): value is string => isText(value, GOSSIP_LIMITS.idLength) && value.trim().length > 0;
+const isVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+function isHttpUrl(value: unknown): value is string {
+  if (!isText(value, GOSSIP_LIMITS.urlLength)) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash;
+  } catch {
+    return false;
+  }
+}
+
+function labelsOf(value: unknown): Record<string, string> | undefined {
+  if (!isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length > GOSSIP_LIMITS.labels) return undefined;
+  const labels = Object.create(null) as Record<string, string>;
+  for (const key of keys) {
+    const label = value[key];
+    if (!isId(key) || key.length > GOSSIP_LIMITS.labelKeyLength || !isText(label, GOSSIP_LIMITS.labelValueLength)) return undefined;
+    labels[key] = label;
+  }
+  return labels;
+}
+
+/** One digest entry, or undefined when any field is missing, malformed or over a limit. */
+export function parseDigestEntry(value: unknown): GossipDigestEntry | undefined {
+  if (!isObject(value)) return undefined;
+  const { nodeId, url, role, cluster, region, meshVersion, http3, incarnation, heartbeat, state } = value;
+  const labels = labelsOf(value['labels']);
+  const textOk = [role, cluster, region, meshVersion].every((field) => isText(field, GOSSIP_LIMITS.textLength));
+  if (!isId(nodeId) || !isHttpUrl(url) || !textOk || typeof http3 !== 'boolean' || !labels) return undefined;
+  if (!isVersion(incarnation) || !isVersion(heartbeat) || (state !== 'alive' && state !== 'left')) return undefined;
+  return {
+    nodeId,
+    url: url.replace(/\/$/, ''),
+    role: role as string,
+    cluster: cluster as string,
+    region: region as string,
+    meshVersion: meshVersion as string,
+    http3,
+    labels,
+    incarnation,
+    heartbeat,
+    state,
+  };
+}
+
+/**
+ * Validates a message from another node. A malformed envelope is a GossipMessageError (the HTTP
+ * layer answers 400); malformed entries are dropped one by one and counted in `dropped`.
+ */
+export function parseGossipMessage(body: unknown): { message: GossipMessage; dropped: number } {
+  if (!isObject(body)) throw new GossipMessageError('gossip message must be a JSON object');
+  const { from, members } = body;
+  if (!isId(from)) throw new GossipMessageError("gossip message needs 'from', a non-blank node id");
+  if (!Array.isArray(members)) throw new GossipMessageError("gossip message needs 'members', an array");
+  if (members.length > GOSSIP_LIMITS.members) {
+    throw new GossipMessageError(`gossip message has more than ${GOSSIP_LIMITS.members} members`);
+  }
+  const parsed: GossipDigestEntry[] = [];
+  for (const member of members) {
+    const entry = parseDigestEntry(member);
+    if (entry) parsed.push(entry);
+  }
+  return { message: { from, members: parsed }, dropped: members.length - parsed.length };
+}

@@ -1,0 +1,40 @@
+/** What a node says about itself; spread by gossip. */
+export interface GossipMemberInfo {
+  readonly nodeId: string;
+  /** Base URL of the node's HTTP server, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly role: string;
+  readonly cluster: string;
+  readonly region: string;
+  readonly meshVersion: string;
+  readonly http3: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * alive: heart-beating; suspect: no heartbeat progress for the suspicion timeout; dead: suspect for
+ * another suspicion timeout; left: said goodbye. Only alive and left travel on the wire.
+ */
+export type GossipMemberState = 'alive' | 'suspect' | 'dead' | 'left';
+
+/** One entry of a gossip message. (incarnation, heartbeat) orders versions; a restart starts a new incarnation. */
+export interface GossipDigestEntry extends GossipMemberInfo {
+  readonly incarnation: number;
+  readonly heartbeat: number;
+  readonly state: 'alive' | 'left';
+}
+
+export interface GossipMessage {
+  readonly from: string;
+  readonly members: readonly GossipDigestEntry[];
+}
+
+/** A member as the local node sees it. */
+export interface GossipMemberView extends GossipMemberInfo {
+  readonly incarnation: number;
+  readonly heartbeat: number;
+  readonly state: GossipMemberState;
+  /** Milliseconds since the local node last saw this member's version advance or state change. */
+  readonly lastChangeAgoMs: number;
+  readonly self: boolean;
+}

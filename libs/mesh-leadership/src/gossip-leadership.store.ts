@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { GossipMemberView } from '@omnirelay/mesh-gossip';
+import type { LeadershipStore, ScopeLeadership } from './interfaces/leadership-store.interface';
+
+/** Rendezvous (highest random weight) score: every node computes the same winner per scope. */
+function score(scope: string, nodeId: string): string {
+  return createHash('sha256').update(`${scope}\u0000${nodeId}`).digest('hex');
+}
+
+/**
+ * Embedded leadership: each scope is led by the alive candidate with the highest rendezvous score,
+ * so every node that sees the same membership elects the same leader, and scopes spread over
+ * candidates. Suspect members do not lead, so a silent leader is replaced within the suspicion
+ * timeout. Terms are counted per node and only grow.
+ */
+export class GossipLeadershipStore implements LeadershipStore {
+  private readonly state = new Map<string, ScopeLeadership>();
+  private readonly listeners = new Set<(leadership: ScopeLeadership) => void>();
+  private alive: readonly string[] = [];
+
+  constructor(
+    private readonly scopes: readonly string[],
+    private readonly candidateRoles: ReadonlySet<string>,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const scope of scopes) this.state.set(scope, { scope, leaderId: undefined, term: 0, since: now() });
+  }
+
+  leaders(): readonly ScopeLeadership[] {
+    return this.scopes.map((scope) => this.state.get(scope) ?? { scope, leaderId: undefined, term: 0, since: 0 });
+  }
+
+  participants(): readonly string[] {
+    return this.alive;
+  }
+
+  onChange(listener: (leadership: ScopeLeadership) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Re-elects every scope from the current membership view. */
+  update(members: readonly GossipMemberView[]): void {
+    const alive = members.filter((m) => m.state === 'alive');
+    this.alive = alive.map((m) => m.nodeId);
+    const candidates = alive.filter((m) => this.candidateRoles.has(m.role)).map((m) => m.nodeId);
+    for (const scope of this.scopes) {
+      let leaderId: string | undefined;
+      let best = '';
+      for (const nodeId of candidates) {
+        const s = score(scope, nodeId);
+        if (s > best) {
+          best = s;
+          leaderId = nodeId;
+        }
+      }
+      const current = this.state.get(scope);
+      if (current?.leaderId === leaderId) continue;
+      const next: ScopeLeadership = { scope, leaderId, term: (current?.term ?? 0) + 1, since: this.now() };
+      this.state.set(scope, next);
+      for (const listener of this.listeners) listener(next);
+    }
+  }
+}

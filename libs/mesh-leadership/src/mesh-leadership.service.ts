@@ -1,0 +1,67 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { MeshGossipService } from '@omnirelay/mesh-gossip';
+import { PeerLeaseHealthTracker, recordLeadership, type LeadershipRole } from '@omnirelay/peer-health';
+import { GossipLeadershipStore } from './gossip-leadership.store';
+import type { LeadershipStore, ScopeLeadership } from './interfaces/leadership-store.interface';
+import { LEADERSHIP_STORE } from './mesh-leadership.constants';
+
+/**
+ * Keeps the `mesh.leader.scope.<scope>` label of every participant current in the tracker. Writes
+ * only what changed, so a stable mesh costs nothing per gossip round.
+ */
+@Injectable()
+export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
+  /** nodeId -> scope -> role last recorded */
+  private readonly recorded = new Map<string, Map<string, LeadershipRole>>();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    @Inject(LEADERSHIP_STORE) private readonly store: LeadershipStore,
+    private readonly tracker: PeerLeaseHealthTracker,
+    private readonly gossip: MeshGossipService,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.store instanceof GossipLeadershipStore) {
+      const store = this.store;
+      this.unsubscribe.push(this.gossip.onChange((members) => store.update(members)));
+      store.update(this.gossip.members());
+    }
+    this.unsubscribe.push(this.store.onChange(() => this.sync()));
+    this.unsubscribe.push(this.gossip.onChange(() => this.sync()));
+    this.sync();
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  leaders(): readonly ScopeLeadership[] {
+    return this.store.leaders();
+  }
+
+  private sync(): void {
+    const leaders = this.store.leaders();
+    for (const nodeId of this.store.participants()) {
+      let roles = this.recorded.get(nodeId);
+      if (!roles) {
+        roles = new Map();
+        this.recorded.set(nodeId, roles);
+      }
+      for (const { scope, leaderId } of leaders) {
+        const role: LeadershipRole = leaderId === nodeId ? 'leader' : 'follower';
+        if (roles.get(scope) === role) continue;
+        roles.set(scope, role);
+        recordLeadership(this.tracker, nodeId, scope, role);
+      }
+    }
+    // A node that is gone leads nothing any more; forget what was recorded so that it is written
+    // again if the node comes back.
+    const present = new Set(this.store.participants());
+    for (const [nodeId, roles] of this.recorded) {
+      if (present.has(nodeId)) continue;
+      for (const [scope, role] of roles) if (role === 'leader') recordLeadership(this.tracker, nodeId, scope, 'follower');
+      this.recorded.delete(nodeId);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { LeaseReference, WorkItemInput } from './interfaces/resource-lease.interfaces';
+import { LeaseRequestError } from './lease-request.error';
+
+type Fields = Record<string, unknown>;
+
+function body(value: unknown): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new LeaseRequestError(400, 'invalid-request', 'request body must be a JSON object');
+  }
+  return value as Fields;
+}
+
+export function requireId(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > 256) {
+    throw new LeaseRequestError(400, 'invalid-request', `'${name}' must be a non-blank string of at most 256 characters`);
+  }
+  return value;
+}
+
+function requireInteger(value: unknown, name: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new LeaseRequestError(400, 'invalid-request', `'${name}' must be an integer of at least ${min}`);
+  }
+  return value;
+}
+
+export function parseWorkItem(value: unknown): WorkItemInput {
+  const fields = body(value);
+  return {
+    resourceType: requireId(fields['resourceType'], 'resourceType'),
+    resourceId: requireId(fields['resourceId'], 'resourceId'),
+    payload: fields['payload'] ?? null,
+  };
+}
+
+export function parseWorkerRequest(value: unknown): { workerId: string } {
+  return { workerId: requireId(body(value)['workerId'], 'workerId') };
+}
+
+export function parseLeaseReference(value: unknown): LeaseReference & { pendingCount?: number; reason?: string } {
+  const fields = body(value);
+  const pendingCount = fields['pendingCount'] === undefined ? undefined : requireInteger(fields['pendingCount'], 'pendingCount', 0);
+  const reason = fields['reason'] === undefined ? undefined : requireId(fields['reason'], 'reason');
+  return {
+    workerId: requireId(fields['workerId'], 'workerId'),
+    sequenceId: requireInteger(fields['sequenceId'], 'sequenceId', 1),
+    attempt: requireInteger(fields['attempt'], 'attempt', 1),
+    ...(pendingCount === undefined ? {} : { pendingCount }),
+    ...(reason === undefined ? {} : { reason }),
+  };
+}
+
+export function parsePendingCount(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const pending = body(value)['pendingCount'];
+  return pending === undefined ? undefined : requireInteger(pending, 'pendingCount', 0);
+}

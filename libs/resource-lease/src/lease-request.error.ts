@@ -1,0 +1,19 @@
+export type LeaseErrorCode =
+  | 'invalid-request'
+  | 'unknown-lease'
+  | 'unknown-item'
+  | 'lease-mismatch'
+  | 'worker-ineligible';
+
+/** A request the queue refuses; `status` is the HTTP status the controller answers with. */
+export class LeaseRequestError extends Error {
+  override readonly name = 'LeaseRequestError';
+
+  constructor(
+    readonly status: 400 | 404 | 409,
+    readonly code: LeaseErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

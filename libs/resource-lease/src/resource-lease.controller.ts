@@ -1,0 +1,94 @@
+import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
+import type { LeaseGrant, ResourceLeaseStats, WorkItemView } from './interfaces/resource-lease.interfaces';
+import { parseLeaseReference, parsePendingCount, parseWorkItem, parseWorkerRequest, requireId } from './lease-request-validation';
+import { LeaseRequestError } from './lease-request.error';
+import { ResourceLeaseQueue } from './resource-lease.queue';
+
+/** Minimal reply surface, so the controller works on any HTTP adapter. */
+interface StatusReply {
+  status(code: number): unknown;
+}
+
+function answer<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof LeaseRequestError) {
+      throw new HttpException({ statusCode: error.status, error: error.code, message: error.message }, error.status);
+    }
+    throw error;
+  }
+}
+
+/** The dispatcher's HTTP API for producers and workers. Refusals are 4xx JSON bodies. */
+@Controller('control')
+export class ResourceLeaseController {
+  constructor(private readonly queue: ResourceLeaseQueue) {}
+
+  @Post('work')
+  @HttpCode(201)
+  enqueue(@Body() body: unknown): { sequenceId: number } {
+    return answer(() => ({ sequenceId: this.queue.enqueue(parseWorkItem(body)) }));
+  }
+
+  @Get('work')
+  stats(): ResourceLeaseStats {
+    return this.queue.stats();
+  }
+
+  @Get('work/:sequenceId')
+  item(@Param('sequenceId') sequenceId: string): WorkItemView {
+    return answer(() => {
+      const id = Number(sequenceId);
+      if (!Number.isSafeInteger(id) || id < 1) throw new LeaseRequestError(400, 'invalid-request', 'sequenceId must be a positive integer');
+      return this.queue.item(id);
+    });
+  }
+
+  /** 200 with the lease, or 204 when nothing is pending. */
+  @Post('leases')
+  lease(@Body() body: unknown, @Res({ passthrough: true }) reply: StatusReply): LeaseGrant | undefined {
+    return answer(() => {
+      const grant = this.queue.lease(parseWorkerRequest(body).workerId);
+      reply.status(grant ? 200 : 204);
+      return grant;
+    });
+  }
+
+  @Post('leases/:leaseId/heartbeat')
+  @HttpCode(200)
+  heartbeat(@Param('leaseId') leaseId: string, @Body() body: unknown): { ok: true } {
+    return answer(() => {
+      const reference = parseLeaseReference(body);
+      this.queue.heartbeat(leaseId, reference, reference.pendingCount);
+      return { ok: true };
+    });
+  }
+
+  @Post('leases/:leaseId/complete')
+  @HttpCode(200)
+  complete(@Param('leaseId') leaseId: string, @Body() body: unknown): { ok: true } {
+    return answer(() => {
+      this.queue.complete(leaseId, parseLeaseReference(body));
+      return { ok: true };
+    });
+  }
+
+  @Post('leases/:leaseId/fail')
+  @HttpCode(200)
+  fail(@Param('leaseId') leaseId: string, @Body() body: unknown): { ok: true } {
+    return answer(() => {
+      this.queue.fail(leaseId, parseLeaseReference(body));
+      return { ok: true };
+    });
+  }
+
+  @Post('workers/:workerId/heartbeat')
+  @HttpCode(200)
+  workerHeartbeat(@Param('workerId') workerId: string, @Body() body: unknown): { ok: true } {
+    return answer(() => {
+      this.queue.workerHeartbeat(requireId(workerId, 'workerId'), parsePendingCount(body));
+      return { ok: true };
+    });
+  }
+}
