@@ -38,7 +38,8 @@ describe('health evaluated on time', () => {
     tracker.recordLeaseHeartbeat('w');
     clock.advance(5000);
     expect(seen).toEqual([]);
-    clock.advance(1);
+    // Nobody asks: the kit's own timer notices within 1% of the grace period (at most 25 ms).
+    clock.advance(5000 / 100 + 1);
     expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: T0 + 5000 }]);
     expect(tracker.counters.transitionCount('healthy', 'unhealthy', 'heartbeat-expired')).toBe(1);
   });
@@ -136,7 +137,8 @@ describe('retention', () => {
       clock.advance(1);
       maxTracked = Math.max(maxTracked, tracker.counts().trackedPeers);
     }
-    expect(maxTracked).toBeLessThanOrEqual(1002);
+    // Retention is applied in buckets of 1% of the retention period.
+    expect(maxTracked).toBeLessThanOrEqual(1000 + 1000 / 100 + 2);
     expect(tracker.counters.transitionCount('unhealthy', 'evicted')).toBeGreaterThan(18_000);
   });
 });

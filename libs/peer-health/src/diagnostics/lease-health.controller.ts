@@ -1,8 +1,13 @@
-import { Controller, Get, Header, Injectable, Query, type Type } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Injectable, Query, Res, type Type } from '@nestjs/common';
 import { LEASE_HEALTH_ROUTE } from '../module/peer-health.constants';
 import { parseLeaseHealthQuery } from './lease-health-query';
-import { serializeLeaseHealth } from './lease-health.serializer';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
+
+/** What the controller needs of the platform's reply (Fastify's and Express's both have it). */
+interface ReplyHeaders {
+  status(code: number): unknown;
+  header(name: string, value: string): unknown;
+}
 
 /** Serves `GET <pathPrefix>/lease-health`: the merged view of every snapshot provider, never a dispatcher's. */
 @Injectable()
@@ -11,11 +16,17 @@ export class LeaseHealthController {
 
   @Get(LEASE_HEALTH_ROUTE)
   @Header('Content-Type', 'application/json; charset=utf-8')
-  @Header('Cache-Control', 'no-store')
-  async leaseHealth(@Query() query: unknown): Promise<string> {
+  @Header('Cache-Control', 'no-cache')
+  async leaseHealth(
+    @Query() query: unknown,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: ReplyHeaders,
+  ): Promise<Buffer | string | undefined> {
     const filter = parseLeaseHealthQuery(query);
-    const diagnostics = await this.diagnostics.collect();
-    return serializeLeaseHealth(filter ? diagnostics.filter(filter) : diagnostics);
+    const rendered = await this.diagnostics.render(filter, ifNoneMatch);
+    if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
+    if (rendered.notModified) reply.status(304);
+    return rendered.body;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
+import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
 import { compareLeases, compareOrdinalIgnoreCase } from '../tracker/ordering';
 import { isTrackerSnapshot } from '../tracker/peer-snapshot';
 import type { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
@@ -22,17 +22,28 @@ export function serializeLeaseHealth(diagnostics: PeerLeaseHealthDiagnostics): s
     if (i > 0) body += ',';
     body += serializePeer(peer);
   }
+  return body + writeSummaryTail(summary);
+}
+
+/** Closes the `peers` array and writes the summary. */
+export function writeSummaryTail(summary: PeerLeaseHealthSummary): string {
   return (
-    body +
     `],"summary":{"eligiblePeers":${summary.eligiblePeers},"unhealthyPeers":${summary.unhealthyPeers},` +
     `"pendingReassignments":${summary.pendingReassignments}}}`
   );
 }
 
-/** One entry of the `peers` array. */
+/** One entry of the `peers` array, cached for tracker snapshots. */
 export function serializePeer(peer: PeerLeaseHealthSnapshot): string {
   const cached = fragments.get(peer);
   if (cached !== undefined) return cached;
+  const json = writePeer(peer);
+  if (isTrackerSnapshot(peer)) fragments.set(peer, json);
+  return json;
+}
+
+/** One entry of the `peers` array, written anew. */
+export function writePeer(peer: PeerLeaseHealthSnapshot): string {
   let json = `{"peerId":${JSON.stringify(peer.peerId)},"lastHeartbeat":"${formatWireDate(peer.lastHeartbeat)}"`;
   // Custom providers written in JavaScript may leave lastDisconnect out instead of null.
   const lastDisconnect: unknown = peer.lastDisconnect;
@@ -64,6 +75,5 @@ export function serializePeer(peer: PeerLeaseHealthSnapshot): string {
     first = false;
   }
   json += '}}';
-  if (isTrackerSnapshot(peer)) fragments.set(peer, json);
   return json;
 }

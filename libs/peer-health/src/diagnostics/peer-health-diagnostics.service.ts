@@ -1,10 +1,30 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../module/peer-health.constants';
 import type { ResolvedPeerHealthOptions } from '../module/interfaces/peer-health-module-options.interface';
 import type { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
 import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import { serializeLeaseHealth } from './lease-health.serializer';
 import { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
+import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
+
+/** The answer to one request of the endpoint. */
+export interface RenderedLeaseHealth {
+  /** Absent for 304 Not Modified. */
+  readonly body: Buffer | string | undefined;
+  /** Strong ETag of the body, when every provider is versioned and the body shows exactly that version. */
+  readonly etag: string | undefined;
+  readonly notModified: boolean;
+}
+
+/** Whether an If-None-Match header value names `etag` (a list, weak tags and `*` included). */
+function matchesEtag(ifNoneMatch: string, etag: string): boolean {
+  return ifNoneMatch.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
+  });
+}
 
 type ProviderResult = readonly PeerLeaseHealthSnapshot[] | null | undefined;
 
@@ -26,6 +46,10 @@ function providerName(provider: PeerHealthSnapshotProvider): string {
 @Injectable()
 export class PeerHealthDiagnosticsService {
   private readonly logger = new Logger('PeerHealthDiagnostics');
+  /** Distinguishes this process's ETags from those of an earlier process with the same versions. */
+  private readonly instance = randomBytes(4).toString('hex');
+  private cached: { readonly version: number; readonly body: Buffer } | undefined;
+  private inflight: Promise<RenderedTrackerBody> | undefined;
 
   constructor(
     @Inject(PEER_HEALTH_SNAPSHOT_PROVIDERS) private readonly providers: readonly PeerHealthSnapshotProvider[],
@@ -41,6 +65,63 @@ export class PeerHealthDiagnosticsService {
       this.logger.warn(`Skipped ${diagnostics.skippedSnapshots} malformed peer snapshot(s)`);
     }
     return diagnostics;
+  }
+
+  /**
+   * The endpoint's answer. With the tracker as the only provider and no filter, the body comes
+   * from the tracker renderer: cached per tracker version, and one render serves every request
+   * that arrives while it runs. `ifNoneMatch` matching the current ETag gives 304 without rendering.
+   */
+  async render(
+    filter?: (peer: PeerLeaseHealthSnapshot) => boolean,
+    ifNoneMatch?: string,
+  ): Promise<RenderedLeaseHealth> {
+    const etag = this.currentEtag();
+    if (etag !== undefined && ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
+      return { body: undefined, etag, notModified: true };
+    }
+    if (!filter && this.providers.length === 1 && this.providers[0] === this.tracker) {
+      const rendered = await this.renderTracker();
+      const exact = rendered.exactVersion;
+      return { body: rendered.body, etag: exact === undefined ? undefined : this.etagOf(`.${exact}`), notModified: false };
+    }
+    const diagnostics = await this.collect();
+    const body = serializeLeaseHealth(filter ? diagnostics.filter(filter) : diagnostics);
+    return { body, etag: etag !== undefined && this.currentEtag() === etag ? etag : undefined, notModified: false };
+  }
+
+  /** The ETag the endpoint would answer with now, if every provider is versioned. */
+  currentEtag(): string | undefined {
+    this.tracker.evaluateHealth();
+    let versions = '';
+    for (const provider of this.providers) {
+      const version: unknown = provider.version;
+      if (typeof version !== 'number') return undefined;
+      versions += `.${version}`;
+    }
+    return this.etagOf(versions);
+  }
+
+  private etagOf(versions: string): string {
+    return `"${this.instance}${versions}"`;
+  }
+
+  private renderTracker(): Promise<RenderedTrackerBody> {
+    const version = this.tracker.version;
+    const cached = this.cached;
+    if (cached?.version === version) return Promise.resolve({ body: cached.body, exactVersion: version });
+    this.inflight ??= renderTrackerBody(this.tracker).then(
+      (rendered) => {
+        this.inflight = undefined;
+        if (rendered.exactVersion !== undefined) this.cached = { version: rendered.exactVersion, body: rendered.body };
+        return rendered;
+      },
+      (error: unknown) => {
+        this.inflight = undefined;
+        throw error;
+      },
+    );
+    return this.inflight;
   }
 
   /** Eligible when no provider says otherwise; a provider that throws is not counted against the peer. */

@@ -11,6 +11,11 @@ export const PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA = 'omnirelay:peer-health:sna
 export interface PeerHealthSnapshotProvider {
   isPeerEligible(peerId: string): boolean;
   snapshot(): readonly PeerLeaseHealthSnapshot[] | Promise<readonly PeerLeaseHealthSnapshot[]>;
+  /**
+   * Optional: a number that changes whenever the provider's snapshot would change. When every
+   * provider has one, the endpoint answers with an ETag and `304 Not Modified` on `If-None-Match`.
+   */
+  readonly version?: number;
 }
 
 /**

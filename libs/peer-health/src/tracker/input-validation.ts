@@ -7,7 +7,10 @@ export function assertPeerId(peerId: unknown, maxLength: number): asserts peerId
   if (typeof peerId !== 'string') {
     throw new PeerHealthInputError('peerId', `peerId must be a string, got ${describeValue(peerId)}`);
   }
-  if (peerId.length === 0 || peerId.length > maxLength || peerId.trim().length === 0) {
+  // First character not white space: not blank, without scanning or allocating (the common case).
+  const first = peerId.charCodeAt(0);
+  const blank = !(first > 32 && first !== 160) && peerId.trim().length === 0;
+  if (peerId.length === 0 || peerId.length > maxLength || blank) {
     throw new PeerHealthInputError(
       'peerId',
       `peerId must be a non-blank string of at most ${maxLength} characters, got ${describeValue(peerId)}`,

@@ -4,7 +4,7 @@ import type { PeerHealthAlert, PeerHealthAlertPublisher } from '../telemetry/pee
 import type { PeerHealthAnomalyKind } from '../telemetry/peer-health-anomaly';
 import { PeerEventCounters } from '../telemetry/peer-event-counters';
 import { isPeerHealthTimers, systemClock, systemTimers, type Clock, type PeerHealthTimers, type ScheduledTimer } from './clock';
-import { DeadlineQueue } from './deadline-queue';
+import { DeadlineWheel } from './deadline-wheel';
 import { assertPendingCount, assertPeerId, canonicalLeaseId } from './input-validation';
 import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './interfaces/peer-lease-health-snapshot.interface';
@@ -20,8 +20,12 @@ import { PeerHealthInputError } from './peer-health.errors';
 import { putMetadata, WELL_KNOWN_KEYS, type ResolvedMetadataLimits } from './peer-metadata';
 import { buildPeerSnapshot } from './peer-snapshot';
 import { PeerState } from './peer-state';
+import { compareOrdinal } from './ordering';
 
 export const DEFAULT_HEARTBEAT_GRACE_PERIOD_MS = 30_000;
+
+/** Decimal strings of small pending counts, so the common heartbeat allocates none. */
+const SMALL_COUNTS: readonly string[] = Array.from({ length: 1024 }, (_, n) => String(n));
 
 /** Whether the peer already holds exactly this (previously validated) handle. */
 function holds(peer: PeerState | undefined, handle: PeerLeaseHandle): boolean {
@@ -57,8 +61,11 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private readonly logger: Pick<Logger, 'warn' | 'error'>;
 
   private readonly peers = new Map<string, PeerState>();
-  private readonly expiryQueue = new DeadlineQueue<PeerState>();
-  private readonly retentionQueue = new DeadlineQueue<PeerState>();
+  /** Grace deadlines of healthy, heart-beating peers; a heartbeat never touches it (see DeadlineWheel). */
+  private readonly expiryWheel: DeadlineWheel<PeerState>;
+  private readonly retentionWheel: DeadlineWheel<PeerState>;
+  /** The peers sorted by id, kept until a peer is added or evicted. */
+  private ordered: PeerState[] | undefined;
   private healthyPeers = 0;
   private unhealthyPeers = 0;
   private pendingTotal = 0;
@@ -102,6 +109,11 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     });
     this.alertPublisher = options.alertPublisher;
     this.logger = options.logger ?? new Logger(PeerLeaseHealthTracker.name);
+    // Buckets fine enough that a transition lands within ~1% of the grace period (at most 25 ms).
+    this.expiryWheel = new DeadlineWheel(Math.min(25, Math.max(1, Math.floor(this.heartbeatGracePeriodMs / 100))));
+    this.retentionWheel = new DeadlineWheel(
+      Number.isFinite(this.retentionMs) ? Math.max(1, Math.floor(this.retentionMs / 100)) : 1,
+    );
   }
 
   /** Grows by one with every change of tracked state; equal versions mean equal snapshots. */
@@ -166,9 +178,14 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       assertPendingCount(pendingCount);
       known = this.peers.get(peerId);
       // The common case, a heartbeat for a lease already held, skips UUID validation: the stored
-      // handle was validated when it was added, and this one must equal it exactly.
-      if (handle !== undefined && handle !== null && !holds(known, handle)) {
-        newLease = canonicalLeaseId(handle);
+      // handle was validated when it was added, and this one must equal it exactly. A producer
+      // that passes the same handle object again skips even the lease lookup.
+      if (handle !== undefined && handle !== null && known?.lastHandle !== handle) {
+        if (holds(known, handle)) {
+          if (known) known.lastHandle = handle;
+        } else {
+          newLease = canonicalLeaseId(handle);
+        }
       }
     } catch (error) {
       throw this.rejected(error);
@@ -181,9 +198,16 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       }
     }
     if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) {
-      const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, String(pendingCount), this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
-      if (dropped) this.anomaly(dropped);
-      else peer.lastPendingCount = pendingCount;
+      const text = pendingCount < SMALL_COUNTS.length ? (SMALL_COUNTS[pendingCount] ?? String(pendingCount)) : String(pendingCount);
+      const entry = peer.pendingEntry;
+      if (entry) {
+        entry.value = text;
+        peer.lastPendingCount = pendingCount;
+      } else {
+        const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
+        if (dropped) this.anomaly(dropped);
+        else peer.lastPendingCount = pendingCount;
+      }
     }
     peer.counters.heartbeats++;
     peer.disconnected = false;
@@ -201,11 +225,10 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     const peer = this.touch(peerId, now);
     peer.lastDisconnect = now;
     peer.disconnected = true;
-    this.expiryQueue.remove(peer.expiry);
     const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
     this.counters.recordDisconnect(peer.counters, label);
     this.setHealthy(peer, false, 'disconnect', now);
-    peer.snapshot = undefined;
+    peer.changed();
     this.changeVersion++;
     if (this.alertPublisher) {
       this.pendingAlerts.push({
@@ -247,14 +270,14 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   /** A peer never seen is eligible; otherwise eligible means healthy now. */
   isPeerEligible(peerId: string): boolean {
-    this.begin();
+    this.beginExact();
     this.flush();
     return this.peers.get(peerId)?.healthy ?? true;
   }
 
   /** Immutable snapshots of every tracked peer, health evaluated at the current clock time; unordered. */
   snapshot(): readonly PeerLeaseHealthSnapshot[] {
-    this.begin();
+    this.beginExact();
     this.flush();
     const result = new Array<PeerLeaseHealthSnapshot>(this.peers.size);
     let index = 0;
@@ -262,9 +285,21 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     return Object.freeze(result);
   }
 
+  /**
+   * The tracked peers in wire order (by peer id), with every deadline applied. For the kit's own
+   * renderer: the states are live and must not be kept across event-loop turns.
+   * @internal
+   */
+  orderedPeers(): readonly PeerState[] {
+    this.beginExact();
+    this.flush();
+    this.ordered ??= [...this.peers.values()].sort((a, b) => compareOrdinal(a.peerId, b.peerId));
+    return this.ordered;
+  }
+
   /** Current counts, kept incrementally (no walk over the peers). */
   counts(): PeerLeaseHealthCounts {
-    this.begin();
+    this.beginExact();
     this.flush();
     return {
       eligiblePeers: this.healthyPeers,
@@ -287,7 +322,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   /** Applies every deadline that has passed. Runs by itself on a timer; callable to force it. */
   evaluateHealth(): void {
-    this.begin();
+    this.beginExact();
     this.flush();
   }
 
@@ -303,27 +338,52 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.dispose();
   }
 
+  /** Applies the deadlines that are due in whole buckets; O(1) when none is. */
   private begin(): number {
     const now = this.clock.now();
-    const expiry = this.expiryQueue.head;
-    const retention = this.retentionQueue.head;
-    if ((expiry && expiry.due < now) || (retention && retention.due < now)) this.processDue(now);
+    if (now >= this.expiryWheel.nextFullDue || now >= this.retentionWheel.nextFullDue) this.processDue(now, false);
     return now;
   }
 
-  private processDue(now: number): void {
-    for (let node = this.expiryQueue.head; node && node.due < now; node = this.expiryQueue.head) {
-      this.expiryQueue.remove(node);
-      const peer = node.owner;
-      if (peer.healthy) {
-        this.setHealthy(peer, false, 'heartbeat-expired', node.due);
-        peer.snapshot = undefined;
-        this.changeVersion++;
-      }
-    }
-    for (let node = this.retentionQueue.head; node && node.due < now; node = this.retentionQueue.head) {
-      this.evict(node.owner, node.due);
-    }
+  /** For reads: every deadline before `now`, to the millisecond. */
+  private beginExact(): number {
+    const now = this.clock.now();
+    this.processDue(now, true);
+    return now;
+  }
+
+  private processDue(now: number, exact: boolean): void {
+    const grace = this.heartbeatGracePeriodMs;
+    const resolution = this.expiryWheel.resolutionMs;
+    this.expiryWheel.sweep(
+      now,
+      (peer, bucket) => {
+        if (peer.evicted || !peer.healthy || peer.disconnected) {
+          peer.inExpiry = false;
+          return true;
+        }
+        const due = peer.lastHeartbeat + grace;
+        if (due < now) {
+          peer.inExpiry = false;
+          this.setHealthy(peer, false, 'heartbeat-expired', due);
+          return true;
+        }
+        // It heart-beat since it was queued: keep it in this bucket, or move it to its new one.
+        if (Math.floor(due / resolution) === bucket) return false;
+        this.expiryWheel.add(peer, due);
+        return true;
+      },
+      exact,
+    );
+    this.retentionWheel.sweep(now, (peer) => {
+      if (peer.evicted) return true;
+      const due = peer.lastActivity + this.retentionMs;
+      if (due < now) this.evict(peer, due);
+      else this.retentionWheel.add(peer, due);
+      return true;
+    });
+    const next = Math.min(this.expiryWheel.nextFullDue, this.retentionWheel.nextFullDue);
+    if (next !== Infinity) this.ensureTimer(next);
   }
 
   private touch(peerId: string, now: number, known?: PeerState): PeerState {
@@ -331,30 +391,40 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (!peer) {
       peer = new PeerState(peerId, this.counters.cellFor(peerId));
       this.peers.set(peerId, peer);
+      this.ordered = undefined;
       this.healthyPeers++;
+    } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat + this.heartbeatGracePeriodMs < now) {
+      // This peer's own deadline passed within a bucket not yet swept: apply it before the event.
+      this.setHealthy(peer, false, 'heartbeat-expired', peer.lastHeartbeat + this.heartbeatGracePeriodMs);
     }
-    if (this.retentionMs !== Infinity) {
+    peer.lastActivity = now;
+    if (!peer.inRetention && this.retentionMs !== Infinity) {
+      peer.inRetention = true;
       const due = now + this.retentionMs;
-      this.retentionQueue.upsert(peer.retention, due);
-      this.ensureTimer(due);
+      this.retentionWheel.add(peer, due);
+      this.ensureTimer(this.retentionWheel.nextFullDue);
     }
     return peer;
   }
 
   private heartbeatAt(peer: PeerState, now: number, reason: PeerHealthTransitionReason): void {
     peer.lastHeartbeat = now;
-    peer.snapshot = undefined;
+    peer.changed();
     this.changeVersion++;
     if (peer.disconnected) return;
-    const due = now + this.heartbeatGracePeriodMs;
-    this.expiryQueue.upsert(peer.expiry, due);
-    this.ensureTimer(due);
+    if (!peer.inExpiry) {
+      peer.inExpiry = true;
+      this.expiryWheel.add(peer, now + this.heartbeatGracePeriodMs);
+      this.ensureTimer(this.expiryWheel.nextFullDue);
+    }
     this.setHealthy(peer, true, reason, now);
   }
 
   private setHealthy(peer: PeerState, healthy: boolean, reason: PeerHealthTransitionReason, at: number): void {
     if (peer.healthy === healthy) return;
     peer.healthy = healthy;
+    peer.changed();
+    this.changeVersion++;
     const from: PeerHealthStatus = healthy ? 'unhealthy' : 'healthy';
     const to: PeerHealthStatus = healthy ? 'healthy' : 'unhealthy';
     if (healthy) {
@@ -377,9 +447,10 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   private evict(peer: PeerState, at: number): void {
-    this.retentionQueue.remove(peer.retention);
-    this.expiryQueue.remove(peer.expiry);
+    peer.evicted = true;
+    peer.inRetention = false;
     this.peers.delete(peer.peerId);
+    this.ordered = undefined;
     if (peer.healthy) this.healthyPeers--;
     else this.unhealthyPeers--;
     this.pendingTotal -= peer.pendingReassignments;
@@ -416,7 +487,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (this.disposed || due >= this.timerDue) return;
     this.timer?.cancel();
     this.timerDue = due;
-    // +1: a peer is still healthy exactly at its deadline and unhealthy just after it.
+    // `due` is the end of the earliest bucket; +1 absorbs timer rounding.
     const delay = Math.max(0, due - this.clock.now()) + 1;
     this.timer = this.timers.schedule(() => this.onTimer(), Math.min(delay, 2_147_483_647));
   }
@@ -425,12 +496,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.timer = undefined;
     this.timerDue = Infinity;
     if (this.disposed) return;
-    this.begin();
+    this.processDue(this.clock.now(), false);
     this.flush();
-    const expiry = this.expiryQueue.head;
-    const retention = this.retentionQueue.head;
-    const next = Math.min(expiry ? expiry.due : Infinity, retention ? retention.due : Infinity);
-    if (next !== Infinity) this.ensureTimer(next);
   }
 
   private anomaly(kind: PeerHealthAnomalyKind): void {

@@ -43,10 +43,12 @@ export function putMetadata(
     entry.value = value;
   } else {
     if (metadata.size >= limits.maxEntriesPerPeer) return 'metadata-limit';
-    metadata.set(normalized, { key, value });
+    const created = { key, value };
+    metadata.set(normalized, created);
+    if (normalized === WELL_KNOWN_KEYS.pendingCount) peer.pendingEntry = created;
   }
   // Another writer of pending.count invalidates the heartbeat path's "unchanged" shortcut.
   if (normalized === WELL_KNOWN_KEYS.pendingCount) peer.lastPendingCount = -1;
-  peer.snapshot = undefined;
+  peer.changed();
   return undefined;
 }

@@ -1,5 +1,4 @@
 import type { PeerCounterCell } from '../telemetry/peer-event-counters';
-import { DeadlineNode } from './deadline-queue';
 import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from './interfaces/peer-lease-health-snapshot.interface';
 
@@ -14,29 +13,43 @@ export interface MetadataEntry {
 
 /** The tracker's mutable record of one peer. Never handed out: callers get snapshots. */
 export class PeerState {
+  // Fields in the order the heartbeat path touches them (V8 lays them out in assignment order).
+  /** Status as last evaluated; kept current by the tracker's deadline processing. */
+  healthy = true;
+  disconnected = false;
+  lastHeartbeat = NEVER;
+  /** Last event of any kind, for retention. */
+  lastActivity = 0;
+  /** Whether the peer has an entry in the expiry / retention wheel. */
+  inExpiry = false;
+  inRetention = false;
+  /** The handle object of the last lease heartbeat that matched a held lease: a producer that reuses it skips the lease lookup. */
+  lastHandle: PeerLeaseHandle | undefined;
+  /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
+  lastPendingCount = -1;
+  /** The metadata entry holding pending.count, so a heartbeat updates it without a map lookup. */
+  pendingEntry: MetadataEntry | undefined;
+  /** Cached immutable snapshot and wire-format fragment, dropped on any change (see changed()). */
+  snapshot: PeerLeaseHealthSnapshot | undefined;
+  fragment: string | undefined;
+  evicted = false;
   /** leaseId (lower case) -> handle */
   leases: Map<string, PeerLeaseHandle> | undefined;
   /** lower-cased key -> entry */
   metadata: Map<string, MetadataEntry> | undefined;
-  lastHeartbeat = NEVER;
   lastDisconnect: number | undefined;
-  disconnected = false;
   pendingReassignments = 0;
-  /** Status as last evaluated; kept current by the tracker's deadline processing. */
-  healthy = true;
-  /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
-  lastPendingCount = -1;
   flapWindowStart = NEVER;
   flapCount = 0;
-  /** Cached immutable snapshot, dropped on any change. */
-  snapshot: PeerLeaseHealthSnapshot | undefined;
-  /** Position in the queue of heartbeat grace deadlines. */
-  readonly expiry = new DeadlineNode<PeerState>(this);
-  /** Position in the queue of retention deadlines. */
-  readonly retention = new DeadlineNode<PeerState>(this);
 
   constructor(
     readonly peerId: string,
     readonly counters: PeerCounterCell,
   ) {}
+
+  /** Drops what was derived from the old state. */
+  changed(): void {
+    this.snapshot = undefined;
+    this.fragment = undefined;
+  }
 }

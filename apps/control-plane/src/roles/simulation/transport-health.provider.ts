@@ -9,13 +9,17 @@ import { PeerHealthSnapshotProvider, type PeerLeaseHealthSnapshot } from '@omnir
 @PeerHealthSnapshotProvider()
 export class TransportHealthProvider implements PeerHealthSnapshotProvider {
   private readonly connections = new Map<string, { protocol: string; since: number }>();
+  /** Changes with every change of the snapshot, so the endpoint can answer with ETags. */
+  version = 0;
 
   connected(peerId: string, protocol: string, at: number): void {
-    if (!this.connections.has(peerId)) this.connections.set(peerId, { protocol, since: at });
+    if (this.connections.has(peerId)) return;
+    this.connections.set(peerId, { protocol, since: at });
+    this.version++;
   }
 
   dropped(peerId: string): void {
-    this.connections.delete(peerId);
+    if (this.connections.delete(peerId)) this.version++;
   }
 
   isPeerEligible(): boolean {
