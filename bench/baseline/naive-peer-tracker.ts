@@ -100,7 +100,7 @@ export class NaivePeerTracker {
   recordGossip(peerId: string, metadata: Readonly<Record<string, string>>): void {
     const peer = this.peer(peerId);
     for (const [key, value] of Object.entries(metadata)) {
-      if (key.trim() && value !== undefined && value !== null) this.setMetadata(peer, key, value);
+      if (key.trim()) this.setMetadata(peer, key, value);
     }
   }
 

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { MeshGossipModule } from '@omnirelay/mesh-gossip';
 import { MeshLeadershipModule } from '@omnirelay/mesh-leadership';
-import { PeerHealthModule } from '@omnirelay/peer-health';
+import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import type { HostConfig } from './host-config';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
+import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
@@ -26,6 +27,14 @@ export class AppModule {
       });
     }
     if (simulates) providers.push(TransportHealthProvider, SimulatedWorkersService);
+    if (config.syntheticPeers > 0) {
+      providers.push({
+        provide: SyntheticFleetService,
+        useFactory: (tracker: PeerLeaseHealthTracker) =>
+          new SyntheticFleetService(tracker, { peers: config.syntheticPeers, eventsPerSecond: config.syntheticRate }),
+        inject: [PeerLeaseHealthTracker],
+      });
+    }
     if (config.role === 'worker' && config.dispatcherUrl !== undefined) {
       const dispatcherUrl = config.dispatcherUrl;
       providers.push({

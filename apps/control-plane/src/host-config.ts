@@ -21,6 +21,8 @@ export interface HostConfig {
   readonly workMs: number;
   readonly workerHeartbeatMs: number;
   readonly simulation: boolean;
+  readonly syntheticPeers: number;
+  readonly syntheticRate: number;
 }
 
 export class HostConfigError extends Error {
@@ -56,6 +58,8 @@ const SETTINGS = {
   workMs: { flag: '--work-ms', env: 'WORK_MS', kind: 'int', fallback: '1500', help: 'worker: time spent on one item' },
   workerHeartbeatMs: { flag: '--worker-heartbeat-ms', env: 'WORKER_HEARTBEAT_MS', kind: 'int', fallback: '1000', help: 'worker: heartbeat interval' },
   simulation: { flag: '--simulation', env: 'SIMULATION', kind: 'switch', fallback: 'on', help: 'all-in-one: in-process simulated workers (on/off)' },
+  syntheticPeers: { flag: '--synthetic-peers', env: 'SYNTHETIC_PEERS', kind: 'int', fallback: '0', help: 'any role: this many synthetic fleet peers recorded in-process (load testing)' },
+  syntheticRate: { flag: '--synthetic-rate', env: 'SYNTHETIC_RATE', kind: 'int', fallback: '10000', help: 'events per second of the synthetic fleet' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [

@@ -1,7 +1,13 @@
-import { Controller, Get, Header, Headers, Injectable, Query, Res, type Type } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, Req, Res, type Type } from '@nestjs/common';
 import { LEASE_HEALTH_ROUTE } from '../module/peer-health.constants';
 import { parseLeaseHealthQuery } from './lease-health-query';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
+
+/** What the controller reads of the platform's request (Fastify's and Express's both have it). */
+interface RequestLike {
+  readonly query: unknown;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
 
 /** What the controller needs of the platform's reply (Fastify's and Express's both have it). */
 interface ReplyHeaders {
@@ -18,12 +24,13 @@ export class LeaseHealthController {
   @Header('Content-Type', 'application/json; charset=utf-8')
   @Header('Cache-Control', 'no-cache')
   async leaseHealth(
-    @Query() query: unknown,
-    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    // One request parameter rather than @Query and @Headers: the conditional path stays lean.
+    @Req() request: RequestLike,
     @Res({ passthrough: true }) reply: ReplyHeaders,
   ): Promise<Buffer | string | undefined> {
-    const filter = parseLeaseHealthQuery(query);
-    const rendered = await this.diagnostics.render(filter, ifNoneMatch);
+    const filter = parseLeaseHealthQuery(request.query);
+    const ifNoneMatch = request.headers['if-none-match'];
+    const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
     if (rendered.notModified) reply.status(304);
     return rendered.body;

@@ -1,5 +1,6 @@
 import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
-import { compareLeases, compareOrdinalIgnoreCase } from '../tracker/ordering';
+import type { PeerLeaseHandle } from '../tracker/interfaces/peer-lease-handle.interface';
+import { compareLeases, sortByKeyIgnoreCase } from '../tracker/ordering';
 import { isTrackerSnapshot } from '../tracker/peer-snapshot';
 import type { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
 import { formatWireDate } from './wire-date';
@@ -44,36 +45,62 @@ export function serializePeer(peer: PeerLeaseHealthSnapshot): string {
 
 /** One entry of the `peers` array, written anew. */
 export function writePeer(peer: PeerLeaseHealthSnapshot): string {
-  let json = `{"peerId":${JSON.stringify(peer.peerId)},"lastHeartbeat":"${formatWireDate(peer.lastHeartbeat)}"`;
+  // Sorted here rather than trusted: a custom provider's order is unknown, and integer-like keys
+  // come first in object order.
+  const metadata = peer.metadata;
+  const entries: MetadataPair[] = [];
+  for (const key of Object.keys(metadata)) {
+    const value = metadata[key];
+    if (typeof value === 'string') entries.push({ key, value });
+  }
   // Custom providers written in JavaScript may leave lastDisconnect out instead of null.
   const lastDisconnect: unknown = peer.lastDisconnect;
-  if (typeof lastDisconnect === 'number') {
-    json += `,"lastDisconnect":"${formatWireDate(lastDisconnect)}"`;
-  }
+  return writePeerParts(
+    JSON.stringify(peer.peerId),
+    peer.lastHeartbeat,
+    typeof lastDisconnect === 'number' ? lastDisconnect : null,
+    peer.isHealthy,
+    peer.activeAssignments,
+    peer.pendingReassignments,
+    [...peer.activeLeases].sort(compareLeases),
+    sortByKeyIgnoreCase(entries).flatMap((entry) => [entry.key, entry.value]),
+  );
+}
+
+export interface MetadataPair {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The one writer of a peer entry, from parts already in wire order. */
+export function writePeerParts(
+  /** The peer id as a JSON string literal. */
+  peerIdJson: string,
+  lastHeartbeat: number | null,
+  lastDisconnect: number | null,
+  isHealthy: boolean,
+  activeAssignments: number,
+  pendingReassignments: number,
+  leases: readonly PeerLeaseHandle[],
+  /** Flat [key, value, key, value, ...] in wire order. */
+  metadata: readonly string[],
+): string {
+  let json = `{"peerId":${peerIdJson},"lastHeartbeat":"${formatWireDate(lastHeartbeat)}"`;
+  if (lastDisconnect !== null) json += `,"lastDisconnect":"${formatWireDate(lastDisconnect)}"`;
   json +=
-    `,"isHealthy":${peer.isHealthy},"activeAssignments":${peer.activeAssignments}` +
-    `,"pendingReassignments":${peer.pendingReassignments},"activeLeases":[`;
-  // Tracker snapshots are already in order; a custom provider's may not be.
-  const leases = [...peer.activeLeases].sort(compareLeases);
+    `,"isHealthy":${isHealthy},"activeAssignments":${activeAssignments}` +
+    `,"pendingReassignments":${pendingReassignments},"activeLeases":[`;
   for (let i = 0; i < leases.length; i++) {
     const lease = leases[i];
     if (!lease) continue;
-    if (i > 0) json += ',';
     json +=
-      `{"sequenceId":${lease.sequenceId},"attempt":${lease.attempt},` +
+      `${i > 0 ? ',' : ''}{"sequenceId":${lease.sequenceId},"attempt":${lease.attempt},` +
       `"leaseId":${JSON.stringify(lease.leaseId.toLowerCase())}}`;
   }
   json += '],"metadata":{';
-  const metadata = peer.metadata;
-  // Sorted here rather than trusted: integer-like keys would otherwise come first in object order.
-  const keys = Object.keys(metadata).sort(compareOrdinalIgnoreCase);
-  let first = true;
-  for (const key of keys) {
-    const value = metadata[key];
-    if (typeof value !== 'string') continue;
-    json += `${first ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(value)}`;
-    first = false;
+  for (let i = 0; i + 1 < metadata.length; i += 2) {
+    json += `${i > 0 ? ',' : ''}${JSON.stringify(metadata[i])}:${JSON.stringify(metadata[i + 1])}`;
   }
-  json += '}}';
-  return json;
+  return `${json}}}`;
 }
+

@@ -1,10 +1,15 @@
 import type { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
-import { buildPeerSnapshot } from '../tracker/peer-snapshot';
-import type { PeerState } from '../tracker/peer-state';
-import { writePeer, writeSummaryTail } from './lease-health.serializer';
+import type { PeerLeaseHandle } from '../tracker/interfaces/peer-lease-handle.interface';
+import { NEVER, type PeerState } from '../tracker/peer-state';
+import { writePeerParts, writeSummaryTail } from './lease-health.serializer';
 
-/** Peers rendered per event-loop turn for large bodies, so the loop keeps breathing. */
-export const RENDER_SLICE = 2000;
+const NO_LEASES: readonly PeerLeaseHandle[] = [];
+const NO_METADATA: readonly string[] = [];
+
+/** Longest stretch of rendering before yielding to the event loop. */
+export const RENDER_BUDGET_MS = 8;
+/** Entries written between two looks at the clock. */
+const RENDER_STEP = 256;
 
 export interface RenderedTrackerBody {
   readonly body: Buffer;
@@ -12,10 +17,23 @@ export interface RenderedTrackerBody {
   readonly exactVersion: number | undefined;
 }
 
-function fragmentOf(peer: PeerState): string {
+const OPEN = Buffer.from('{"peers":[');
+
+/** The peer's entry as UTF-8 with a leading comma, encoded once per change of the peer. */
+function fragmentOf(peer: PeerState): Buffer {
   let fragment = peer.fragment;
   if (fragment === undefined) {
-    fragment = writePeer((peer.snapshot ??= buildPeerSnapshot(peer)));
+    const entry = writePeerParts(
+      (peer.peerIdJson ??= JSON.stringify(peer.peerId)),
+      peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat,
+      peer.lastDisconnect ?? null,
+      peer.healthy,
+      peer.leases?.length ?? 0,
+      peer.pendingReassignments,
+      peer.leases ?? NO_LEASES,
+      peer.metadata ?? NO_METADATA,
+    );
+    fragment = Buffer.from(`,${entry}`);
     peer.fragment = fragment;
   }
   return fragment;
@@ -25,45 +43,36 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * The endpoint body when the tracker is the only provider: each peer's wire fragment is cached on
- * its state and rebuilt only after it changed, and the sort order is kept until the peer set
- * changes. Up to RENDER_SLICE peers are rendered at one instant; larger bodies are rendered slice by
- * slice between event-loop turns, each entry as of its slice, the summary counting exactly the
- * entries written.
+ * its state (as UTF-8) and rebuilt only after it changed, and the sort order is kept until the peer
+ * set changes. Rendering yields to the event loop whenever it has worked for RENDER_BUDGET_MS, so a
+ * large body of changed peers never stalls other work; each entry is then the peer as of its turn,
+ * and the summary always counts exactly the entries written.
  */
 export async function renderTrackerBody(tracker: PeerLeaseHealthTracker): Promise<RenderedTrackerBody> {
   const peers = tracker.orderedPeers();
   const startVersion = tracker.version;
-  if (peers.length <= RENDER_SLICE) {
-    let body = '{"peers":[';
-    for (let i = 0; i < peers.length; i++) {
-      const peer = peers[i];
-      if (peer) body += (i > 0 ? ',' : '') + fragmentOf(peer);
-    }
-    const { eligiblePeers, unhealthyPeers, pendingReassignments } = tracker.counts();
-    body += writeSummaryTail({ eligiblePeers, unhealthyPeers, pendingReassignments });
-    return { body: Buffer.from(body), exactVersion: startVersion };
-  }
-  const parts: Buffer[] = [Buffer.from('{"peers":[')];
+  const parts: Buffer[] = [OPEN];
   let eligiblePeers = 0;
   let unhealthyPeers = 0;
   let pendingReassignments = 0;
-  for (let start = 0; start < peers.length; start += RENDER_SLICE) {
-    if (start > 0) {
+  let turnStarted = performance.now();
+  for (let start = 0; start < peers.length; start += RENDER_STEP) {
+    if (start > 0 && performance.now() - turnStarted > RENDER_BUDGET_MS) {
       await nextTurn();
-      // Deadlines that passed while other work ran are applied before the next slice is written.
+      // Deadlines that passed while other work ran are applied before the next entries are written.
       tracker.evaluateHealth();
+      turnStarted = performance.now();
     }
-    let slice = '';
-    const end = Math.min(peers.length, start + RENDER_SLICE);
+    const end = Math.min(peers.length, start + RENDER_STEP);
     for (let i = start; i < end; i++) {
       const peer = peers[i];
       if (!peer) continue;
-      slice += (i > 0 ? ',' : '') + fragmentOf(peer);
+      const fragment = fragmentOf(peer);
+      parts.push(i === 0 ? fragment.subarray(1) : fragment);
       if (peer.healthy) eligiblePeers++;
       else unhealthyPeers++;
       pendingReassignments += peer.pendingReassignments;
     }
-    parts.push(Buffer.from(slice));
   }
   parts.push(Buffer.from(writeSummaryTail({ eligiblePeers, unhealthyPeers, pendingReassignments })));
   return { body: Buffer.concat(parts), exactVersion: tracker.version === startVersion ? startVersion : undefined };

@@ -9,7 +9,21 @@ const MAX_WIRE_MS = 253_402_300_800_000;
  * Formats epoch milliseconds as the seed system did: ISO-8601 UTC with `+00:00`, fractional seconds
  * (up to 100 ns ticks) without trailing zeros, and no fraction at all when it is zero.
  */
+let memoMs = Number.NaN;
+let memoText = '';
+
 export function formatWireDate(epochMs: number | null): string {
+  // Bursts of events share their millisecond: remember the last one formatted.
+  if (epochMs === memoMs) return memoText;
+  const text = formatUncached(epochMs);
+  if (epochMs !== null) {
+    memoMs = epochMs;
+    memoText = text;
+  }
+  return text;
+}
+
+function formatUncached(epochMs: number | null): string {
   // Outside years 0001-9999 there is no such date in the format; such times are garbage: "never".
   if (epochMs === null || !(epochMs >= MIN_WIRE_MS && epochMs < MAX_WIRE_MS)) return NEVER_WIRE_DATE;
   const wholeMs = Math.floor(epochMs);

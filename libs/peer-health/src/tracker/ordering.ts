@@ -10,6 +10,14 @@ export function compareOrdinalIgnoreCase(a: string, b: string): number {
   return compareOrdinal(a.toUpperCase(), b.toUpperCase()) || compareOrdinal(a, b);
 }
 
+/** Sorts key/value entries by key, case-insensitively, upper-casing each key once. */
+export function sortByKeyIgnoreCase<T extends { readonly key: string }>(entries: readonly T[]): T[] {
+  return entries
+    .map((entry) => ({ entry, upper: entry.key.toUpperCase() }))
+    .sort((a, b) => compareOrdinal(a.upper, b.upper) || compareOrdinal(a.entry.key, b.entry.key))
+    .map(({ entry }) => entry);
+}
+
 /** Leases by sequenceId, then attempt, then leaseId. */
 export function compareLeases(a: PeerLeaseHandle, b: PeerLeaseHandle): number {
   return a.sequenceId - b.sequenceId || a.attempt - b.attempt || compareOrdinal(a.leaseId, b.leaseId);

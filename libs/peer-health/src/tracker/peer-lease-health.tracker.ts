@@ -19,6 +19,7 @@ import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } 
 import { PeerHealthInputError } from './peer-health.errors';
 import { putMetadata, WELL_KNOWN_KEYS, type ResolvedMetadataLimits } from './peer-metadata';
 import { buildPeerSnapshot } from './peer-snapshot';
+import { findLease, putLease, removeLease } from './peer-collections';
 import { PeerState } from './peer-state';
 import { compareOrdinal } from './ordering';
 
@@ -30,7 +31,7 @@ const SMALL_COUNTS: readonly string[] = Array.from({ length: 1024 }, (_, n) => S
 /** Whether the peer already holds exactly this (previously validated) handle. */
 function holds(peer: PeerState | undefined, handle: PeerLeaseHandle): boolean {
   if (typeof handle !== 'object') return false;
-  const held = peer?.leases?.get(handle.leaseId);
+  const held = findLease(peer, handle.leaseId);
   return held !== undefined && held.sequenceId === handle.sequenceId && held.attempt === handle.attempt;
 }
 export const DEFAULT_RETENTION_MS = 3_600_000;
@@ -131,8 +132,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       throw this.rejected(error);
     }
     const peer = this.touch(peerId, now);
-    const leases = (peer.leases ??= new Map<string, PeerLeaseHandle>());
-    leases.set(leaseId, Object.freeze({ sequenceId: handle.sequenceId, attempt: handle.attempt, leaseId }));
+    putLease(peer, Object.freeze({ sequenceId: handle.sequenceId, attempt: handle.attempt, leaseId }));
     if (peer.pendingReassignments > 0) {
       peer.pendingReassignments--;
       this.pendingTotal--;
@@ -155,7 +155,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       throw this.rejected(error);
     }
     const peer = this.touch(peerId, now);
-    if (!peer.leases?.delete(leaseId)) this.anomaly('unknown-lease-release');
+    if (!removeLease(peer, leaseId)) this.anomaly('unknown-lease-release');
     // Strictly true: a JavaScript caller's "false" string must not count as a requeue.
     const requeue: unknown = requeued;
     if (requeue === true) {
@@ -192,22 +192,15 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     }
     const peer = this.touch(peerId, now, known);
     if (handle && newLease !== undefined) {
-      const leases = (peer.leases ??= new Map<string, PeerLeaseHandle>());
-      if (!leases.has(newLease)) {
-        leases.set(newLease, Object.freeze({ sequenceId: handle.sequenceId, attempt: handle.attempt, leaseId: newLease }));
+      if (!findLease(peer, newLease)) {
+        putLease(peer, Object.freeze({ sequenceId: handle.sequenceId, attempt: handle.attempt, leaseId: newLease }));
       }
     }
     if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) {
       const text = pendingCount < SMALL_COUNTS.length ? (SMALL_COUNTS[pendingCount] ?? String(pendingCount)) : String(pendingCount);
-      const entry = peer.pendingEntry;
-      if (entry) {
-        entry.value = text;
-        peer.lastPendingCount = pendingCount;
-      } else {
-        const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
-        if (dropped) this.anomaly(dropped);
-        else peer.lastPendingCount = pendingCount;
-      }
+      const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
+      if (dropped) this.anomaly(dropped);
+      else peer.lastPendingCount = pendingCount;
     }
     peer.counters.heartbeats++;
     peer.disconnected = false;

@@ -1,4 +1,5 @@
 import type { PeerHealthAnomalyKind } from '../telemetry/peer-health-anomaly';
+import { findMetadata, insertMetadata } from './peer-collections';
 import type { PeerState } from './peer-state';
 
 export interface ResolvedMetadataLimits {
@@ -32,20 +33,14 @@ export function putMetadata(
   if (typeof value !== 'string') return 'metadata-invalid';
   if (key.length > limits.maxKeyLength || value.length > limits.maxValueLength) return 'metadata-limit';
   const normalized = lowerKey ?? key.toLowerCase();
-  let metadata = peer.metadata;
-  if (!metadata) {
-    metadata = new Map();
-    peer.metadata = metadata;
-  }
-  const entry = metadata.get(normalized);
-  if (entry) {
-    if (entry.value === value) return undefined;
-    entry.value = value;
+  const index = findMetadata(peer, normalized);
+  const entries = peer.metadata;
+  if (index >= 0 && entries) {
+    if (entries[index + 1] === value) return undefined;
+    entries[index + 1] = value;
   } else {
-    if (metadata.size >= limits.maxEntriesPerPeer) return 'metadata-limit';
-    const created = { key, value };
-    metadata.set(normalized, created);
-    if (normalized === WELL_KNOWN_KEYS.pendingCount) peer.pendingEntry = created;
+    if ((entries?.length ?? 0) / 2 >= limits.maxEntriesPerPeer) return 'metadata-limit';
+    insertMetadata(peer, key, value);
   }
   // Another writer of pending.count invalidates the heartbeat path's "unchanged" shortcut.
   if (normalized === WELL_KNOWN_KEYS.pendingCount) peer.lastPendingCount = -1;

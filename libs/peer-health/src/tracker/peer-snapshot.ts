@@ -1,6 +1,6 @@
 import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from './interfaces/peer-lease-health-snapshot.interface';
-import { compareLeases, compareOrdinalIgnoreCase } from './ordering';
+import { forEachMetadata } from './peer-collections';
 import { NEVER, type PeerState } from './peer-state';
 
 const EMPTY_LEASES: readonly PeerLeaseHandle[] = Object.freeze([]);
@@ -20,19 +20,20 @@ export function buildPeerSnapshot(peer: PeerState): PeerLeaseHealthSnapshot {
     lastHeartbeat: peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat,
     lastDisconnect: peer.lastDisconnect ?? null,
     isHealthy: peer.healthy,
-    activeAssignments: peer.leases?.size ?? 0,
+    activeAssignments: peer.leases?.length ?? 0,
     pendingReassignments: peer.pendingReassignments,
-    activeLeases: peer.leases?.size ? Object.freeze([...peer.leases.values()].sort(compareLeases)) : EMPTY_LEASES,
-    metadata: peer.metadata?.size ? metadataRecord(peer) : EMPTY_METADATA,
+    activeLeases: peer.leases?.length ? Object.freeze([...peer.leases]) : EMPTY_LEASES,
+    metadata: peer.metadata?.length ? metadataRecord(peer) : EMPTY_METADATA,
   });
   trackerSnapshots.add(snapshot);
   return snapshot;
 }
 
 function metadataRecord(peer: PeerState): Readonly<Record<string, string>> {
-  const entries = [...(peer.metadata?.values() ?? [])].sort((a, b) => compareOrdinalIgnoreCase(a.key, b.key));
   // No prototype: a key such as "__proto__" becomes an own property like any other.
   const record = Object.create(null) as Record<string, string>;
-  for (const entry of entries) record[entry.key] = entry.value;
+  forEachMetadata(peer, (key, value) => {
+    record[key] = value;
+  });
   return Object.freeze(record);
 }

@@ -5,11 +5,6 @@ import type { PeerLeaseHealthSnapshot } from './interfaces/peer-lease-health-sna
 /** Marks "never heartbeated"; compares below every real time. */
 export const NEVER = Number.NEGATIVE_INFINITY;
 
-export interface MetadataEntry {
-  /** The first spelling seen of the key. */
-  readonly key: string;
-  value: string;
-}
 
 /** The tracker's mutable record of one peer. Never handed out: callers get snapshots. */
 export class PeerState {
@@ -27,16 +22,20 @@ export class PeerState {
   lastHandle: PeerLeaseHandle | undefined;
   /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
   lastPendingCount = -1;
-  /** The metadata entry holding pending.count, so a heartbeat updates it without a map lookup. */
-  pendingEntry: MetadataEntry | undefined;
   /** Cached immutable snapshot and wire-format fragment, dropped on any change (see changed()). */
   snapshot: PeerLeaseHealthSnapshot | undefined;
-  fragment: string | undefined;
+  /** UTF-8 wire fragment with a leading comma, written by the tracker renderer. */
+  fragment: Buffer | undefined;
+  /** The peer id as a JSON string literal, for the renderer. */
+  peerIdJson: string | undefined;
   evicted = false;
-  /** leaseId (lower case) -> handle */
-  leases: Map<string, PeerLeaseHandle> | undefined;
-  /** lower-cased key -> entry */
-  metadata: Map<string, MetadataEntry> | undefined;
+  /** Active leases, sorted by sequenceId, attempt, leaseId (see peer-collections). */
+  leases: PeerLeaseHandle[] | undefined;
+  /**
+   * Metadata as a flat list [key, value, key, value, ...], sorted by key case-insensitively (see
+   * peer-collections): no object per entry, which halves what a peer's metadata costs.
+   */
+  metadata: string[] | undefined;
   lastDisconnect: number | undefined;
   pendingReassignments = 0;
   flapWindowStart = NEVER;
