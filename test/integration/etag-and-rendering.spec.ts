@@ -69,6 +69,22 @@ describe('ETag, 304 and the tracker renderer', () => {
     expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
+  it('answers conditional GETs under a global prefix, and leaves other routes alone', async () => {
+    running = await startHttpApp({ imports: [PeerHealthModule.forRoot()] }, (app) => app.setGlobalPrefix('api'));
+    const app = running;
+    const first = await app.get('/api/omnirelay/control/lease-health');
+    const etag = first.headers.get('etag') ?? '';
+    await first.arrayBuffer();
+    const conditional = await fetch(`${app.url}/api/omnirelay/control/lease-health`, { headers: { 'if-none-match': etag } });
+    expect(conditional.status).toBe(304);
+    expect(conditional.headers.get('etag')).toBe(etag);
+    // A query makes it another representation: the hook lets Nest's route answer.
+    const filtered = await fetch(`${app.url}/api/omnirelay/control/lease-health?status=healthy`, { headers: { 'if-none-match': etag } });
+    expect(filtered.status).toBe(304);
+    expect((await fetch(`${app.url}/api/omnirelay/control/lease-health?status=bad`, { headers: { 'if-none-match': etag } })).status).toBe(400);
+    expect((await fetch(`${app.url}/api/nothing-here`, { headers: { 'if-none-match': etag } })).status).toBe(404);
+  });
+
   it('changes the ETag when a deadline passes, without any event', async () => {
     const { clock, app } = await boot(50);
     const before = (await app.get('/omnirelay/control/lease-health')).headers.get('etag');

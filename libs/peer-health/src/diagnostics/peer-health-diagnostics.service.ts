@@ -90,6 +90,12 @@ export class PeerHealthDiagnosticsService {
     return { body, etag: etag !== undefined && this.currentEtag() === etag ? etag : undefined, notModified: false };
   }
 
+  /** The current ETag when `ifNoneMatch` names it (the answer is then 304), else undefined. */
+  notModifiedEtag(ifNoneMatch: string): string | undefined {
+    const etag = this.currentEtag();
+    return etag !== undefined && matchesEtag(ifNoneMatch, etag) ? etag : undefined;
+  }
+
   /** The ETag the endpoint would answer with now, if every provider is versioned. */
   currentEtag(): string | undefined {
     this.tracker.evaluateHealth();

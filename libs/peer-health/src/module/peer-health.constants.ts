@@ -7,6 +7,9 @@ export const PEER_HEALTH_ALERT_PUBLISHER = Symbol('PEER_HEALTH_ALERT_PUBLISHER')
 /** The module options after defaults and validation (`ResolvedPeerHealthOptions`). */
 export const PEER_HEALTH_RESOLVED_OPTIONS = Symbol('PEER_HEALTH_RESOLVED_OPTIONS');
 
+/** The endpoint's path (prefix + route), provided when the controller is on. */
+export const PEER_HEALTH_ROUTE_PATH = Symbol('PEER_HEALTH_ROUTE_PATH');
+
 export const DEFAULT_LEASE_HEALTH_PATH_PREFIX = '/omnirelay/control';
 export const LEASE_HEALTH_ROUTE = 'lease-health';
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 2_000;

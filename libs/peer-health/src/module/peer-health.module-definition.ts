@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { createLeaseHealthController } from '../diagnostics/lease-health.controller';
-import { DEFAULT_LEASE_HEALTH_PATH_PREFIX } from './peer-health.constants';
+import { DEFAULT_LEASE_HEALTH_PATH_PREFIX, LEASE_HEALTH_ROUTE, PEER_HEALTH_ROUTE_PATH } from './peer-health.constants';
 import type { PeerHealthModuleExtras, PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { checkPathPrefix } from './peer-health-options';
 
@@ -13,13 +13,18 @@ export const {
   .setClassMethodName('forRoot')
   .setExtras<PeerHealthModuleExtras>(
     { isGlobal: true, controller: true, pathPrefix: DEFAULT_LEASE_HEALTH_PATH_PREFIX },
-    (definition, extras) => ({
-      ...definition,
-      global: extras.isGlobal ?? true,
-      controllers:
-        extras.controller === false
-          ? []
-          : [createLeaseHealthController(checkPathPrefix(extras.pathPrefix ?? DEFAULT_LEASE_HEALTH_PATH_PREFIX))],
-    }),
+    (definition, extras) => {
+      if (extras.controller === false) return { ...definition, global: extras.isGlobal ?? true, controllers: [] };
+      const prefix = checkPathPrefix(extras.pathPrefix ?? DEFAULT_LEASE_HEALTH_PATH_PREFIX);
+      return {
+        ...definition,
+        global: extras.isGlobal ?? true,
+        controllers: [createLeaseHealthController(prefix)],
+        providers: [
+          ...(definition.providers ?? []),
+          { provide: PEER_HEALTH_ROUTE_PATH, useValue: `${prefix === '/' ? '' : prefix}/${LEASE_HEALTH_ROUTE}` },
+        ],
+      };
+    },
   )
   .build();

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
 import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
@@ -47,6 +48,7 @@ export interface PeerHealthFeatureOptions {
     },
     PeerHealthDiagnosticsService,
     PeerHealthTelemetryService,
+    ConditionalGetHook,
   ],
   exports: [PeerLeaseHealthTracker, PEER_HEALTH_SNAPSHOT_PROVIDERS, PeerHealthDiagnosticsService, PeerHealthTelemetryService],
 })
