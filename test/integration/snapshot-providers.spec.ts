@@ -8,22 +8,10 @@ import {
   type PeerLeaseHealthSnapshot,
 } from '@omnirelay/peer-health';
 import { startHttpApp, type RunningApp } from '../support/http-app';
+import { snapshotOf as entry } from '../support/snapshots';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 30, 0);
 
-function entry(peerId: string, over: Partial<PeerLeaseHealthSnapshot> = {}): PeerLeaseHealthSnapshot {
-  return {
-    peerId,
-    lastHeartbeat: null,
-    lastDisconnect: null,
-    isHealthy: true,
-    activeAssignments: 0,
-    pendingReassignments: 0,
-    activeLeases: [],
-    metadata: {},
-    ...over,
-  };
-}
 
 /** Transport-level health, registered with the decorator from its own module. */
 @Injectable()

@@ -5,22 +5,10 @@ import {
   serializeLeaseHealth,
   type PeerLeaseHealthSnapshot,
 } from '@omnirelay/peer-health';
+import { snapshotOf as snap } from '../support/snapshots';
 
 const T0 = 1_795_512_600_000;
 
-function snap(peerId: string, over: Partial<PeerLeaseHealthSnapshot> = {}): PeerLeaseHealthSnapshot {
-  return {
-    peerId,
-    lastHeartbeat: null,
-    lastDisconnect: null,
-    isHealthy: true,
-    activeAssignments: 0,
-    pendingReassignments: 0,
-    activeLeases: [],
-    metadata: {},
-    ...over,
-  };
-}
 
 const leaseN = (n: number) => ({ sequenceId: n, attempt: 1, leaseId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` });
 

@@ -7,8 +7,8 @@ import {
   PeerLeaseHealthTracker,
   serializeLeaseHealth,
   type PeerHealthTransition,
-  type PeerLeaseHealthSnapshot,
 } from '@omnirelay/peer-health';
+import { snapshotOf } from '../support/snapshots';
 
 const held = { sequenceId: 1, attempt: 1, leaseId: '00000000-0000-4000-8000-000000000001' };
 
@@ -38,16 +38,7 @@ describe('edge cases found in review', () => {
   });
 
   it('skips provider entries with non-finite or negative numbers instead of serving invalid JSON', () => {
-    const base: PeerLeaseHealthSnapshot = {
-      peerId: 'ok',
-      lastHeartbeat: null,
-      lastDisconnect: null,
-      isHealthy: true,
-      activeAssignments: 0,
-      pendingReassignments: 0,
-      activeLeases: [],
-      metadata: {},
-    };
+    const base = snapshotOf('ok');
     const bad = [
       { ...base, peerId: 'a', activeAssignments: Infinity },
       { ...base, peerId: 'b', pendingReassignments: Number.NaN },
@@ -67,16 +58,7 @@ describe('edge cases found in review', () => {
   });
 
   it('re-serializes a custom provider object that changed in place', () => {
-    const mutable = {
-      peerId: 'p',
-      lastHeartbeat: null,
-      lastDisconnect: null,
-      isHealthy: true,
-      activeAssignments: 0,
-      pendingReassignments: 0,
-      activeLeases: [],
-      metadata: {},
-    };
+    const mutable = { ...snapshotOf('p') };
     expect(serializeLeaseHealth(PeerLeaseHealthDiagnostics.fromSnapshots([mutable]))).toContain('"isHealthy":true');
     mutable.isHealthy = false;
     const body = serializeLeaseHealth(PeerLeaseHealthDiagnostics.fromSnapshots([mutable]));
