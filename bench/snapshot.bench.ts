@@ -1,6 +1,7 @@
 // 2. snapshot: build and serialize the payload at 1,000, 10,000 and 100,000 peers, when 1% of peers
 // changed since the last fetch and when all changed; against the naive port and JSON.stringify.
 import { ManualClock, PeerHealthDiagnosticsService, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
+import { text } from 'node:stream/consumers';
 import * as promClient from 'prom-client';
 import { NaivePeerTracker } from './baseline/naive-peer-tracker';
 import { median, record } from './support/results';
@@ -28,8 +29,10 @@ async function main(): Promise<void> {
     populate(tracker, peers, 0, stream);
     populate(naive, peers, 0, stream);
     const render = async () => (await service.render()).body;
+    const textOf = async (body: Awaited<ReturnType<typeof render>>): Promise<string> =>
+      body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? String(body) : text(body);
     // Same bytes, so the comparison is of equals.
-    const kitBody = String(await render());
+    const kitBody = await textOf(await render());
     if (kitBody !== naive.fetchBody()) throw new Error(`kit and baseline bodies differ at ${peers} peers`);
 
     const rounds = peers >= 100_000 ? 5 : 15;
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
 
     const kitAll = await timeRender(peers, render);
     const naiveAll = await timeRender(peers, () => naive.fetchBody());
-    const payload: unknown = JSON.parse(String(await render()));
+    const payload: unknown = JSON.parse(await textOf(await render()));
     const stringify = await measure(() => JSON.stringify(payload), rounds);
     record({
       name: 'snapshot-all-changed',

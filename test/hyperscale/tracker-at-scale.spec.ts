@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import {
   ManualClock,
   PeerHealthDiagnosticsService,
@@ -86,7 +87,8 @@ describe('the tracker at fleet scale', () => {
       }
       clock.set(golden.epochMs + scenario.queryAt);
       const { body } = await service.render();
-      expect({ name: scenario.name, body: String(body) }).toEqual({ name: scenario.name, body: JSON.stringify(scenario.expected) });
+      const served = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? String(body) : await text(body);
+      expect({ name: scenario.name, body: served }).toEqual({ name: scenario.name, body: JSON.stringify(scenario.expected) });
       tracker.dispose();
     }
   });

@@ -113,9 +113,14 @@ describe('ETag, 304 and the tracker renderer', () => {
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    const bodies = await Promise.all(Array.from({ length: 10 }, () => app.get('/omnirelay/control/lease-health').then((r) => r.json())));
-    streaming = false;
-    await stream;
+    let bodies: unknown[];
+    try {
+      bodies = await Promise.all(Array.from({ length: 10 }, () => app.get('/omnirelay/control/lease-health').then((r) => r.json())));
+    } finally {
+      // Also when a fetch fails: the stream must not outlive the test.
+      streaming = false;
+      await stream;
+    }
     for (const body of bodies as Array<{ peers: PeerLeaseHealthSnapshot[]; summary: Record<string, number> }>) {
       expect(body.peers).toHaveLength(8000);
       expect(body.summary['eligiblePeers']).toBe(body.peers.filter((p) => p.isHealthy).length);

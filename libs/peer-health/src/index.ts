@@ -35,6 +35,7 @@ export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics'
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
 export { formatWireDate, NEVER_WIRE_DATE } from './diagnostics/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
+export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 export { LeaseHealthController } from './diagnostics/lease-health.controller';
 
 // Telemetry

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Controller, Get, Header, Injectable, Req, Res, type Type } from '@nestjs/common';
 import { LEASE_HEALTH_ROUTE } from '../module/peer-health.constants';
 import { parseLeaseHealthQuery } from './lease-health-query';
@@ -27,7 +28,7 @@ export class LeaseHealthController {
     // One request parameter rather than @Query and @Headers: the conditional path stays lean.
     @Req() request: RequestLike,
     @Res({ passthrough: true }) reply: ReplyHeaders,
-  ): Promise<Buffer | string | undefined> {
+  ): Promise<Buffer | string | Readable | undefined> {
     const filter = parseLeaseHealthQuery(request.query);
     const ifNoneMatch = request.headers['if-none-match'];
     const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);

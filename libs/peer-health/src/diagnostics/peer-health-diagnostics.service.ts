@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../module/peer-health.constants';
 import type { ResolvedPeerHealthOptions } from '../module/interfaces/peer-health-module-options.interface';
@@ -11,8 +12,8 @@ import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.rend
 
 /** The answer to one request of the endpoint. */
 export interface RenderedLeaseHealth {
-  /** Absent for 304 Not Modified. */
-  readonly body: Buffer | string | undefined;
+  /** Absent for 304 Not Modified; a stream of chunks for large bodies. */
+  readonly body: Buffer | string | Readable | undefined;
   /** Strong ETag of the body, when every provider is versioned and the body shows exactly that version. */
   readonly etag: string | undefined;
   readonly notModified: boolean;
@@ -48,7 +49,7 @@ export class PeerHealthDiagnosticsService {
   private readonly logger = new Logger('PeerHealthDiagnostics');
   /** Distinguishes this process's ETags from those of an earlier process with the same versions. */
   private readonly instance = randomBytes(4).toString('hex');
-  private cached: { readonly version: number; readonly body: Buffer } | undefined;
+  private cached: { readonly version: number; readonly chunks: readonly Buffer[] } | undefined;
   private inflight: Promise<RenderedTrackerBody> | undefined;
 
   constructor(
@@ -81,9 +82,9 @@ export class PeerHealthDiagnosticsService {
       return { body: undefined, etag, notModified: true };
     }
     if (!filter && this.providers.length === 1 && this.providers[0] === this.tracker) {
-      const rendered = await this.renderTracker();
-      const exact = rendered.exactVersion;
-      return { body: rendered.body, etag: exact === undefined ? undefined : this.etagOf(`.${exact}`), notModified: false };
+      const { chunks, exactVersion } = await this.renderTracker();
+      const body = chunks.length === 1 ? chunks[0] : Readable.from(chunks);
+      return { body, etag: exactVersion === undefined ? undefined : this.etagOf(`.${exactVersion}`), notModified: false };
     }
     const diagnostics = await this.collect();
     const body = serializeLeaseHealth(filter ? diagnostics.filter(filter) : diagnostics);
@@ -115,11 +116,11 @@ export class PeerHealthDiagnosticsService {
   private renderTracker(): Promise<RenderedTrackerBody> {
     const version = this.tracker.version;
     const cached = this.cached;
-    if (cached?.version === version) return Promise.resolve({ body: cached.body, exactVersion: version });
+    if (cached?.version === version) return Promise.resolve({ chunks: cached.chunks, exactVersion: version });
     this.inflight ??= renderTrackerBody(this.tracker).then(
       (rendered) => {
         this.inflight = undefined;
-        if (rendered.exactVersion !== undefined) this.cached = { version: rendered.exactVersion, body: rendered.body };
+        if (rendered.exactVersion !== undefined) this.cached = { version: rendered.exactVersion, chunks: rendered.chunks };
         return rendered;
       },
       (error: unknown) => {

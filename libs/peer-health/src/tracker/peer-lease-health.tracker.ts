@@ -18,12 +18,13 @@ import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-heal
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from './option-checks';
 import { PeerHealthInputError } from './peer-health.errors';
 import { putMetadata, WELL_KNOWN_KEYS, type ResolvedMetadataLimits } from './peer-metadata';
-import { buildPeerSnapshot } from './peer-snapshot';
-import { findLease, putLease, removeLease } from './peer-collections';
-import { PeerState } from './peer-state';
 import { compareOrdinal } from './ordering';
+import { findLease, putLease, removeLease } from './peer-collections';
+import { buildPeerSnapshot } from './peer-snapshot';
+import { PeerState } from './peer-state';
 
 export const DEFAULT_HEARTBEAT_GRACE_PERIOD_MS = 30_000;
+export const DEFAULT_RETENTION_MS = 3_600_000;
 
 /** Decimal strings of small pending counts, so the common heartbeat allocates none. */
 const SMALL_COUNTS: readonly string[] = Array.from({ length: 1024 }, (_, n) => String(n));
@@ -34,7 +35,6 @@ function holds(peer: PeerState | undefined, handle: PeerLeaseHandle): boolean {
   const held = findLease(peer, handle.leaseId);
   return held !== undefined && held.sequenceId === handle.sequenceId && held.attempt === handle.attempt;
 }
-export const DEFAULT_RETENTION_MS = 3_600_000;
 
 /** Live counts kept incrementally; `trackedPeers` includes both healthy and unhealthy peers. */
 export interface PeerLeaseHealthCounts extends PeerLeaseHealthSummary {
@@ -44,7 +44,8 @@ export interface PeerLeaseHealthCounts extends PeerLeaseHealthSummary {
 /**
  * Records what control-plane services learn about their peers and answers, at any time, who is
  * healthy. Every record method is O(1) in the number of peers; health is also re-evaluated on
- * time, by one timer armed at the earliest grace deadline. Usable with plain `new`.
+ * time, by one timer armed at the end of the earliest due bucket of a timing wheel. Usable with
+ * plain `new`.
  */
 export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   /** Plain-number event counts, read by the Prometheus exporter at scrape time. */
