@@ -24,12 +24,19 @@ for (const bench of BENCHES) {
   if (result.status !== 0) console.error(`${bench.file} exited with ${result.status}`);
 }
 
-const results: BenchResult[] = existsSync(PARTIAL_RESULTS)
+const fresh: BenchResult[] = existsSync(PARTIAL_RESULTS)
   ? readFileSync(PARTIAL_RESULTS, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as BenchResult)
   : [];
 rmSync(PARTIAL_RESULTS, { force: true });
 const machine = { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform}-${process.arch}` };
 const latest = resolve(__dirname, '../../bench/results/latest.json');
+// A partial run (`run.js memory`) replaces its own rows and keeps the others.
+const key = (r: BenchResult) => `${r.name}@${r.peers}`;
+const kept =
+  only.length > 0 && existsSync(latest)
+    ? (JSON.parse(readFileSync(latest, 'utf8')) as { results: BenchResult[] }).results.filter((r) => !fresh.some((f) => key(f) === key(r)))
+    : [];
+const results = [...kept, ...fresh];
 writeFileSync(latest, `${JSON.stringify({ date: new Date().toISOString(), machine, command: 'npm run bench', results }, null, 2)}\n`);
 
 const rows = results.map((r) => [

@@ -11,12 +11,6 @@ export class DeadlineWheel<T> {
 
   constructor(readonly resolutionMs: number) {}
 
-  get size(): number {
-    let total = 0;
-    for (const bucket of this.buckets.values()) total += bucket.length;
-    return total;
-  }
-
   add(owner: T, due: number): void {
     const index = Math.floor(due / this.resolutionMs);
     const bucket = this.buckets.get(index);
