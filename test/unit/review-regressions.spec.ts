@@ -66,6 +66,20 @@ describe('edge cases found in review', () => {
     expect(body).toContain('"unhealthyPeers":1');
   });
 
+  it('never expires a peer that never heart-beat, however often it is touched', () => {
+    const clock = new ManualClock(0);
+    const tracker = new PeerLeaseHealthTracker({ heartbeatGracePeriodMs: 100, clock });
+    const seen: PeerHealthTransition[] = [];
+    tracker.onTransition((t) => seen.push(t));
+    tracker.recordGossip('cp', { 'mesh.role': 'control-plane' });
+    clock.advance(1000);
+    tracker.recordGossip('cp', { 'mesh.role': 'control-plane', 'label.zone': 'a' });
+    tracker.recordLeaseHeartbeat('cp');
+    expect(seen).toEqual([]);
+    expect(tracker.counters.transitionCount('healthy', 'unhealthy')).toBe(0);
+    expect(tracker.snapshot()[0]?.isHealthy).toBe(true);
+  });
+
   it('tells listeners about expiries applied during a call that is then rejected', () => {
     const clock = new ManualClock(0);
     const tracker = new PeerLeaseHealthTracker({ heartbeatGracePeriodMs: 100, clock, timers: { schedule: () => ({ cancel: () => undefined }) } });

@@ -21,7 +21,7 @@ import { putMetadata, WELL_KNOWN_KEYS, type ResolvedMetadataLimits } from './pee
 import { compareOrdinal } from './ordering';
 import { findLease, putLease, removeLease } from './peer-collections';
 import { buildPeerSnapshot } from './peer-snapshot';
-import { PeerState } from './peer-state';
+import { NEVER, PeerState } from './peer-state';
 
 export const DEFAULT_HEARTBEAT_GRACE_PERIOD_MS = 30_000;
 export const DEFAULT_RETENTION_MS = 3_600_000;
@@ -387,7 +387,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.peers.set(peerId, peer);
       this.ordered = undefined;
       this.healthyPeers++;
-    } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat + this.heartbeatGracePeriodMs < now) {
+    } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat !== NEVER && peer.lastHeartbeat + this.heartbeatGracePeriodMs < now) {
       // This peer's own deadline passed within a bucket not yet swept: apply it before the event.
       this.setHealthy(peer, false, 'heartbeat-expired', peer.lastHeartbeat + this.heartbeatGracePeriodMs);
     }
