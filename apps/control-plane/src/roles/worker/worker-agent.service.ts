@@ -66,10 +66,9 @@ export class WorkerAgentService implements OnApplicationShutdown {
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(Math.max(1000, this.settings.heartbeatIntervalMs)),
     });
-    if (response.status >= 400 && response.status !== 409) {
-      // A lost lease (404/409 on heartbeat) means the dispatcher requeued it: drop it and ask again.
-      if (path.includes('/leases/')) this.held = undefined;
-    }
+    // A refused heartbeat or completion (404 unknown lease, 409 held for another attempt) means the
+    // dispatcher requeued the item: drop the lease and ask for work again.
+    if (response.status >= 400 && path.includes('/leases/')) this.held = undefined;
     if (response.status !== 200) await response.arrayBuffer();
     return response;
   }
