@@ -6,21 +6,42 @@ import tseslint from 'typescript-eslint';
 /** Libraries of this repo, for the dependency rule of the design. */
 const otherLibs = ['mesh-gossip', 'mesh-leadership', 'resource-lease'];
 
-/** Forbids importing the named libs, by package name or by relative path. */
-function forbidLibs(libs, why) {
+/** A pattern that forbids importing the named libs, by package name or by relative path. */
+function libPattern(libs, why) {
+  return { regex: `(^@omnirelay/(${libs.join('|')})($|/))|((^|/)(libs/)?(${libs.join('|')})(/|$))`, message: why };
+}
+
+/** The no-restricted-imports rule with these patterns (flat config replaces, never merges, a rule). */
+function restrictImports(...patterns) {
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
+const kitOnlyItself = libPattern(
+  [...otherLibs, 'peer-health'],
+  'The kit (libs/peer-health) imports no other lib of this repo, and itself only by relative path.',
+);
+
+/**
+ * The kit's folders depend one way: base → tracker → telemetry, providers → diagnostics → module.
+ * Each folder may import only the folders before it; the CLI stands alone.
+ */
+const kitLayers = [['base'], ['tracker'], ['telemetry', 'providers'], ['diagnostics'], ['module']];
+const kitFolders = kitLayers.flat();
+
+function folderRule(folder, allowed) {
+  const forbidden = [...kitFolders, 'cli'].filter((other) => other !== folder && !allowed.includes(other));
   return {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          {
-            regex: `(^@omnirelay/(${libs.join('|')})($|/))|((^|/)(libs/)?(${libs.join('|')})(/|$))`,
-            message: why,
-          },
-        ],
-      },
-    ],
+    files: [`libs/peer-health/src/${folder}/**/*.ts`],
+    rules: restrictImports(kitOnlyItself, {
+      regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+      message: `libs/peer-health/src/${folder} may import ${allowed.length ? `only ${allowed.join(', ')}` : 'no other folder of the kit'} (the kit's one-way folder order).`,
+    }),
   };
+}
+
+function kitLayerRules() {
+  const layered = kitLayers.flatMap((layer, level) => layer.map((folder) => folderRule(folder, kitLayers.slice(0, level).flat())));
+  return [...layered, folderRule('cli', [])];
 }
 
 export default tseslint.config(
@@ -51,14 +72,14 @@ export default tseslint.config(
   },
   {
     files: ['libs/peer-health/**/*.ts'],
-    rules: forbidLibs(
-      [...otherLibs, 'peer-health'],
-      'The kit (libs/peer-health) imports no other lib of this repo, and itself only by relative path.',
-    ),
+    rules: restrictImports(kitOnlyItself),
   },
+  ...kitLayerRules(),
   {
     files: ['libs/mesh-gossip/**/*.ts', 'libs/mesh-leadership/**/*.ts'],
-    rules: forbidLibs(['resource-lease'], 'Gossip and leadership never import the dispatcher (libs/resource-lease).'),
+    rules: restrictImports(
+      libPattern(['resource-lease'], 'Gossip and leadership never import the dispatcher (libs/resource-lease).'),
+    ),
   },
   {
     files: ['test/**/*.ts'],

@@ -1,14 +1,14 @@
 // Tracker
 export { PeerLeaseHealthTracker, DEFAULT_HEARTBEAT_GRACE_PERIOD_MS, DEFAULT_RETENTION_MS } from './tracker/peer-lease-health.tracker';
 export type { PeerLeaseHealthCounts } from './tracker/peer-lease-health.tracker';
-export type { PeerLeaseHandle } from './tracker/interfaces/peer-lease-handle.interface';
-export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './tracker/interfaces/peer-lease-health-snapshot.interface';
+export type { PeerLeaseHandle } from './base/interfaces/peer-lease-handle.interface';
+export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './base/interfaces/peer-lease-health-snapshot.interface';
 export type {
   PeerHealthStatus,
   PeerHealthTransition,
   PeerHealthTransitionListener,
   PeerHealthTransitionReason,
-} from './tracker/interfaces/peer-health-transition.interface';
+} from './base/interfaces/peer-health-transition.interface';
 export type {
   PeerLeaseHealthTrackerOptions,
   PeerMetadataLimits,
@@ -16,7 +16,7 @@ export type {
 } from './tracker/interfaces/peer-lease-health-tracker-options.interface';
 export { ManualClock, systemClock, systemTimers } from './tracker/clock';
 export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
-export { PeerHealthInputError, PeerHealthConfigurationError } from './tracker/peer-health.errors';
+export { PeerHealthInputError, PeerHealthConfigurationError } from './base/errors/peer-health.errors';
 export {
   GOSSIP_LEFT_REASON,
   gossipMemberMetadata,
@@ -40,13 +40,13 @@ export { LeaseHealthController } from './diagnostics/lease-health.controller';
 
 // Telemetry
 export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';
-export { PEER_HEALTH_ANOMALY_KINDS } from './telemetry/peer-health-anomaly';
-export type { PeerHealthAnomalyKind } from './telemetry/peer-health-anomaly';
-export { OVERFLOW_LABEL_VALUE } from './telemetry/label-value-cap';
+export { PEER_HEALTH_ANOMALY_KINDS } from './base/peer-health-anomaly';
+export type { PeerHealthAnomalyKind } from './base/peer-health-anomaly';
+export { OVERFLOW_LABEL_VALUE } from './tracker/label-value-cap';
 export { PeerHealthMetrics } from './telemetry/peer-health-metrics';
 export type { PromClientModule, PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
-export { PeerEventCounters, PeerCounterCell } from './telemetry/peer-event-counters';
-export type { PeerHealthAlert, PeerHealthAlertPublisher } from './telemetry/peer-health-alert';
+export { PeerEventCounters, PeerCounterCell } from './tracker/peer-event-counters';
+export type { PeerHealthAlert, PeerHealthAlertPublisher } from './base/interfaces/peer-health-alert.interface';
 export { PeerHealthTelemetryService } from './telemetry/peer-health-telemetry.service';
 
 // Module
@@ -56,10 +56,7 @@ export {
   PEER_HEALTH_SNAPSHOT_PROVIDERS,
   PEER_HEALTH_ALERT_PUBLISHER,
   DEFAULT_LEASE_HEALTH_PATH_PREFIX,
-} from './module/peer-health.constants';
+} from './base/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
-export type {
-  PeerHealthModuleOptions,
-  PeerHealthModuleExtras,
-  PeerHealthTelemetryOptions,
-} from './module/interfaces/peer-health-module-options.interface';
+export type { PeerHealthModuleOptions, PeerHealthModuleExtras } from './module/interfaces/peer-health-module-options.interface';
+export type { PeerHealthTelemetryOptions } from './base/interfaces/peer-health-telemetry-options.interface';

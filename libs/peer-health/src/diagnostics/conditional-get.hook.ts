@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import { PEER_HEALTH_ROUTE_PATH } from '../module/peer-health.constants';
+import { PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 
 interface FastifyLikeRequest {

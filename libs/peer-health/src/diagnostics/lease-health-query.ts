@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
+import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 
 const ALLOWED = ['status', 'peerId'] as const;
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Controller, Get, Header, Injectable, Req, Res, type Type } from '@nestjs/common';
-import { LEASE_HEALTH_ROUTE } from '../module/peer-health.constants';
+import { LEASE_HEALTH_ROUTE } from '../base/peer-health.constants';
 import { parseLeaseHealthQuery } from './lease-health-query';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 

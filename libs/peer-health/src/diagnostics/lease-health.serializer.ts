@@ -1,6 +1,6 @@
-import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
-import type { PeerLeaseHandle } from '../tracker/interfaces/peer-lease-handle.interface';
-import { compareLeases, sortByKeyIgnoreCase } from '../tracker/ordering';
+import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import { compareLeases, sortByKeyIgnoreCase } from '../base/ordering';
 import { isTrackerSnapshot } from '../tracker/peer-snapshot';
 import type { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
 import { formatWireDate } from './wire-date';

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../module/peer-health.constants';
-import type { ResolvedPeerHealthOptions } from '../module/interfaces/peer-health-module-options.interface';
-import type { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
-import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
+import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../base/peer-health.constants';
+import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
+import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
+import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { serializeLeaseHealth } from './lease-health.serializer';
 import { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';

@@ -1,9 +1,9 @@
-import type { PeerLeaseHandle } from '../tracker/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type {
   PeerLeaseHealthSnapshot,
   PeerLeaseHealthSummary,
-} from '../tracker/interfaces/peer-lease-health-snapshot.interface';
-import { compareLeases, compareOrdinal } from '../tracker/ordering';
+} from '../base/interfaces/peer-lease-health-snapshot.interface';
+import { compareLeases, compareOrdinal } from '../base/ordering';
 
 export type SnapshotInput = Iterable<PeerLeaseHealthSnapshot | null | undefined> | null | undefined;
 

@@ -1,5 +1,5 @@
 import type { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
-import type { PeerLeaseHandle } from '../tracker/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { NEVER, type PeerState } from '../tracker/peer-state';
 import { writePeerParts, writeSummaryTail } from './lease-health.serializer';
 

@@ -1,7 +1,8 @@
-import { objectWithMethodsOption, positiveNumberOption } from '../tracker/option-checks';
-import { describeValue, PeerHealthConfigurationError } from '../tracker/peer-health.errors';
-import type { PeerHealthModuleOptions, ResolvedPeerHealthOptions } from './interfaces/peer-health-module-options.interface';
-import { DEFAULT_PROVIDER_TIMEOUT_MS } from './peer-health.constants';
+import { objectWithMethodsOption, positiveNumberOption } from '../base/option-checks';
+import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
+import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
+import { DEFAULT_PROVIDER_TIMEOUT_MS } from '../base/peer-health.constants';
 
 /** Validates the module-level options (the tracker validates its own) and applies defaults. */
 export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | undefined): ResolvedPeerHealthOptions {

@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { createLeaseHealthController } from '../diagnostics/lease-health.controller';
-import { DEFAULT_LEASE_HEALTH_PATH_PREFIX, LEASE_HEALTH_ROUTE, PEER_HEALTH_ROUTE_PATH } from './peer-health.constants';
+import { DEFAULT_LEASE_HEALTH_PATH_PREFIX, LEASE_HEALTH_ROUTE, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
 import type { PeerHealthModuleExtras, PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { checkPathPrefix } from './peer-health-options';
 

@@ -4,7 +4,7 @@ import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
 import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
-import type { PeerHealthAlertPublisher } from '../telemetry/peer-health-alert';
+import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { PeerHealthTelemetryService } from '../telemetry/peer-health-telemetry.service';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
@@ -13,7 +13,7 @@ import {
   PEER_HEALTH_ALERT_PUBLISHER,
   PEER_HEALTH_RESOLVED_OPTIONS,
   PEER_HEALTH_SNAPSHOT_PROVIDERS,
-} from './peer-health.constants';
+} from '../base/peer-health.constants';
 import {
   ConfigurablePeerHealthModule,
   PEER_HEALTH_MODULE_OPTIONS,

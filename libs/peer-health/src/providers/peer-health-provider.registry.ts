@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { PeerHealthConfigurationError } from '../tracker/peer-health.errors';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, type PeerHealthSnapshotProvider } from './peer-health-snapshot-provider';
 

@@ -1,22 +1,9 @@
 import { SetMetadata } from '@nestjs/common';
-import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
+
+import type { PeerHealthSnapshotProvider as SnapshotProviderContract } from '../base/interfaces/peer-health-snapshot-provider.interface';
 
 /** Metadata key set by the `@PeerHealthSnapshotProvider()` decorator. */
 export const PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA = 'omnirelay:peer-health:snapshot-provider';
-
-/**
- * The extension point: anything that knows about peers (the tracker, transport-level health,
- * a sidecar's view...) implements this and is merged into the diagnostics endpoint.
- */
-export interface PeerHealthSnapshotProvider {
-  isPeerEligible(peerId: string): boolean;
-  snapshot(): readonly PeerLeaseHealthSnapshot[] | Promise<readonly PeerLeaseHealthSnapshot[]>;
-  /**
-   * Optional: a number that changes whenever the provider's snapshot would change. When every
-   * provider has one, the endpoint answers with an ETag and `304 Not Modified` on `If-None-Match`.
-   */
-  readonly version?: number;
-}
 
 /**
  * Registers the decorated class as a snapshot provider. Declare it as a provider in any module of
@@ -26,3 +13,10 @@ export interface PeerHealthSnapshotProvider {
 export function PeerHealthSnapshotProvider(): ClassDecorator {
   return SetMetadata(PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, true);
 }
+
+/**
+ * The provider contract, under the decorator's name so that one import serves both uses.
+ * @see SnapshotProviderContract in base/interfaces
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the contract with the decorator of the same name
+export interface PeerHealthSnapshotProvider extends SnapshotProviderContract {}

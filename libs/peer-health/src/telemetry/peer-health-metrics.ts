@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type * as PromClient from 'prom-client';
 import type { PeerLeaseHealthCounts } from '../tracker/peer-lease-health.tracker';
-import type { PeerCounterCell, PeerEventCounters } from './peer-event-counters';
-import { PEER_HEALTH_ANOMALY_KINDS } from './peer-health-anomaly';
+import type { PeerCounterCell, PeerEventCounters } from '../tracker/peer-event-counters';
+import { PEER_HEALTH_ANOMALY_KINDS } from '../base/peer-health-anomaly';
 import { PEER_HEALTH_METRICS } from './peer-health-metric-names';
 
 /** The parts of prom-client the exporter uses; pass the module the host's Prometheus setup uses. */

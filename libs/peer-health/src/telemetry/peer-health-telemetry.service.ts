@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import type { ResolvedPeerHealthOptions } from '../module/interfaces/peer-health-module-options.interface';
-import { PEER_HEALTH_RESOLVED_OPTIONS } from '../module/peer-health.constants';
-import { PeerHealthConfigurationError } from '../tracker/peer-health.errors';
+import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
+import { PEER_HEALTH_RESOLVED_OPTIONS } from '../base/peer-health.constants';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { PeerHealthMetrics } from './peer-health-metrics';
 

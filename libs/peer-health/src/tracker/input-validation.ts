@@ -1,5 +1,5 @@
-import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
-import { describeValue, PeerHealthInputError } from './peer-health.errors';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import { describeValue, PeerHealthInputError } from '../base/errors/peer-health.errors';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

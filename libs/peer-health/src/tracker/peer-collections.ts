@@ -1,5 +1,5 @@
-import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
-import { compareLeases, compareOrdinalIgnoreCase } from './ordering';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import { compareLeases, compareOrdinalIgnoreCase } from '../base/ordering';
 import type { PeerState } from './peer-state';
 
 // A peer holds few leases and a few dozen metadata entries at most: small arrays kept in wire order

@@ -1,24 +1,24 @@
 import { Logger } from '@nestjs/common';
-import type { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
-import type { PeerHealthAlert, PeerHealthAlertPublisher } from '../telemetry/peer-health-alert';
-import type { PeerHealthAnomalyKind } from '../telemetry/peer-health-anomaly';
-import { PeerEventCounters } from '../telemetry/peer-event-counters';
+import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
+import type { PeerHealthAlert, PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
+import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
+import { PeerEventCounters } from './peer-event-counters';
 import { isPeerHealthTimers, systemClock, systemTimers, type Clock, type PeerHealthTimers, type ScheduledTimer } from './clock';
 import { DeadlineWheel } from './deadline-wheel';
 import { assertPendingCount, assertPeerId, canonicalLeaseId } from './input-validation';
-import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
-import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './interfaces/peer-lease-health-snapshot.interface';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import type {
   PeerHealthStatus,
   PeerHealthTransition,
   PeerHealthTransitionListener,
   PeerHealthTransitionReason,
-} from './interfaces/peer-health-transition.interface';
+} from '../base/interfaces/peer-health-transition.interface';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
-import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from './option-checks';
-import { PeerHealthInputError } from './peer-health.errors';
+import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
+import { PeerHealthInputError } from '../base/errors/peer-health.errors';
 import { putMetadata, WELL_KNOWN_KEYS, type ResolvedMetadataLimits } from './peer-metadata';
-import { compareOrdinal } from './ordering';
+import { compareOrdinal } from '../base/ordering';
 import { findLease, putLease, removeLease } from './peer-collections';
 import { buildPeerSnapshot } from './peer-snapshot';
 import { NEVER, PeerState } from './peer-state';

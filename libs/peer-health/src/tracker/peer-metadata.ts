@@ -1,4 +1,4 @@
-import type { PeerHealthAnomalyKind } from '../telemetry/peer-health-anomaly';
+import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { findMetadata, insertMetadata } from './peer-collections';
 import type { PeerState } from './peer-state';
 

@@ -1,5 +1,5 @@
-import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
-import type { PeerLeaseHealthSnapshot } from './interfaces/peer-lease-health-snapshot.interface';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { forEachMetadata } from './peer-collections';
 import { NEVER, type PeerState } from './peer-state';
 

@@ -1,6 +1,6 @@
-import type { PeerCounterCell } from '../telemetry/peer-event-counters';
-import type { PeerLeaseHandle } from './interfaces/peer-lease-handle.interface';
-import type { PeerLeaseHealthSnapshot } from './interfaces/peer-lease-health-snapshot.interface';
+import type { PeerCounterCell } from './peer-event-counters';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 
 /** Marks "never heartbeated"; compares below every real time. */
 export const NEVER = Number.NEGATIVE_INFINITY;

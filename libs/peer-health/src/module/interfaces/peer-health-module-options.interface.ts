@@ -1,15 +1,6 @@
-import type { Registry } from 'prom-client';
+import type { PeerHealthTelemetryOptions } from '../../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
 
-export interface PeerHealthTelemetryOptions {
-  /**
-   * `'auto'` (default): on when the host imports `PrometheusModule` from `@willsoto/nestjs-prometheus`.
-   * `true`: always on (prom-client must be installed). `false`: off.
-   */
-  readonly enabled?: boolean | 'auto';
-  /** Registry the metrics are registered in (default: prom-client's global registry, the one the Prometheus module serves). */
-  readonly registry?: Registry;
-}
 
 /** Options that may come from a factory (`forRootAsync`). Everything is optional. */
 export interface PeerHealthModuleOptions extends PeerLeaseHealthTrackerOptions {
@@ -26,9 +17,4 @@ export interface PeerHealthModuleExtras {
   readonly controller?: boolean;
   /** Prefix of the diagnostics route (default `/omnirelay/control`). */
   readonly pathPrefix?: string;
-}
-
-export interface ResolvedPeerHealthOptions {
-  readonly providerTimeoutMs: number;
-  readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: Registry | undefined };
 }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { PeerHealthAlertPublisher } from '../../telemetry/peer-health-alert';
+import type { PeerHealthAlertPublisher } from '../../base/interfaces/peer-health-alert.interface';
 import type { Clock, PeerHealthTimers } from '../clock';
 
 export interface PeerMetadataLimits {

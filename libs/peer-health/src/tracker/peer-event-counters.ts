@@ -1,5 +1,5 @@
-import type { PeerHealthStatus, PeerHealthTransitionReason } from '../tracker/interfaces/peer-health-transition.interface';
-import type { PeerHealthAnomalyKind } from './peer-health-anomaly';
+import type { PeerHealthStatus, PeerHealthTransitionReason } from '../base/interfaces/peer-health-transition.interface';
+import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { LabelValueCap, OVERFLOW_LABEL_VALUE } from './label-value-cap';
 
 /**

@@ -1,4 +1,4 @@
-import { describeValue, PeerHealthConfigurationError } from './peer-health.errors';
+import { describeValue, PeerHealthConfigurationError } from './errors/peer-health.errors';
 
 /** Returns `value`, or `fallback` when undefined; throws naming `option` when it is not a positive number. */
 export function positiveNumberOption(
