@@ -1,3 +1,4 @@
+import { trackerCounters } from '../support/tracker-internals';
 import { text } from 'node:stream/consumers';
 import {
   ManualClock,
@@ -63,15 +64,15 @@ describe('the tracker at fleet scale', () => {
     let releases = 0;
     let requeued = 0;
     let disconnects = 0;
-    for (const cell of tracker.counters.allCells()) {
+    for (const cell of trackerCounters(tracker).allCells()) {
       heartbeats += cell.heartbeats;
       releases += cell.releases;
       requeued += cell.requeuedReleases;
       for (const byId of cell.assignments.values()) for (const n of byId.values()) assignments += n;
       for (const n of cell.disconnects.values()) disconnects += n;
     }
-    expect({ heartbeats, assignments, releases, requeued, disconnects, gossip: tracker.counters.gossipUpdates }).toEqual(sent);
-    expect(tracker.counters.anomalyCount('unknown-lease-release')).toBe(0);
+    expect({ heartbeats, assignments, releases, requeued, disconnects, gossip: trackerCounters(tracker).gossipUpdates }).toEqual(sent);
+    expect(tracker.anomalyCount('unknown-lease-release')).toBe(0);
     tracker.dispose();
   }, 120_000);
 
@@ -105,7 +106,7 @@ describe('the tracker at fleet scale', () => {
     // 10,000 ids fall within one retention period; eviction runs in buckets of 1% of it.
     expect(maxTracked).toBeLessThanOrEqual(10_000 + 100 + 10);
     expect(tracker.counts().trackedPeers).toBeLessThanOrEqual(10_110);
-    expect(tracker.counters.transitionCount('healthy', 'evicted') + tracker.counters.transitionCount('unhealthy', 'evicted')).toBeGreaterThan(980_000);
+    expect(tracker.transitionCount('healthy', 'evicted') + tracker.transitionCount('unhealthy', 'evicted')).toBeGreaterThan(980_000);
     tracker.dispose();
   }, 120_000);
 });

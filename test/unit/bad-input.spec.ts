@@ -53,7 +53,7 @@ describe('bad peer ids and handles', () => {
     }
     expect(JSON.stringify(tracker.snapshot())).toBe(before);
     expect(tracker.version).toBe(version);
-    expect(tracker.counters.anomalyCount('invalid-input')).toBe(5);
+    expect(tracker.anomalyCount('invalid-input')).toBe(5);
   });
 
   it.each(badHandles)('rejects a bad %s with a typed error and no change', (argument, handle) => {
@@ -92,7 +92,7 @@ describe('bad peer ids and handles', () => {
   it('counts a release of a lease the peer does not hold as an anomaly and keeps the seed semantics', () => {
     const tracker = seeded();
     tracker.recordLeaseReleased('w', { ...good, leaseId: '00000000-0000-4000-8000-000000000099' }, true);
-    expect(tracker.counters.anomalyCount('unknown-lease-release')).toBe(1);
+    expect(tracker.anomalyCount('unknown-lease-release')).toBe(1);
     expect(tracker.snapshot()[0]).toMatchObject({ activeAssignments: 1, pendingReassignments: 1 });
   });
 });
@@ -101,20 +101,20 @@ describe('bad metadata never throws: dropped and counted', () => {
   it('drops non-string values', () => {
     const tracker = seeded();
     expect(() => call(tracker, 'recordGossip', 'w', { num: 1, obj: {}, bool: true, ok: 'v' })).not.toThrow();
-    expect(tracker.counters.anomalyCount('metadata-invalid')).toBe(3);
+    expect(tracker.anomalyCount('metadata-invalid')).toBe(3);
     expect(tracker.snapshot()[0]?.metadata['ok']).toBe('v');
   });
 
   it('drops metadata that is not an object or Map', () => {
     const tracker = seeded();
     for (const bad of [null, 'text', 7]) expect(() => call(tracker, 'recordGossip', 'w', bad)).not.toThrow();
-    expect(tracker.counters.anomalyCount('metadata-invalid')).toBe(3);
+    expect(tracker.anomalyCount('metadata-invalid')).toBe(3);
   });
 
   it('drops keys and values over the length limits and entries past the per-peer limit', () => {
     const tracker = seeded(); // already holds resource.type and resource.id, limit 3
     call(tracker, 'recordGossip', 'w', { ['k'.repeat(17)]: 'v', long: 'v'.repeat(6), third: 'ok', fourth: 'no' });
-    expect(tracker.counters.anomalyCount('metadata-limit')).toBe(3);
+    expect(tracker.anomalyCount('metadata-limit')).toBe(3);
     expect(Object.keys(tracker.snapshot()[0]?.metadata ?? {})).toEqual(['resource.id', 'resource.type', 'third']);
     // Updating an existing key is still allowed at the limit.
     tracker.recordGossip('w', { THIRD: 'new' });
@@ -125,7 +125,7 @@ describe('bad metadata never throws: dropped and counted', () => {
     const tracker = seeded();
     call(tracker, 'recordLeaseAssignment', 'v', good, 17, { id: 1 });
     call(tracker, 'recordDisconnect', 'v', 404);
-    expect(tracker.counters.anomalyCount('metadata-invalid')).toBe(3);
+    expect(tracker.anomalyCount('metadata-invalid')).toBe(3);
     expect(Object.keys(tracker.snapshot().find((s) => s.peerId === 'v')?.metadata ?? {})).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { trackerCounters } from '../support/tracker-internals';
 import { ManualClock, PeerLeaseHealthTracker, recordGossipMember } from '@omnirelay/peer-health';
 
 const T0 = 1_795_512_600_000;
@@ -67,7 +68,7 @@ describe('concurrent producers', () => {
     const leader = peers[(rounds - 1) % peers.length];
     expect(final.find((s) => s.peerId === leader)?.metadata['mesh.leader.scope.global']).toBe('leader');
     let heartbeats = 0;
-    for (const cell of tracker.counters.allCells()) heartbeats += cell.heartbeats;
+    for (const cell of trackerCounters(tracker).allCells()) heartbeats += cell.heartbeats;
     expect(heartbeats).toBe([...expectedHeartbeats.values()].reduce((a, b) => a + b, 0));
     // Requeued releases (r % 4 === 1: 10 per peer) minus reassignments that consumed them.
     const summary = tracker.counts();

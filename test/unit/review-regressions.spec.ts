@@ -26,7 +26,7 @@ describe('edge cases found in review', () => {
     tracker.recordGossip('w', { a: 'x' });
     tracker.recordLeaseHeartbeat('w', undefined, 7);
     tracker.recordLeaseHeartbeat('w', undefined, 7);
-    expect(tracker.counters.anomalyCount('metadata-limit')).toBe(2);
+    expect(tracker.anomalyCount('metadata-limit')).toBe(2);
   });
 
   it('rejects a malformed handle even when its lease id is already held', () => {
@@ -76,7 +76,7 @@ describe('edge cases found in review', () => {
     tracker.recordGossip('cp', { 'mesh.role': 'control-plane', 'label.zone': 'a' });
     tracker.recordLeaseHeartbeat('cp');
     expect(seen).toEqual([]);
-    expect(tracker.counters.transitionCount('healthy', 'unhealthy')).toBe(0);
+    expect(tracker.transitionCount('healthy', 'unhealthy')).toBe(0);
     expect(tracker.snapshot()[0]?.isHealthy).toBe(true);
   });
 

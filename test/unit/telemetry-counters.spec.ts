@@ -1,3 +1,4 @@
+import { trackerCounters } from '../support/tracker-internals';
 import { ManualClock, OVERFLOW_LABEL_VALUE, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 
 const lease = { sequenceId: 1, attempt: 1, leaseId: '00000000-0000-4000-8000-000000000001' };
@@ -7,7 +8,7 @@ describe('event counters', () => {
     const tracker = new PeerLeaseHealthTracker({ clock: new ManualClock(0), maxPeerLabelValues: 2 });
     for (const id of ['a', 'b', 'c', 'd']) tracker.recordLeaseHeartbeat(id);
     tracker.recordLeaseHeartbeat('c');
-    const cells = Object.fromEntries([...tracker.counters.allCells()].map((cell) => [cell.rpcPeer, cell.heartbeats]));
+    const cells = Object.fromEntries([...trackerCounters(tracker).allCells()].map((cell) => [cell.rpcPeer, cell.heartbeats]));
     expect(cells).toEqual({ a: 1, b: 1, [OVERFLOW_LABEL_VALUE]: 3 });
   });
 
@@ -17,7 +18,7 @@ describe('event counters', () => {
     tracker.recordLeaseAssignment('a', lease, 'invoice', 'sku-2');
     tracker.recordDisconnect('a', 'reset');
     tracker.recordDisconnect('a', 'timeout');
-    const [cell] = tracker.counters.allCells();
+    const [cell] = trackerCounters(tracker).allCells();
     expect([...(cell?.assignments ?? [])].map(([type, ids]) => [type, Object.fromEntries(ids)])).toEqual([
       ['catalog', { 'sku-1': 1 }],
       [OVERFLOW_LABEL_VALUE, { [OVERFLOW_LABEL_VALUE]: 1 }],
@@ -27,12 +28,12 @@ describe('event counters', () => {
 
   it('keeps counting an evicted peer that returns in its own cell', () => {
     const clock = new ManualClock(0);
-    const tracker = new PeerLeaseHealthTracker({ clock, retentionMs: 1000 });
+    const tracker = new PeerLeaseHealthTracker({ clock, heartbeatGracePeriodMs: 500, retentionMs: 1000 });
     tracker.recordLeaseHeartbeat('a');
     clock.advance(5000);
     expect(tracker.counts().trackedPeers).toBe(0);
     tracker.recordLeaseHeartbeat('a');
-    const cells = [...tracker.counters.allCells()].filter((c) => c.rpcPeer === 'a');
+    const cells = [...trackerCounters(tracker).allCells()].filter((c) => c.rpcPeer === 'a');
     expect(cells.map((c) => c.heartbeats)).toEqual([2]);
   });
 });

@@ -41,7 +41,7 @@ describe('health evaluated on time', () => {
     // Nobody asks: the kit's own timer notices within 1% of the grace period (at most 25 ms).
     clock.advance(5000 / 100 + 1);
     expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: T0 + 5000 }]);
-    expect(tracker.counters.transitionCount('healthy', 'unhealthy', 'heartbeat-expired')).toBe(1);
+    expect(tracker.transitionCount('healthy', 'unhealthy', 'heartbeat-expired')).toBe(1);
   });
 
   it('keeps summary counts current as deadlines pass', () => {
@@ -64,9 +64,9 @@ describe('health evaluated on time', () => {
     tracker.recordLeaseHeartbeat('w');
     tracker.recordDisconnect('w');
     tracker.recordLeaseAssignment('w', lease(1));
-    expect(tracker.counters.transitionCount('unhealthy', 'healthy', 'heartbeat')).toBe(1);
-    expect(tracker.counters.transitionCount('healthy', 'unhealthy', 'disconnect')).toBe(1);
-    expect(tracker.counters.transitionCount('unhealthy', 'healthy', 'assignment')).toBe(1);
+    expect(tracker.transitionCount('unhealthy', 'healthy', 'heartbeat')).toBe(1);
+    expect(tracker.transitionCount('healthy', 'unhealthy', 'disconnect')).toBe(1);
+    expect(tracker.transitionCount('unhealthy', 'healthy', 'assignment')).toBe(1);
   });
 
   it('arms a single timer however many peers heartbeat, and clears it on dispose', () => {
@@ -121,7 +121,7 @@ describe('retention', () => {
     expect(evicted).toEqual(['gone']);
     expect(tracker.snapshot().map((s) => s.peerId)).toEqual(['alive']);
     expect(tracker.counts()).toEqual({ eligiblePeers: 1, unhealthyPeers: 0, pendingReassignments: 0, trackedPeers: 1 });
-    expect(tracker.counters.transitionCount('unhealthy', 'evicted', 'retention')).toBe(1);
+    expect(tracker.transitionCount('unhealthy', 'evicted', 'retention')).toBe(1);
   });
 
   it('defaults to at least an hour', () => {
@@ -139,7 +139,7 @@ describe('retention', () => {
     }
     // Retention is applied in buckets of 1% of the retention period.
     expect(maxTracked).toBeLessThanOrEqual(1000 + 1000 / 100 + 2);
-    expect(tracker.counters.transitionCount('unhealthy', 'evicted')).toBeGreaterThan(18_000);
+    expect(tracker.transitionCount('unhealthy', 'evicted')).toBeGreaterThan(18_000);
   });
 });
 
@@ -173,7 +173,7 @@ describe('listeners', () => {
     tracker.onTransition((t) => seen.push(t.peerId));
     tracker.recordDisconnect('w');
     expect(seen).toEqual(['w']);
-    expect(tracker.counters.anomalyCount('listener-failure')).toBe(1);
+    expect(tracker.anomalyCount('listener-failure')).toBe(1);
   });
 
   it('stops calling a listener after unsubscribe', () => {
@@ -188,26 +188,58 @@ describe('listeners', () => {
 });
 
 describe('flapping', () => {
-  it('counts a peer changing status too often within the window once per window', () => {
-    const clock = new ManualClock(T0);
-    const warnings: string[] = [];
-    const tracker = new PeerLeaseHealthTracker({
+  function flappingTracker(clock: ManualClock, warnings: string[]) {
+    return new PeerLeaseHealthTracker({
       clock,
       flapping: { transitions: 4, windowMs: 10_000 },
       logger: { warn: (m: string) => warnings.push(m), error: () => {} },
     });
+  }
+
+  it('counts a peer changing status too often within the window once per window', () => {
+    const clock = new ManualClock(T0);
+    const warnings: string[] = [];
+    const tracker = flappingTracker(clock, warnings);
     for (let i = 0; i < 5; i++) {
       tracker.recordDisconnect('w');
       tracker.recordLeaseHeartbeat('w');
     }
-    expect(tracker.counters.anomalyCount('flapping')).toBe(1);
-    expect(warnings.join()).toContain('w changed status 4 times');
+    expect(tracker.anomalyCount('flapping')).toBe(1);
     clock.advance(20_000);
+    expect(warnings).toEqual(['1 peer(s) flapped (4 status changes within 10000 ms): w']);
     for (let i = 0; i < 2; i++) {
       tracker.recordDisconnect('w');
       tracker.recordLeaseHeartbeat('w');
     }
-    expect(tracker.counters.anomalyCount('flapping')).toBe(2);
+    expect(tracker.anomalyCount('flapping')).toBe(2);
+  });
+
+  it('logs one summary line per window however many peers flap, naming a few', () => {
+    const clock = new ManualClock(T0);
+    const warnings: string[] = [];
+    const tracker = flappingTracker(clock, warnings);
+    for (let round = 0; round < 3; round++) {
+      for (let p = 0; p < 1000; p++) tracker.recordDisconnect(`p-${p}`);
+      for (let p = 0; p < 1000; p++) tracker.recordLeaseHeartbeat(`p-${p}`);
+    }
+    expect(tracker.anomalyCount('flapping')).toBe(1000);
+    expect(warnings).toEqual([]);
+    clock.advance(10_000);
+    expect(warnings).toEqual(['1000 peer(s) flapped (4 status changes within 10000 ms): p-0, p-1, p-2, p-3, p-4 and 995 more']);
+    clock.advance(60_000);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('logs what is pending when the tracker is disposed', () => {
+    const clock = new ManualClock(T0);
+    const warnings: string[] = [];
+    const tracker = flappingTracker(clock, warnings);
+    for (let i = 0; i < 2; i++) {
+      tracker.recordDisconnect('w');
+      tracker.recordLeaseHeartbeat('w');
+    }
+    tracker.dispose();
+    expect(warnings).toEqual(['1 peer(s) flapped (4 status changes within 10000 ms): w']);
   });
 });
 
@@ -236,7 +268,7 @@ describe('alerts', () => {
     });
     expect(() => throwing.recordDisconnect('w', 'x')).not.toThrow();
     expect(throwing.snapshot()[0]?.isHealthy).toBe(false);
-    expect(throwing.counters.anomalyCount('alert-publish-failure')).toBe(1);
+    expect(throwing.anomalyCount('alert-publish-failure')).toBe(1);
 
     const rejecting = new PeerLeaseHealthTracker({
       clock: new ManualClock(T0),
@@ -245,6 +277,6 @@ describe('alerts', () => {
     });
     rejecting.recordDisconnect('w', 'x');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(rejecting.counters.anomalyCount('alert-publish-failure')).toBe(1);
+    expect(rejecting.anomalyCount('alert-publish-failure')).toBe(1);
   });
 });

@@ -152,7 +152,7 @@ describe('PeerLeaseHealthTracker semantics (seed system)', () => {
       >;
       tracker.recordGossip('cp', metadata);
       expect({ ...peer('cp').metadata }).toEqual({ kept: 'v' });
-      expect(tracker.counters.anomalyCount('metadata-invalid')).toBe(0);
+      expect(tracker.anomalyCount('metadata-invalid')).toBe(0);
     });
 
     it('does not change health', () => {

@@ -1,5 +1,7 @@
 // Tracker
-export { PeerLeaseHealthTracker, DEFAULT_HEARTBEAT_GRACE_PERIOD_MS, DEFAULT_RETENTION_MS } from './tracker/peer-lease-health.tracker';
+export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
+export { PeerRecorder } from './tracker/peer-recorder';
+export { PEER_HEALTH_DEFAULTS } from './base/peer-health.defaults';
 export type { PeerLeaseHealthCounts } from './tracker/peer-lease-health.tracker';
 export type { PeerLeaseHandle } from './base/interfaces/peer-lease-handle.interface';
 export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './base/interfaces/peer-lease-health-snapshot.interface';

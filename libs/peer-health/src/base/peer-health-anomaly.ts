@@ -5,6 +5,7 @@
  * - metadata-invalid: a metadata entry with a non-string value, or metadata that is not an object or Map;
  * - metadata-limit: a metadata entry over the key, value or per-peer entry limits;
  * - flapping: a peer changed status too often within the flapping window;
+ * - peer-limit: an event for a new peer arrived while `maxPeers` peers were tracked; it was not tracked;
  * - provider-failure: a snapshot provider threw or rejected;
  * - provider-timeout: a snapshot provider did not answer within the provider timeout;
  * - invalid-snapshot: a provider answered an entry (or a whole answer) that is not a usable snapshot;
@@ -17,6 +18,7 @@ export const PEER_HEALTH_ANOMALY_KINDS = [
   'metadata-invalid',
   'metadata-limit',
   'flapping',
+  'peer-limit',
   'provider-failure',
   'provider-timeout',
   'invalid-snapshot',

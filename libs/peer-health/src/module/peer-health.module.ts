@@ -6,6 +6,7 @@ import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.re
 import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { PeerHealthTelemetryService } from '../telemetry/peer-health-telemetry.service';
+import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { PeerHealthFeatureModule } from './peer-health-feature.module';
@@ -54,6 +55,14 @@ export interface PeerHealthFeatureOptions {
 })
 export class PeerHealthModule extends ConfigurablePeerHealthModule {
   static override forRoot(options: typeof PEER_HEALTH_OPTIONS_TYPE = {}): DynamicModule {
+    // JavaScript callers and config loaders can hand over null or a primitive: name the problem here.
+    const given: unknown = options;
+    if (typeof given !== 'object' || given === null) {
+      throw new PeerHealthConfigurationError(
+        'options',
+        `PeerHealthModule.forRoot() takes an options object (or nothing), got ${describeValue(given)}.`,
+      );
+    }
     return super.forRoot(options);
   }
 

@@ -13,7 +13,18 @@ export interface ScheduledTimer {
  * The default uses Node's timers (unref'd, so an idle tracker never keeps a process alive).
  */
 export interface PeerHealthTimers {
+  /** Calls `callback` once, `delayMs` from now, unless cancelled. */
   schedule(callback: () => void, delayMs: number): ScheduledTimer;
+  /**
+   * Optional: timers of a simulated clock fire exactly when due, so the tracker may arm them to the
+   * millisecond instead of rounding to its wheel's buckets.
+   */
+  readonly precise?: boolean;
+  /**
+   * Optional: calls `listener` each time a simulated clock has moved and fired its timers; the
+   * tracker then applies every deadline that passed, to the millisecond. Returns the unsubscribe.
+   */
+  onAdvanced?(listener: () => void): () => void;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
@@ -47,9 +58,12 @@ interface ManualTimer {
  * transitions happen deterministically inside `advance()` / `set()`.
  */
 export class ManualClock implements Clock, PeerHealthTimers {
+  /** Timers fire exactly when due. */
+  readonly precise = true;
   private current: number;
   private timers: ManualTimer[] = [];
   private nextOrder = 0;
+  private readonly advancedListeners = new Set<() => void>();
 
   constructor(startMs = 0) {
     this.current = startMs;
@@ -74,18 +88,27 @@ export class ManualClock implements Clock, PeerHealthTimers {
     };
   }
 
-  /** Moves the clock forward by `ms`, firing every timer that falls due on the way, in time order. */
+  /**
+   * Moves the clock forward by `ms`, firing every timer that falls due on the way, in time order.
+   * When it returns, every tracker deadline within the span has been applied and its listeners told.
+   */
   advance(ms: number): void {
     this.set(this.current + ms);
   }
 
-  /** Sets the clock to `epochMs`. Moving backwards fires nothing. */
+  /** Sets the clock to `epochMs`, firing timers as `advance` does. Moving backwards fires nothing. */
   set(epochMs: number): void {
     for (let timer = this.nextDue(epochMs); timer; timer = this.nextDue(epochMs)) {
       this.current = Math.max(this.current, timer.dueAt);
       timer.callback();
     }
     this.current = epochMs;
+    for (const listener of this.advancedListeners) listener();
+  }
+
+  onAdvanced(listener: () => void): () => void {
+    this.advancedListeners.add(listener);
+    return () => this.advancedListeners.delete(listener);
   }
 
   /** Timers armed and not yet fired or cancelled. */

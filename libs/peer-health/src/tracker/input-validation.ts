@@ -22,16 +22,19 @@ export function isUuid(value: string): boolean {
   return value.length === 36 && UUID_PATTERN.test(value);
 }
 
-/** Validates a handle and returns its lease id in canonical (lower-case) form. */
-export function canonicalLeaseId(handle: unknown): string {
+/**
+ * Validates a handle and returns a frozen copy with the lease id in canonical (lower-case) form.
+ * Each field is read once: the copy is what was checked, whatever the caller's object does later.
+ */
+export function canonicalLease(handle: unknown): PeerLeaseHandle {
   if (typeof handle !== 'object' || handle === null) {
     throw new PeerHealthInputError('handle', `handle must be an object, got ${describeValue(handle)}`);
   }
   const { sequenceId, attempt, leaseId } = handle as Partial<Record<keyof PeerLeaseHandle, unknown>>;
-  if (typeof sequenceId !== 'number' || !Number.isSafeInteger(sequenceId)) {
+  if (typeof sequenceId !== 'number' || !Number.isSafeInteger(sequenceId) || sequenceId < 0) {
     throw new PeerHealthInputError(
       'handle.sequenceId',
-      `handle.sequenceId must be an integer in the safe-integer range, got ${describeValue(sequenceId)}`,
+      `handle.sequenceId must be a non-negative integer in the safe-integer range, got ${describeValue(sequenceId)}`,
     );
   }
   if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 0) {
@@ -43,7 +46,13 @@ export function canonicalLeaseId(handle: unknown): string {
   if (typeof leaseId !== 'string' || !isUuid(leaseId)) {
     throw new PeerHealthInputError('handle.leaseId', `handle.leaseId must be a UUID, got ${describeValue(leaseId)}`);
   }
-  return leaseId.toLowerCase();
+  return Object.freeze({ sequenceId, attempt, leaseId: leaseId.toLowerCase() });
+}
+
+export function assertRequeued(requeued: unknown): asserts requeued is boolean {
+  if (typeof requeued !== 'boolean') {
+    throw new PeerHealthInputError('requeued', `requeued must be a boolean, got ${describeValue(requeued)}`);
+  }
 }
 
 export function assertPendingCount(pendingCount: unknown): asserts pendingCount is number | undefined {

@@ -1,39 +1,40 @@
 import { Logger } from '@nestjs/common';
 import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
-import type { PeerHealthAlert, PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
-import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
-import { PeerEventCounters } from './peer-event-counters';
-import { isPeerHealthTimers, systemClock, systemTimers, type Clock, type PeerHealthTimers, type ScheduledTimer } from './clock';
-import { DeadlineWheel } from './deadline-wheel';
-import { assertPendingCount, assertPeerId, canonicalLeaseId } from './input-validation';
-import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
-import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import type {
   PeerHealthStatus,
-  PeerHealthTransition,
   PeerHealthTransitionListener,
   PeerHealthTransitionReason,
 } from '../base/interfaces/peer-health-transition.interface';
-import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
-import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { PeerHealthInputError } from '../base/errors/peer-health.errors';
-import { putMetadata, WELL_KNOWN_KEYS, type ResolvedMetadataLimits } from './peer-metadata';
+import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { compareOrdinal } from '../base/ordering';
+import { FlapDetector } from './flap-detector';
+import { HealthDeadlines } from './health-deadlines';
+import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
+import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
 import { findLease, putLease, removeLease } from './peer-collections';
+import { PeerEventCounters } from './peer-event-counters';
+import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
+import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
 import { NEVER, PeerState } from './peer-state';
-
-export const DEFAULT_HEARTBEAT_GRACE_PERIOD_MS = 30_000;
-export const DEFAULT_RETENTION_MS = 3_600_000;
+import { TrackerEventQueue } from './tracker-event-queue';
+import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from './tracker-settings';
 
 /** Decimal strings of small pending counts, so the common heartbeat allocates none. */
 const SMALL_COUNTS: readonly string[] = Array.from({ length: 1024 }, (_, n) => String(n));
 
-/** Whether the peer already holds exactly this (previously validated) handle. */
-function holds(peer: PeerState | undefined, handle: PeerLeaseHandle): boolean {
-  if (typeof handle !== 'object') return false;
+/**
+ * The lease the peer holds that equals `handle` field for field, or undefined. Such a handle needs
+ * no validation: it equals a lease that was validated when it was added. Nothing about the
+ * caller's object is remembered, so reusing or mutating it is always safe.
+ */
+function heldLease(peer: PeerState | undefined, handle: PeerLeaseHandle): PeerLeaseHandle | undefined {
+  if (typeof handle !== 'object') return undefined;
   const held = findLease(peer, handle.leaseId);
-  return held !== undefined && held.sequenceId === handle.sequenceId && held.attempt === handle.attempt;
+  return held !== undefined && held.sequenceId === handle.sequenceId && held.attempt === handle.attempt ? held : undefined;
 }
 
 /** Live counts kept incrementally; `trackedPeers` includes both healthy and unhealthy peers. */
@@ -44,28 +45,25 @@ export interface PeerLeaseHealthCounts extends PeerLeaseHealthSummary {
 /**
  * Records what control-plane services learn about their peers and answers, at any time, who is
  * healthy. Every record method is O(1) in the number of peers; health is also re-evaluated on
- * time, by one timer armed at the end of the earliest due bucket of a timing wheel. Usable with
- * plain `new`.
+ * time, by one timer (see HealthDeadlines). Usable with plain `new`, without Nest.
  */
 export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
-  /** Plain-number event counts, read by the Prometheus exporter at scrape time. */
+  /**
+   * Plain-number event counts, read by the Prometheus exporter at scrape time.
+   * @internal
+   */
   readonly counters: PeerEventCounters;
+  /** How long after its last heartbeat a peer stays healthy, in ms. */
   readonly heartbeatGracePeriodMs: number;
+  /** How long a peer may go without any event before it is forgotten, in ms. */
   readonly retentionMs: number;
 
-  private readonly clock: Clock;
-  private readonly timers: PeerHealthTimers;
-  private readonly maxPeerIdLength: number;
-  private readonly metadataLimits: ResolvedMetadataLimits;
-  private readonly flapTransitions: number;
-  private readonly flapWindowMs: number;
-  private readonly alertPublisher: PeerHealthAlertPublisher | undefined;
-  private readonly logger: Pick<Logger, 'warn' | 'error'>;
-
+  private readonly settings: TrackerSettings;
+  private readonly logger: TrackerLogger;
   private readonly peers = new Map<string, PeerState>();
-  /** Grace deadlines of healthy, heart-beating peers; a heartbeat never touches it (see DeadlineWheel). */
-  private readonly expiryWheel: DeadlineWheel<PeerState>;
-  private readonly retentionWheel: DeadlineWheel<PeerState>;
+  private readonly deadlines: HealthDeadlines;
+  private readonly events: TrackerEventQueue;
+  private readonly flapping: FlapDetector;
   /** The peers sorted by id, kept until a peer is added or evicted. */
   private ordered: PeerState[] | undefined;
   private healthyPeers = 0;
@@ -73,206 +71,115 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private pendingTotal = 0;
   private changeVersion = 0;
 
-  private timer: ScheduledTimer | undefined;
-  private timerDue = Infinity;
-  private disposed = false;
-
-  private readonly listeners = new Set<PeerHealthTransitionListener>();
-  private readonly pendingTransitions: PeerHealthTransition[] = [];
-  private readonly pendingAlerts: PeerHealthAlert[] = [];
-  private dispatching = false;
-
+  /** @throws PeerHealthConfigurationError naming the first option that cannot work. */
   constructor(options: PeerLeaseHealthTrackerOptions = {}) {
-    this.heartbeatGracePeriodMs = positiveNumberOption(
-      'heartbeatGracePeriodMs',
-      options.heartbeatGracePeriodMs,
-      DEFAULT_HEARTBEAT_GRACE_PERIOD_MS,
-    );
-    this.retentionMs = positiveNumberOption('retentionMs', options.retentionMs, DEFAULT_RETENTION_MS, true);
-    objectWithMethodsOption('clock', options.clock, ['now']);
-    objectWithMethodsOption('timers', options.timers, ['schedule']);
-    objectWithMethodsOption('alertPublisher', options.alertPublisher, ['publish']);
-    objectWithMethodsOption('logger', options.logger, ['warn', 'error']);
-    this.clock = options.clock ?? systemClock;
-    this.timers = options.timers ?? (isPeerHealthTimers(options.clock) ? options.clock : systemTimers);
-    this.maxPeerIdLength = positiveIntegerOption('maxPeerIdLength', options.maxPeerIdLength, 256);
-    const limits = options.metadataLimits ?? {};
-    this.metadataLimits = {
-      maxEntriesPerPeer: positiveIntegerOption('metadataLimits.maxEntriesPerPeer', limits.maxEntriesPerPeer, 64),
-      maxKeyLength: positiveIntegerOption('metadataLimits.maxKeyLength', limits.maxKeyLength, 256),
-      maxValueLength: positiveIntegerOption('metadataLimits.maxValueLength', limits.maxValueLength, 1024),
+    this.settings = resolveTrackerSettings(options);
+    this.heartbeatGracePeriodMs = this.settings.heartbeatGracePeriodMs;
+    this.retentionMs = this.settings.retentionMs;
+    this.logger = this.settings.logger ?? new Logger(PeerLeaseHealthTracker.name);
+    this.counters = new PeerEventCounters(this.settings);
+    const anomaly = (kind: PeerHealthAnomalyKind): void => {
+      this.counters.recordAnomaly(kind);
     };
-    const flapping = options.flapping ?? {};
-    this.flapTransitions = positiveIntegerOption('flapping.transitions', flapping.transitions, 6);
-    this.flapWindowMs = positiveNumberOption('flapping.windowMs', flapping.windowMs, 60_000);
-    this.counters = new PeerEventCounters({
-      maxPeerLabelValues: positiveIntegerOption('maxPeerLabelValues', options.maxPeerLabelValues, 1000),
-      maxLabelValues: positiveIntegerOption('maxLabelValues', options.maxLabelValues, 1000),
+    this.events = new TrackerEventQueue(this.settings, this.logger, anomaly);
+    this.flapping = new FlapDetector(this.settings, this.logger, () => {
+      anomaly('flapping');
     });
-    this.alertPublisher = options.alertPublisher;
-    this.logger = options.logger ?? new Logger(PeerLeaseHealthTracker.name);
-    // Buckets fine enough that a transition lands within ~1% of the grace period (at most 25 ms).
-    this.expiryWheel = new DeadlineWheel(Math.min(25, Math.max(1, Math.floor(this.heartbeatGracePeriodMs / 100))));
-    this.retentionWheel = new DeadlineWheel(
-      Number.isFinite(this.retentionMs) ? Math.max(1, Math.floor(this.retentionMs / 100)) : 1,
+    this.deadlines = new HealthDeadlines(
+      this.settings,
+      {
+        expire: (peer, due) => {
+          this.setHealthy(peer, false, 'heartbeat-expired', due);
+        },
+        evict: (peer, due) => {
+          this.evict(peer, due);
+        },
+        afterTimer: () => {
+          this.events.flush();
+        },
+      },
+      () => {
+        this.evaluateHealth();
+      },
     );
   }
 
-  /** Grows by one with every change of tracked state; equal versions mean equal snapshots. */
+  /** Grows with every change of tracked state; equal versions mean equal snapshots. */
   get version(): number {
     return this.changeVersion;
   }
 
+  /**
+   * A worker took a lease: adds it, counts as a heartbeat, clears "disconnected", sets `resource.type`
+   * and `resource.id` metadata when given, and takes one off the peer's pending reassignments.
+   * @throws PeerHealthInputError for a bad peer id or handle, before anything changes.
+   */
   recordLeaseAssignment(peerId: string, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {
-    const now = this.begin();
-    let leaseId: string;
-    try {
-      assertPeerId(peerId, this.maxPeerIdLength);
-      leaseId = canonicalLeaseId(handle);
-    } catch (error) {
-      throw this.rejected(error);
-    }
-    const peer = this.touch(peerId, now);
-    putLease(peer, Object.freeze({ sequenceId: handle.sequenceId, attempt: handle.attempt, leaseId }));
-    if (peer.pendingReassignments > 0) {
-      peer.pendingReassignments--;
-      this.pendingTotal--;
-    }
-    const type = this.optionalMetadata(peer, WELL_KNOWN_KEYS.resourceType, resourceType);
-    const id = this.optionalMetadata(peer, WELL_KNOWN_KEYS.resourceId, resourceId);
-    this.counters.recordAssignment(peer.counters, type, id);
-    peer.disconnected = false;
-    this.heartbeatAt(peer, now, 'assignment');
-    this.flush();
+    this.checkPeerId(peerId);
+    this.assignOf(peerId, undefined, handle, resourceType, resourceId);
   }
 
+  /**
+   * A lease ended: removes it and counts as a heartbeat; `requeued` adds one pending reassignment.
+   * A release does not clear "disconnected".
+   * @throws PeerHealthInputError for a bad peer id, handle or `requeued`, before anything changes.
+   */
   recordLeaseReleased(peerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
-    const now = this.begin();
-    let leaseId: string;
-    try {
-      assertPeerId(peerId, this.maxPeerIdLength);
-      leaseId = canonicalLeaseId(handle);
-    } catch (error) {
-      throw this.rejected(error);
-    }
-    const peer = this.touch(peerId, now);
-    if (!removeLease(peer, leaseId)) this.anomaly('unknown-lease-release');
-    // Strictly true: a JavaScript caller's "false" string must not count as a requeue.
-    const requeue: unknown = requeued;
-    if (requeue === true) {
-      peer.pendingReassignments++;
-      this.pendingTotal++;
-      peer.counters.requeuedReleases++;
-    }
-    peer.counters.releases++;
-    // A release proves the peer is alive but, as in the seed system, does not clear "disconnected".
-    this.heartbeatAt(peer, now, 'release');
-    this.flush();
+    this.checkPeerId(peerId);
+    this.releaseOf(peerId, undefined, handle, requeued);
   }
 
+  /**
+   * The peer is alive: clears "disconnected"; adds the handle's lease if it is not active yet; sets
+   * `pending.count` metadata to `pendingCount` when given.
+   * @throws PeerHealthInputError for a bad peer id, handle or count, before anything changes.
+   */
   recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
-    const now = this.begin();
-    let newLease: string | undefined;
-    let known: PeerState | undefined;
-    try {
-      assertPeerId(peerId, this.maxPeerIdLength);
-      assertPendingCount(pendingCount);
-      known = this.peers.get(peerId);
-      // The common case, a heartbeat for a lease already held, skips UUID validation: the stored
-      // handle was validated when it was added, and this one must equal it exactly. A producer
-      // that passes the same handle object again skips even the lease lookup.
-      if (handle !== undefined && handle !== null && known?.lastHandle !== handle) {
-        if (holds(known, handle)) {
-          if (known) known.lastHandle = handle;
-        } else {
-          newLease = canonicalLeaseId(handle);
-        }
-      }
-    } catch (error) {
-      throw this.rejected(error);
-    }
-    const peer = this.touch(peerId, now, known);
-    if (handle && newLease !== undefined) {
-      if (!findLease(peer, newLease)) {
-        putLease(peer, Object.freeze({ sequenceId: handle.sequenceId, attempt: handle.attempt, leaseId: newLease }));
-      }
-    }
-    if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) {
-      const text = pendingCount < SMALL_COUNTS.length ? (SMALL_COUNTS[pendingCount] ?? String(pendingCount)) : String(pendingCount);
-      const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
-      if (dropped) this.anomaly(dropped);
-      else peer.lastPendingCount = pendingCount;
-    }
-    peer.counters.heartbeats++;
-    peer.disconnected = false;
-    this.heartbeatAt(peer, now, 'heartbeat');
-    this.flush();
+    this.checkPeerId(peerId);
+    this.heartbeatOf(peerId, undefined, handle, pendingCount);
   }
 
+  /**
+   * The peer disconnected: it is unhealthy until its next heartbeat or assignment; a non-blank
+   * `reason` is kept as `disconnect.reason` metadata.
+   * @throws PeerHealthInputError for a bad peer id, before anything changes.
+   */
   recordDisconnect(peerId: string, reason?: string): void {
-    const now = this.begin();
-    try {
-      assertPeerId(peerId, this.maxPeerIdLength);
-    } catch (error) {
-      throw this.rejected(error);
-    }
-    const peer = this.touch(peerId, now);
-    peer.lastDisconnect = now;
-    peer.disconnected = true;
-    const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
-    this.counters.recordDisconnect(peer.counters, label);
-    this.setHealthy(peer, false, 'disconnect', now);
-    peer.changed();
-    this.changeVersion++;
-    if (this.alertPublisher) {
-      this.pendingAlerts.push({
-        name: 'peer_disconnect',
-        severity: 'warning',
-        message: `Peer ${peerId} disconnected${label ? `: ${label}` : ''}`,
-        attributes: Object.freeze({ 'peer.id': peerId, reason: label || 'unspecified' }),
-        at: now,
-      });
-    }
-    this.flush();
+    this.checkPeerId(peerId);
+    this.disconnectOf(peerId, undefined, reason);
   }
 
-  /** Merges gossip metadata. Bad entries from remote nodes are dropped and counted, never thrown. */
+  /**
+   * Merges gossip metadata (keys compare case-insensitively). Blank keys and null values are
+   * skipped; entries from remote nodes that are not strings or exceed the limits are dropped and
+   * counted as anomalies, never thrown.
+   * @throws PeerHealthInputError for a bad peer id only.
+   */
   recordGossip(peerId: string, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
-    const now = this.begin();
-    try {
-      assertPeerId(peerId, this.maxPeerIdLength);
-    } catch (error) {
-      throw this.rejected(error);
-    }
-    const input: unknown = metadata;
-    if (typeof input !== 'object' || input === null) {
-      this.anomaly('metadata-invalid');
-      this.flush();
-      return;
-    }
-    const peer = this.touch(peerId, now);
-    if (metadata instanceof Map) {
-      for (const [key, value] of metadata as ReadonlyMap<unknown, unknown>) this.gossipEntry(peer, key, value);
-    } else {
-      const record = metadata as Readonly<Record<string, unknown>>;
-      for (const key of Object.keys(record)) this.gossipEntry(peer, key, record[key]);
-    }
-    this.counters.gossipUpdates++;
-    this.changeVersion++;
-    this.flush();
+    this.checkPeerId(peerId);
+    this.gossipOf(peerId, undefined, metadata);
+  }
+
+  /**
+   * A recorder bound to one peer, for producers that hold a peer (a connection, a session): the same
+   * semantics as the by-id methods, without looking the peer up on every event. It stays valid when
+   * the peer is evicted: the next event tracks the peer again.
+   * @throws PeerHealthInputError for a bad peer id.
+   */
+  peer(peerId: string): PeerRecorder {
+    this.checkPeerId(peerId);
+    return new PeerRecorder(this, peerId);
   }
 
   /** A peer never seen is eligible; otherwise eligible means healthy now. */
   isPeerEligible(peerId: string): boolean {
-    this.beginExact();
-    this.flush();
+    this.evaluateHealth();
     return this.peers.get(peerId)?.healthy ?? true;
   }
 
   /** Immutable snapshots of every tracked peer, health evaluated at the current clock time; unordered. */
   snapshot(): readonly PeerLeaseHealthSnapshot[] {
-    this.beginExact();
-    this.flush();
+    this.evaluateHealth();
     const result = new Array<PeerLeaseHealthSnapshot>(this.peers.size);
     let index = 0;
     for (const peer of this.peers.values()) result[index++] = peer.snapshot ??= buildPeerSnapshot(peer);
@@ -285,16 +192,14 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    * @internal
    */
   orderedPeers(): readonly PeerState[] {
-    this.beginExact();
-    this.flush();
+    this.evaluateHealth();
     this.ordered ??= [...this.peers.values()].sort((a, b) => compareOrdinal(a.peerId, b.peerId));
     return this.ordered;
   }
 
   /** Current counts, kept incrementally (no walk over the peers). */
   counts(): PeerLeaseHealthCounts {
-    this.beginExact();
-    this.flush();
+    this.evaluateHealth();
     return {
       eligiblePeers: this.healthyPeers,
       unhealthyPeers: this.unhealthyPeers,
@@ -303,10 +208,19 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     };
   }
 
+  /** How many anomalies of `kind` were counted so far (as `omnirelay_peer_health_anomalies_total`). */
+  anomalyCount(kind: PeerHealthAnomalyKind): number {
+    return this.counters.anomalyCount(kind);
+  }
+
+  /** How many transitions from `from` to `to` (for `reason`, or any) were counted so far. */
+  transitionCount(from: PeerHealthStatus, to: PeerHealthStatus | 'evicted', reason?: PeerHealthTransitionReason): number {
+    return this.counters.transitionCount(from, to, reason);
+  }
+
   /** Calls `listener` after every status change, outside the change itself; returns the unsubscribe function. */
   onTransition(listener: PeerHealthTransitionListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Counts an anomaly seen by a collaborator (e.g. a failing snapshot provider). */
@@ -314,111 +228,239 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.counters.recordAnomaly(kind, count);
   }
 
-  /** Applies every deadline that has passed. Runs by itself on a timer; callable to force it. */
+  /** Applies every deadline that has passed, to the millisecond. Runs by itself on a timer; callable to force it. */
   evaluateHealth(): void {
-    this.beginExact();
-    this.flush();
+    this.deadlines.applyExact(this.settings.clock.now());
+    this.events.flush();
   }
 
-  /** Stops the timer. The tracker still answers; time-driven transitions then happen on the next call. */
+  /**
+   * Stops the timer and logs any pending flapping summary. The tracker still answers and records;
+   * time-driven transitions then happen on the next call instead of by themselves.
+   */
   dispose(): void {
-    this.disposed = true;
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.timerDue = Infinity;
+    this.deadlines.dispose();
+    this.flapping.dispose();
   }
 
+  /** Nest's shutdown hook: disposes the tracker. */
   onModuleDestroy(): void {
     this.dispose();
   }
 
-  /** Applies the deadlines that are due in whole buckets; O(1) when none is. */
+  // The recording path. The by-id methods and PeerRecorder both come here: `known` is the recorder's
+  // state of the peer (undefined by id). Each validates everything before it changes anything.
+
+  /** @internal */
+  assignOf(
+    peerId: string,
+    known: PeerState | undefined,
+    handle: PeerLeaseHandle,
+    resourceType?: string,
+    resourceId?: string,
+  ): PeerState | undefined {
+    const now = this.begin();
+    let lease: PeerLeaseHandle;
+    try {
+      lease = canonicalLease(handle);
+    } catch (error) {
+      throw this.rejected(error);
+    }
+    const peer = this.admit(peerId, now, known);
+    if (peer) {
+      putLease(peer, lease);
+      if (peer.pendingReassignments > 0) {
+        peer.pendingReassignments--;
+        this.pendingTotal--;
+      }
+      const type = this.optionalMetadata(peer, WELL_KNOWN_KEYS.resourceType, resourceType);
+      const id = this.optionalMetadata(peer, WELL_KNOWN_KEYS.resourceId, resourceId);
+      this.counters.recordAssignment(peer.counters, type, id);
+      peer.disconnected = false;
+      this.heartbeatAt(peer, now, 'assignment');
+    }
+    this.events.flush();
+    return peer;
+  }
+
+  /** @internal */
+  releaseOf(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
+    const now = this.begin();
+    let lease: PeerLeaseHandle;
+    try {
+      lease = canonicalLease(handle);
+      assertRequeued(requeued);
+    } catch (error) {
+      throw this.rejected(error);
+    }
+    const peer = this.admit(peerId, now, known);
+    if (peer) {
+      if (!removeLease(peer, lease.leaseId)) this.counters.recordAnomaly('unknown-lease-release');
+      if (requeued) {
+        peer.pendingReassignments++;
+        this.pendingTotal++;
+        peer.counters.requeuedReleases++;
+      }
+      peer.counters.releases++;
+      this.heartbeatAt(peer, now, 'release');
+    }
+    this.events.flush();
+    return peer;
+  }
+
+  /** @internal */
+  heartbeatOf(
+    peerId: string,
+    known: PeerState | undefined,
+    handle: PeerLeaseHandle | null | undefined,
+    pendingCount: number | undefined,
+  ): PeerState | undefined {
+    const now = this.begin();
+    const prior = known && !known.evicted ? known : this.peers.get(peerId);
+    let held: PeerLeaseHandle | undefined;
+    let lease: PeerLeaseHandle | undefined;
+    try {
+      assertPendingCount(pendingCount);
+      if (handle !== undefined && handle !== null) lease = held = heldLease(prior, handle) ?? canonicalLease(handle);
+    } catch (error) {
+      throw this.rejected(error);
+    }
+    const peer = this.admit(peerId, now, prior);
+    if (peer) {
+      // Unless the very state that holds it came back, check again: admit() may have evicted the peer.
+      if (lease && !(held === lease && peer === prior) && !findLease(peer, lease.leaseId)) putLease(peer, lease);
+      if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) this.writePendingCount(peer, pendingCount);
+      peer.counters.heartbeats++;
+      peer.disconnected = false;
+      this.heartbeatAt(peer, now, 'heartbeat');
+    }
+    this.events.flush();
+    return peer;
+  }
+
+  /** @internal */
+  disconnectOf(peerId: string, known: PeerState | undefined, reason: string | undefined): PeerState | undefined {
+    const now = this.begin();
+    const peer = this.admit(peerId, now, known);
+    if (peer) {
+      peer.lastDisconnect = now;
+      peer.disconnected = true;
+      const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
+      this.counters.recordDisconnect(peer.counters, label);
+      this.setHealthy(peer, false, 'disconnect', now);
+      this.changedPeer(peer);
+      if (this.events.publishing) {
+        this.events.pushAlert({
+          name: 'peer_disconnect',
+          severity: 'warning',
+          message: `Peer ${peerId} disconnected${label ? `: ${label}` : ''}`,
+          attributes: Object.freeze({ 'peer.id': peerId, reason: label || 'unspecified' }),
+          at: now,
+        });
+      }
+    }
+    this.events.flush();
+    return peer;
+  }
+
+  /** @internal */
+  gossipOf(
+    peerId: string,
+    known: PeerState | undefined,
+    metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>,
+  ): PeerState | undefined {
+    const now = this.begin();
+    const input: unknown = metadata;
+    if (typeof input !== 'object' || input === null) {
+      this.counters.recordAnomaly('metadata-invalid');
+      this.events.flush();
+      return known;
+    }
+    const peer = this.admit(peerId, now, known);
+    if (peer) {
+      if (metadata instanceof Map) {
+        for (const [key, value] of metadata as ReadonlyMap<unknown, unknown>) this.gossipEntry(peer, key, value);
+      } else {
+        const record = metadata as Readonly<Record<string, unknown>>;
+        for (const key of Object.keys(record)) this.gossipEntry(peer, key, record[key]);
+      }
+      this.counters.gossipUpdates++;
+      this.changeVersion++;
+    }
+    this.events.flush();
+    return peer;
+  }
+
+  private checkPeerId(peerId: string): void {
+    try {
+      assertPeerId(peerId, this.settings.maxPeerIdLength);
+    } catch (error) {
+      // A rejected call still applies the deadlines that are due, as any other call does.
+      this.begin();
+      throw this.rejected(error);
+    }
+  }
+
+  /** Applies the deadlines due in whole buckets (O(1) when none is) and returns the time of the event. */
   private begin(): number {
-    const now = this.clock.now();
-    if (now >= this.expiryWheel.nextFullDue || now >= this.retentionWheel.nextFullDue) this.processDue(now, false);
+    const now = this.settings.clock.now();
+    this.deadlines.applyDueBuckets(now);
     return now;
   }
 
-  /** For reads: every deadline before `now`, to the millisecond. */
-  private beginExact(): number {
-    const now = this.clock.now();
-    this.processDue(now, true);
-    return now;
-  }
-
-  private processDue(now: number, exact: boolean): void {
-    const grace = this.heartbeatGracePeriodMs;
-    const resolution = this.expiryWheel.resolutionMs;
-    this.expiryWheel.sweep(
-      now,
-      (peer, bucket) => {
-        if (peer.evicted || !peer.healthy || peer.disconnected) {
-          peer.inExpiry = false;
-          return true;
-        }
-        const due = peer.lastHeartbeat + grace;
-        if (due < now) {
-          peer.inExpiry = false;
-          this.setHealthy(peer, false, 'heartbeat-expired', due);
-          return true;
-        }
-        // It heart-beat since it was queued: keep it in this bucket, or move it to its new one.
-        if (Math.floor(due / resolution) === bucket) return false;
-        this.expiryWheel.add(peer, due);
-        return true;
-      },
-      exact,
-    );
-    this.retentionWheel.sweep(now, (peer) => {
-      if (peer.evicted) return true;
-      const due = peer.lastActivity + this.retentionMs;
-      if (due < now) this.evict(peer, due);
-      else this.retentionWheel.add(peer, due);
-      return true;
-    });
-    const next = Math.min(this.expiryWheel.nextFullDue, this.retentionWheel.nextFullDue);
-    if (next !== Infinity) this.ensureTimer(next);
-  }
-
-  private touch(peerId: string, now: number, known?: PeerState): PeerState {
-    let peer = known ?? this.peers.get(peerId);
+  /**
+   * The peer's state for an event at `now`, created when the peer is new. Deadlines of this peer
+   * that passed within a bucket not swept yet are applied first, so the event sees what a read at
+   * `now` would. Undefined when the peer is new and `maxPeers` are tracked already.
+   */
+  private admit(peerId: string, now: number, known: PeerState | undefined): PeerState | undefined {
+    let peer = known && !known.evicted ? known : this.peers.get(peerId);
+    if (peer && peer.lastActivity + this.settings.retentionMs < now) {
+      this.evict(peer, peer.lastActivity + this.settings.retentionMs);
+      peer = undefined;
+    }
     if (!peer) {
+      if (this.peers.size >= this.settings.maxPeers) {
+        this.counters.recordAnomaly('peer-limit');
+        return undefined;
+      }
       peer = new PeerState(peerId, this.counters.cellFor(peerId));
       this.peers.set(peerId, peer);
       this.ordered = undefined;
       this.healthyPeers++;
-    } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat !== NEVER && peer.lastHeartbeat + this.heartbeatGracePeriodMs < now) {
-      // This peer's own deadline passed within a bucket not yet swept: apply it before the event.
-      this.setHealthy(peer, false, 'heartbeat-expired', peer.lastHeartbeat + this.heartbeatGracePeriodMs);
+      this.changeVersion++;
+    } else if (
+      peer.healthy &&
+      !peer.disconnected &&
+      peer.lastHeartbeat !== NEVER &&
+      peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs < now
+    ) {
+      this.setHealthy(peer, false, 'heartbeat-expired', peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs);
     }
     peer.lastActivity = now;
-    if (!peer.inRetention && this.retentionMs !== Infinity) {
-      peer.inRetention = true;
-      const due = now + this.retentionMs;
-      this.retentionWheel.add(peer, due);
-      this.ensureTimer(this.retentionWheel.nextFullDue);
-    }
+    this.deadlines.watchRetention(peer, now);
     return peer;
   }
 
   private heartbeatAt(peer: PeerState, now: number, reason: PeerHealthTransitionReason): void {
     peer.lastHeartbeat = now;
-    peer.changed();
-    this.changeVersion++;
+    this.changedPeer(peer);
     if (peer.disconnected) return;
-    if (!peer.inExpiry) {
-      peer.inExpiry = true;
-      this.expiryWheel.add(peer, now + this.heartbeatGracePeriodMs);
-      this.ensureTimer(this.expiryWheel.nextFullDue);
-    }
+    this.deadlines.watchExpiry(peer, now);
     this.setHealthy(peer, true, reason, now);
+  }
+
+  private writePendingCount(peer: PeerState, pendingCount: number): void {
+    const text = pendingCount < SMALL_COUNTS.length ? (SMALL_COUNTS[pendingCount] ?? String(pendingCount)) : String(pendingCount);
+    const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.settings.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
+    if (dropped) this.counters.recordAnomaly(dropped);
+    else peer.lastPendingCount = pendingCount;
   }
 
   private setHealthy(peer: PeerState, healthy: boolean, reason: PeerHealthTransitionReason, at: number): void {
     if (peer.healthy === healthy) return;
     peer.healthy = healthy;
-    peer.changed();
-    this.changeVersion++;
+    this.changedPeer(peer);
     const from: PeerHealthStatus = healthy ? 'unhealthy' : 'healthy';
     const to: PeerHealthStatus = healthy ? 'healthy' : 'unhealthy';
     if (healthy) {
@@ -429,20 +471,12 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.unhealthyPeers++;
     }
     this.counters.recordTransition(from, to, reason);
-    if (at - peer.flapWindowStart > this.flapWindowMs) {
-      peer.flapWindowStart = at;
-      peer.flapCount = 0;
-    }
-    if (++peer.flapCount === this.flapTransitions) {
-      this.anomaly('flapping');
-      this.logger.warn(`Peer ${peer.peerId} changed status ${peer.flapCount} times within ${this.flapWindowMs} ms`);
-    }
-    if (this.listeners.size > 0) this.pendingTransitions.push({ peerId: peer.peerId, from, to, reason, at });
+    this.flapping.record(peer, at);
+    if (this.events.listening) this.events.pushTransition({ peerId: peer.peerId, from, to, reason, at });
   }
 
   private evict(peer: PeerState, at: number): void {
     peer.evicted = true;
-    peer.inRetention = false;
     this.peers.delete(peer.peerId);
     this.ordered = undefined;
     if (peer.healthy) this.healthyPeers--;
@@ -451,100 +485,39 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.changeVersion++;
     const from: PeerHealthStatus = peer.healthy ? 'healthy' : 'unhealthy';
     this.counters.recordTransition(from, 'evicted', 'retention');
-    if (this.listeners.size > 0) {
-      this.pendingTransitions.push({ peerId: peer.peerId, from, to: 'evicted', reason: 'retention', at });
-    }
+    if (this.events.listening) this.events.pushTransition({ peerId: peer.peerId, from, to: 'evicted', reason: 'retention', at });
+  }
+
+  private changedPeer(peer: PeerState): void {
+    peer.changed();
+    this.changeVersion++;
   }
 
   /** Writes a well-known key when `value` is a non-blank string; returns what was written, or ''. */
   private optionalMetadata(peer: PeerState, key: string, value: unknown): string {
     if (value === undefined || value === null) return '';
     if (typeof value !== 'string') {
-      this.anomaly('metadata-invalid');
+      this.counters.recordAnomaly('metadata-invalid');
       return '';
     }
     if (value.trim().length === 0) return '';
-    const dropped = putMetadata(peer, key, value, this.metadataLimits, key);
+    const dropped = putMetadata(peer, key, value, this.settings.metadataLimits, key);
     if (dropped) {
-      this.anomaly(dropped);
+      this.counters.recordAnomaly(dropped);
       return '';
     }
     return value;
   }
 
   private gossipEntry(peer: PeerState, key: unknown, value: unknown): void {
-    const dropped = putMetadata(peer, key, value, this.metadataLimits);
-    if (dropped) this.anomaly(dropped);
-  }
-
-  private ensureTimer(due: number): void {
-    if (this.disposed || due >= this.timerDue) return;
-    this.timer?.cancel();
-    this.timerDue = due;
-    // `due` is the end of the earliest bucket; +1 absorbs timer rounding.
-    const delay = Math.max(0, due - this.clock.now()) + 1;
-    this.timer = this.timers.schedule(() => this.onTimer(), Math.min(delay, 2_147_483_647));
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    this.timerDue = Infinity;
-    if (this.disposed) return;
-    this.processDue(this.clock.now(), false);
-    this.flush();
-  }
-
-  private anomaly(kind: PeerHealthAnomalyKind): void {
-    this.counters.recordAnomaly(kind);
+    const dropped = putMetadata(peer, key, value, this.settings.metadataLimits);
+    if (dropped) this.counters.recordAnomaly(dropped);
   }
 
   private rejected(error: unknown): unknown {
-    if (error instanceof PeerHealthInputError) this.anomaly('invalid-input');
+    if (error instanceof PeerHealthInputError) this.counters.recordAnomaly('invalid-input');
     // Expiries applied by begin() are still reported, even though this call changes nothing.
-    this.flush();
+    this.events.flush();
     return error;
-  }
-
-  /**
-   * Tells listeners and the alert publisher what changed, after the change is complete. A listener
-   * that records into the tracker re-enters safely: its events queue up behind the current ones.
-   */
-  private flush(): void {
-    if (this.dispatching || (this.pendingTransitions.length === 0 && this.pendingAlerts.length === 0)) return;
-    this.dispatching = true;
-    try {
-      for (let i = 0; i < this.pendingTransitions.length || i < this.pendingAlerts.length; i++) {
-        const transition = this.pendingTransitions[i];
-        if (transition) for (const listener of this.listeners) this.notify(listener, transition);
-        const alert = this.pendingAlerts[i];
-        if (alert) this.publish(alert);
-      }
-    } finally {
-      this.pendingTransitions.length = 0;
-      this.pendingAlerts.length = 0;
-      this.dispatching = false;
-    }
-  }
-
-  private notify(listener: PeerHealthTransitionListener, transition: PeerHealthTransition): void {
-    try {
-      listener(transition);
-    } catch (error) {
-      this.anomaly('listener-failure');
-      this.logger.error(`A peer health transition listener threw: ${String(error)}`);
-    }
-  }
-
-  private publish(alert: PeerHealthAlert): void {
-    const failed = (error: unknown): void => {
-      this.anomaly('alert-publish-failure');
-      this.logger.warn(`Publishing alert ${alert.name} for ${alert.attributes['peer.id']} failed: ${String(error)}`);
-    };
-    try {
-      const result = this.alertPublisher?.publish(alert);
-      if (result instanceof Promise) result.catch(failed);
-    } catch (error) {
-      failed(error);
-    }
   }
 }

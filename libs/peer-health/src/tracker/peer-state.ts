@@ -18,8 +18,6 @@ export class PeerState {
   /** Whether the peer has an entry in the expiry / retention wheel. */
   inExpiry = false;
   inRetention = false;
-  /** The handle object of the last lease heartbeat that matched a held lease: a producer that reuses it skips the lease lookup. */
-  lastHandle: PeerLeaseHandle | undefined;
   /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
   lastPendingCount = -1;
   /** Cached immutable snapshot and wire-format fragment, dropped on any change (see changed()). */

@@ -30,6 +30,11 @@ export interface PeerLeaseHealthTrackerOptions {
   readonly clock?: Clock;
   /** Where the expiry timer is armed (default: the clock if it can schedule, else Node's timers, unref'd). */
   readonly timers?: PeerHealthTimers;
+  /**
+   * Peers tracked at once (default: no limit). An event for a new peer past it is not tracked and
+   * counts as a `peer-limit` anomaly; known peers keep recording.
+   */
+  readonly maxPeers?: number;
   /** Longest accepted peer id (default 256). */
   readonly maxPeerIdLength?: number;
   readonly metadataLimits?: PeerMetadataLimits;

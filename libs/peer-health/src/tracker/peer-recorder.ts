@@ -1,0 +1,46 @@
+import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type { PeerLeaseHealthTracker } from './peer-lease-health.tracker';
+import type { PeerState } from './peer-state';
+
+/**
+ * Records the events of one peer, like `counter.labels(...)` in prom-client hands back a bound
+ * child: a producer that holds a connection or session per peer holds its recorder too, and each
+ * event skips the id check and the map lookup. Semantics are those of the tracker's by-id methods.
+ * Get one with `tracker.peer(peerId)`.
+ */
+export class PeerRecorder {
+  /** The peer's state as of the last event; dropped by the tracker's own check when the peer was evicted. */
+  private state: PeerState | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly tracker: PeerLeaseHealthTracker,
+    /** The peer this recorder records for. */
+    readonly peerId: string,
+  ) {}
+
+  /** As `recordLeaseHeartbeat(peerId, handle, pendingCount)`. */
+  heartbeat(handle?: PeerLeaseHandle | null, pendingCount?: number): void {
+    this.state = this.tracker.heartbeatOf(this.peerId, this.state, handle, pendingCount);
+  }
+
+  /** As `recordLeaseAssignment(peerId, handle, resourceType, resourceId)`. */
+  assign(handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {
+    this.state = this.tracker.assignOf(this.peerId, this.state, handle, resourceType, resourceId);
+  }
+
+  /** As `recordLeaseReleased(peerId, handle, requeued)`. */
+  release(handle: PeerLeaseHandle, requeued: boolean): void {
+    this.state = this.tracker.releaseOf(this.peerId, this.state, handle, requeued);
+  }
+
+  /** As `recordDisconnect(peerId, reason)`. */
+  disconnect(reason?: string): void {
+    this.state = this.tracker.disconnectOf(this.peerId, this.state, reason);
+  }
+
+  /** As `recordGossip(peerId, metadata)`. */
+  gossip(metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
+    this.state = this.tracker.gossipOf(this.peerId, this.state, metadata);
+  }
+}
