@@ -321,7 +321,10 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     let lease: PeerLeaseHandle | undefined;
     try {
       assertPendingCount(pendingCount);
-      if (handle !== undefined && handle !== null) lease = held = heldLease(prior, handle) ?? canonicalLease(handle);
+      if (handle !== undefined && handle !== null) {
+        held = heldLease(prior, handle);
+        lease = held ?? canonicalLease(handle);
+      }
     } catch (error) {
       throw this.rejected(error);
     }
@@ -420,6 +423,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       peer = undefined;
     }
     if (!peer) {
+      // At the limit, idle peers whose retention ended within an unswept bucket make room first.
+      if (this.peers.size >= this.settings.maxPeers) this.deadlines.applyExact(now);
       if (this.peers.size >= this.settings.maxPeers) {
         this.counters.recordAnomaly('peer-limit');
         return undefined;
