@@ -2,6 +2,7 @@ import {
   ManualClock,
   PeerHealthConfigurationError,
   PeerHealthInputError,
+  PeerHealthModule,
   PeerLeaseHealthTracker,
   type PeerLeaseHandle,
 } from '@omnirelay/peer-health';
@@ -28,6 +29,7 @@ describe('bad peer ids and handles', () => {
     ['handle.sequenceId', { ...good, sequenceId: 1.5 }],
     ['handle.sequenceId', { ...good, sequenceId: Number.MAX_SAFE_INTEGER + 1 }],
     ['handle.sequenceId', { ...good, sequenceId: '1' }],
+    ['handle.sequenceId', { ...good, sequenceId: -1 }],
     ['handle.attempt', { ...good, attempt: -1 }],
     ['handle.attempt', { ...good, attempt: 0.5 }],
     ['handle.leaseId', { ...good, leaseId: 'not-a-uuid' }],
@@ -142,6 +144,25 @@ describe('bad metadata never throws: dropped and counted', () => {
   });
 });
 
+describe('release arguments', () => {
+  it.each([['"true"', 'true'], ['1', 1], ['null', null], ['undefined', undefined]])(
+    'rejects requeued = %s with a typed error naming requeued, before anything changes',
+    (_label, requeued) => {
+      const tracker = seeded();
+      const before = JSON.stringify(tracker.snapshot());
+      let thrown: unknown;
+      try {
+        call(tracker, 'recordLeaseReleased', 'w', good, requeued);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(PeerHealthInputError);
+      expect((thrown as PeerHealthInputError).argument).toBe('requeued');
+      expect(JSON.stringify(tracker.snapshot())).toBe(before);
+    },
+  );
+});
+
 describe('options', () => {
   it.each([
     ['heartbeatGracePeriodMs', { heartbeatGracePeriodMs: 0 }],
@@ -151,6 +172,9 @@ describe('options', () => {
     ['metadataLimits.maxEntriesPerPeer', { metadataLimits: { maxEntriesPerPeer: 0 } }],
     ['clock', { clock: {} }],
     ['alertPublisher', { alertPublisher: { send: () => undefined } }],
+    ['retentionMs', { heartbeatGracePeriodMs: 10_000, retentionMs: 9_999 }],
+    ['maxPeers', { maxPeers: 0 }],
+    ['options', null],
   ])('names the bad option %s', (option, options) => {
     let thrown: unknown;
     try {
@@ -161,5 +185,19 @@ describe('options', () => {
     expect(thrown).toBeInstanceOf(PeerHealthConfigurationError);
     expect((thrown as PeerHealthConfigurationError).option).toBe(option);
     expect((thrown as Error).message).toContain(`'${option}'`);
+  });
+});
+
+describe('module options', () => {
+  it.each([['null', null], ['a number', 5], ['a string', 'grace']])('PeerHealthModule.forRoot(%s) fails at once, naming the options', (_label, options) => {
+    let thrown: unknown;
+    try {
+      PeerHealthModule.forRoot(options as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PeerHealthConfigurationError);
+    expect((thrown as PeerHealthConfigurationError).option).toBe('options');
+    expect((thrown as Error).message).toMatch(/PeerHealthModule\.forRoot\(\) takes an options object/);
   });
 });

@@ -33,7 +33,7 @@ export interface TrackerSettings {
 export function resolveTrackerSettings(options: PeerLeaseHealthTrackerOptions | undefined): TrackerSettings {
   const given: unknown = options;
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
-    throw new PeerHealthConfigurationError('options', `Tracker options must be an object, got ${given === null ? 'null' : typeof given}.`);
+    throw new PeerHealthConfigurationError('options', `The tracker's 'options' must be an object, got ${given === null ? 'null' : typeof given}.`);
   }
   const o = options ?? {};
   const defaults = PEER_HEALTH_DEFAULTS;
