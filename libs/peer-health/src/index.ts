@@ -44,7 +44,14 @@ export { PEER_HEALTH_ANOMALY_KINDS } from './telemetry/peer-health-anomaly';
 export type { PeerHealthAnomalyKind } from './telemetry/peer-health-anomaly';
 export { OVERFLOW_LABEL_VALUE } from './telemetry/label-value-cap';
 export { PeerHealthMetrics } from './telemetry/peer-health-metrics';
-export type { PromClientModule, PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
+export type { PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
+export type {
+  PromClientModule,
+  PeerHealthMetricRegistry,
+  PeerHealthMetricLike,
+  PeerHealthGaugeLike,
+  PeerHealthCounterLike,
+} from './telemetry/prom-client-like';
 export { PeerEventCounters, PeerCounterCell } from './telemetry/peer-event-counters';
 export type { PeerHealthAlert, PeerHealthAlertPublisher } from './telemetry/peer-health-alert';
 export { PeerHealthTelemetryService } from './telemetry/peer-health-telemetry.service';
@@ -56,6 +63,8 @@ export {
   PEER_HEALTH_SNAPSHOT_PROVIDERS,
   PEER_HEALTH_ALERT_PUBLISHER,
   DEFAULT_LEASE_HEALTH_PATH_PREFIX,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  PARTIAL_ANSWER_HEADER,
 } from './module/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
 export type {

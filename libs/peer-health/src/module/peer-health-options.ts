@@ -1,7 +1,8 @@
-import { objectWithMethodsOption, positiveNumberOption } from '../tracker/option-checks';
+import { systemClock } from '../tracker/clock';
+import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../tracker/option-checks';
 import { describeValue, PeerHealthConfigurationError } from '../tracker/peer-health.errors';
 import type { PeerHealthModuleOptions, ResolvedPeerHealthOptions } from './interfaces/peer-health-module-options.interface';
-import { DEFAULT_PROVIDER_TIMEOUT_MS } from './peer-health.constants';
+import { DEFAULT_MAX_PEER_ID_LENGTH, DEFAULT_PROVIDER_TIMEOUT_MS } from './peer-health.constants';
 
 /** Validates the module-level options (the tracker validates its own) and applies defaults. */
 export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | undefined): ResolvedPeerHealthOptions {
@@ -19,8 +20,11 @@ export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | unde
     );
   }
   objectWithMethodsOption('telemetry.registry', telemetry.registry, ['registerMetric', 'getSingleMetric']);
+  objectWithMethodsOption('clock', options?.clock, ['now']);
   return {
     providerTimeoutMs: positiveNumberOption('providerTimeoutMs', options?.providerTimeoutMs, DEFAULT_PROVIDER_TIMEOUT_MS),
+    maxPeerIdLength: positiveIntegerOption('maxPeerIdLength', options?.maxPeerIdLength, DEFAULT_MAX_PEER_ID_LENGTH),
+    clock: options?.clock ?? systemClock,
     telemetry: { enabled, registry: telemetry.registry },
   };
 }

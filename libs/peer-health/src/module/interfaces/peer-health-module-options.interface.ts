@@ -1,5 +1,6 @@
-import type { Registry } from 'prom-client';
+import type { Clock } from '../../tracker/clock';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
+import type { PeerHealthMetricRegistry } from '../../telemetry/prom-client-like';
 
 export interface PeerHealthTelemetryOptions {
   /**
@@ -7,13 +8,19 @@ export interface PeerHealthTelemetryOptions {
    * `true`: always on (prom-client must be installed). `false`: off.
    */
   readonly enabled?: boolean | 'auto';
-  /** Registry the metrics are registered in (default: prom-client's global registry, the one the Prometheus module serves). */
-  readonly registry?: Registry;
+  /**
+   * Registry the metrics are registered in (default: prom-client's global registry, the one the
+   * Prometheus module serves). A prom-client `Registry`; typed by the two methods the kit calls.
+   */
+  readonly registry?: PeerHealthMetricRegistry;
 }
 
 /** Options that may come from a factory (`forRootAsync`). Everything is optional. */
 export interface PeerHealthModuleOptions extends PeerLeaseHealthTrackerOptions {
-  /** How long the endpoint waits for an async snapshot provider before serving without it (default 2000). */
+  /**
+   * How long the endpoint waits for an async snapshot provider before serving without it
+   * (default 200). The answer then carries the `X-Peer-Health-Partial` header.
+   */
   readonly providerTimeoutMs?: number;
   readonly telemetry?: PeerHealthTelemetryOptions;
 }
@@ -30,5 +37,9 @@ export interface PeerHealthModuleExtras {
 
 export interface ResolvedPeerHealthOptions {
   readonly providerTimeoutMs: number;
-  readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: Registry | undefined };
+  /** The longest peer id the tracker accepts; the endpoint's `peerId` filter accepts the same. */
+  readonly maxPeerIdLength: number;
+  /** The tracker's clock; it also paces the provider failure log. */
+  readonly clock: Clock;
+  readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: PeerHealthMetricRegistry | undefined };
 }
