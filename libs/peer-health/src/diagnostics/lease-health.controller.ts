@@ -1,7 +1,12 @@
 import type { Readable } from 'node:stream';
 import { Controller, Get, Header, Inject, Injectable, Req, Res, type StreamableFile, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LEASE_HEALTH_ROUTE, PARTIAL_ANSWER_HEADER, PEER_HEALTH_RESOLVED_OPTIONS } from '../module/peer-health.constants';
+import {
+  DEFAULT_MAX_PEER_ID_LENGTH,
+  LEASE_HEALTH_ROUTE,
+  PARTIAL_ANSWER_HEADER,
+  PEER_HEALTH_RESOLVED_OPTIONS,
+} from '../module/peer-health.constants';
 import type { ResolvedPeerHealthOptions } from '../module/interfaces/peer-health-module-options.interface';
 import { platformBody } from './lease-health-controller-body';
 import { parseLeaseHealthQuery } from './lease-health-query';
@@ -36,7 +41,7 @@ export class LeaseHealthController {
     @Req() request: RequestLike,
     @Res({ passthrough: true }) reply: ReplyHeaders,
   ): Promise<Buffer | string | Readable | StreamableFile | undefined> {
-    const filter = parseLeaseHealthQuery(request.query, this.options.maxPeerIdLength);
+    const filter = parseLeaseHealthQuery(request.query, this.options.maxPeerIdLength ?? DEFAULT_MAX_PEER_ID_LENGTH);
     const ifNoneMatch = request.headers['if-none-match'];
     const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);

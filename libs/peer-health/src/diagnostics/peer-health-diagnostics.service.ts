@@ -5,6 +5,7 @@ import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '..
 import type { ResolvedPeerHealthOptions } from '../module/interfaces/peer-health-module-options.interface';
 import type { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
 import type { PeerLeaseHealthSnapshot } from '../tracker/interfaces/peer-lease-health-snapshot.interface';
+import { systemClock } from '../tracker/clock';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { serializeLeaseHealth } from './lease-health.serializer';
 import { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
@@ -68,7 +69,7 @@ export class PeerHealthDiagnosticsService {
     @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
   ) {
     this.calls = new ProviderSnapshotCalls(options.providerTimeoutMs);
-    this.failures = new ProviderFailureLog(this.logger, options.clock);
+    this.failures = new ProviderFailureLog(this.logger, options.clock ?? systemClock);
   }
 
   /** The merged view of every provider that answered in time. */

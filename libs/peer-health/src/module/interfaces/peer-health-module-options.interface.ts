@@ -37,9 +37,9 @@ export interface PeerHealthModuleExtras {
 
 export interface ResolvedPeerHealthOptions {
   readonly providerTimeoutMs: number;
-  /** The longest peer id the tracker accepts; the endpoint's `peerId` filter accepts the same. */
-  readonly maxPeerIdLength: number;
-  /** The tracker's clock; it also paces the provider failure log. */
-  readonly clock: Clock;
+  /** The longest peer id the tracker accepts; the endpoint's `peerId` filter accepts the same (default 256). */
+  readonly maxPeerIdLength?: number;
+  /** The tracker's clock; it also paces the provider failure log (default: the system clock). */
+  readonly clock?: Clock;
   readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: PeerHealthMetricRegistry | undefined };
 }
