@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type INestApplication } from '@nestjs/common';
 import {
   ManualClock,
   PeerHealthModule,
@@ -8,7 +8,7 @@ import {
   serializeLeaseHealth,
   type PeerLeaseHealthSnapshot,
 } from '@omnirelay/peer-health';
-import { startHttpApp, type RunningApp } from '../support/http-app';
+import { HTTP_PLATFORMS, startPlatformApp, type RunningApp } from '../support/http-app';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 30);
 const lease = (n: number) => ({ sequenceId: n, attempt: 1, leaseId: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}` });
@@ -26,8 +26,8 @@ function fill(tracker: PeerLeaseHealthTracker, clock: ManualClock, peers: number
   }
 }
 
-describe('ETag, 304 and the tracker renderer', () => {
-  let running: RunningApp | undefined;
+describe.each(HTTP_PLATFORMS)('ETag, 304 and the tracker renderer on %s', (platform) => {
+  let running: RunningApp<INestApplication> | undefined;
   afterEach(async () => {
     await running?.close();
     running = undefined;
@@ -35,18 +35,22 @@ describe('ETag, 304 and the tracker renderer', () => {
 
   async function boot(peers: number) {
     const clock = new ManualClock(T0);
-    running = await startHttpApp({ imports: [PeerHealthModule.forRoot({ clock, heartbeatGracePeriodMs: 60_000 })] });
+    running = await startPlatformApp(platform, { imports: [PeerHealthModule.forRoot({ clock, heartbeatGracePeriodMs: 60_000 })] });
     const tracker = running.app.get(PeerLeaseHealthTracker);
     fill(tracker, clock, peers);
     clock.advance(30_000);
     return { tracker, clock, app: running };
   }
 
-  it.each([10, 5000])('serves the same bytes as the general transformer (%d peers)', async (peers) => {
+  // 12000 peers make a body of several 1 MiB chunks, sent as a stream.
+  it.each([10, 5000, 12000])('serves the same bytes as the general transformer (%d peers)', async (peers) => {
     const { tracker, app } = await boot(peers);
     const expected = serializeLeaseHealth(PeerLeaseHealthDiagnostics.fromSnapshots(tracker.snapshot()));
     const response = await app.get('/omnirelay/control/lease-health');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await response.text()).toBe(expected);
+    expect(Buffer.byteLength(expected) > 1 << 20).toBe(peers >= 12000);
     const { eligiblePeers, unhealthyPeers, pendingReassignments } = tracker.counts();
     expect((JSON.parse(expected) as { summary: unknown }).summary).toEqual({ eligiblePeers, unhealthyPeers, pendingReassignments });
   });
@@ -70,7 +74,7 @@ describe('ETag, 304 and the tracker renderer', () => {
   });
 
   it('answers conditional GETs under a global prefix, and leaves other routes alone', async () => {
-    running = await startHttpApp({ imports: [PeerHealthModule.forRoot()] }, (app) => app.setGlobalPrefix('api'));
+    running = await startPlatformApp(platform, { imports: [PeerHealthModule.forRoot()] }, (app) => app.setGlobalPrefix('api'));
     const app = running;
     const first = await app.get('/api/omnirelay/control/lease-health');
     const etag = first.headers.get('etag') ?? '';
@@ -83,6 +87,23 @@ describe('ETag, 304 and the tracker renderer', () => {
     expect(filtered.status).toBe(304);
     expect((await fetch(`${app.url}/api/omnirelay/control/lease-health?status=bad`, { headers: { 'if-none-match': etag } })).status).toBe(400);
     expect((await fetch(`${app.url}/api/nothing-here`, { headers: { 'if-none-match': etag } })).status).toBe(404);
+  });
+
+  it('serves a filtered body, and answers wrong query parameters with 400 and a JSON error body', async () => {
+    const { tracker, app } = await boot(50);
+    const expected = serializeLeaseHealth(
+      PeerLeaseHealthDiagnostics.fromSnapshots(tracker.snapshot()).filter((peer) => peer.peerId === 'peer-000007'),
+    );
+    const filtered = await app.get('/omnirelay/control/lease-health?peerId=peer-000007');
+    expect(filtered.status).toBe(200);
+    expect(filtered.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await filtered.text()).toBe(expected);
+    for (const query of ['status=bad', 'peerId=a&peerId=b', 'other=1', `peerId=${'x'.repeat(300)}`]) {
+      const response = await app.get(`/omnirelay/control/lease-health?${query}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(((await response.json()) as { statusCode: number }).statusCode).toBe(400);
+    }
   });
 
   it('changes the ETag when a deadline passes, without any event', async () => {
@@ -158,9 +179,9 @@ class VersionedModule {}
 @Module({ providers: [UnversionedProvider] })
 class UnversionedModule {}
 
-describe('ETags with custom providers', () => {
+describe.each(HTTP_PLATFORMS)('ETags with custom providers on %s', (platform) => {
   it('combines the versions of every provider, and a provider change changes the ETag', async () => {
-    const running = await startHttpApp({ imports: [PeerHealthModule.forRoot(), VersionedModule] });
+    const running = await startPlatformApp(platform, { imports: [PeerHealthModule.forRoot(), VersionedModule] });
     try {
       const etag = (await running.get('/omnirelay/control/lease-health')).headers.get('etag');
       expect(etag).toMatch(/^"[0-9a-f]{8}\.\d+\.1"$/);
@@ -173,7 +194,7 @@ describe('ETags with custom providers', () => {
   });
 
   it('gives no ETag when a provider has no version', async () => {
-    const running = await startHttpApp({ imports: [PeerHealthModule.forRoot(), UnversionedModule] });
+    const running = await startPlatformApp(platform, { imports: [PeerHealthModule.forRoot(), UnversionedModule] });
     try {
       const response = await running.get('/omnirelay/control/lease-health');
       expect(response.status).toBe(200);

@@ -1,11 +1,12 @@
 import { ManualClock, PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
+import type { INestApplication } from '@nestjs/common';
 import { applyGoldenEvent, loadGolden } from '../support/golden';
-import { startHttpApp, type RunningApp } from '../support/http-app';
+import { HTTP_PLATFORMS, startPlatformApp, type RunningApp } from '../support/http-app';
 
 const golden = loadGolden();
 
-describe('GET /omnirelay/control/lease-health replays every golden scenario byte for byte', () => {
-  let running: RunningApp | undefined;
+describe.each(HTTP_PLATFORMS)('GET /omnirelay/control/lease-health on %s replays every golden scenario byte for byte', (platform) => {
+  let running: RunningApp<INestApplication> | undefined;
 
   afterEach(async () => {
     await running?.close();
@@ -18,7 +19,7 @@ describe('GET /omnirelay/control/lease-health replays every golden scenario byte
 
   it.each(golden.scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const clock = new ManualClock(golden.epochMs);
-    running = await startHttpApp({
+    running = await startPlatformApp(platform, {
       imports: [PeerHealthModule.forRoot({ heartbeatGracePeriodMs: scenario.graceMs, clock })],
     });
     const tracker = running.app.get(PeerLeaseHealthTracker);

@@ -6,7 +6,7 @@ import {
   PeerLeaseHealthTracker,
 } from '@omnirelay/peer-health';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { Registry } from 'prom-client';
+import { Registry, register } from 'prom-client';
 import { sampleValue } from '../support/prometheus-text';
 import { startHttpApp, type RunningApp } from '../support/http-app';
 
@@ -124,6 +124,29 @@ describe('Prometheus telemetry', () => {
     trackers[0]?.recordLeaseHeartbeat('only-in-first');
     expect(sampleValue(await first.metrics(), PEER_HEALTH_METRICS.heartbeats, { rpc_peer: 'only-in-first' })).toBe(1);
     expect(sampleValue(await second.metrics(), PEER_HEALTH_METRICS.heartbeats, { rpc_peer: 'only-in-first' })).toBeUndefined();
+  });
+
+  it('exports its metrics again in an app created after register.clear() or the removal of a metric', async () => {
+    const first = await boot();
+    first.tracker.recordLeaseHeartbeat('before-clear');
+    expect(sampleValue(await first.metrics(), PEER_HEALTH_METRICS.heartbeats, { rpc_peer: 'before-clear' })).toBe(1);
+    // The usual jest clean-up between tests.
+    register.clear();
+    await first.running.close();
+    apps.splice(apps.indexOf(first.running), 1);
+
+    const second = await boot();
+    second.tracker.recordLeaseHeartbeat('after-clear');
+    const text = await second.metrics();
+    expect(sampleValue(text, PEER_HEALTH_METRICS.heartbeats, { rpc_peer: 'after-clear' })).toBe(1);
+    expect(sampleValue(text, PEER_HEALTH_METRICS.trackedPeers)).toBe(1);
+    expect(text.match(/^# TYPE omnirelay_peer_lease_heartbeats_total /gm)).toHaveLength(1);
+
+    register.removeSingleMetric(PEER_HEALTH_METRICS.trackedPeers);
+    expect(sampleValue(await second.metrics(), PEER_HEALTH_METRICS.trackedPeers)).toBeUndefined();
+    const third = await boot();
+    third.tracker.recordLeaseHeartbeat('third');
+    expect(sampleValue(await third.metrics(), PEER_HEALTH_METRICS.trackedPeers)).toBe(2);
   });
 
   it('turns telemetry off in a host without the Prometheus module, and the kit still serves', async () => {

@@ -162,6 +162,23 @@ describe('PeerHealthModule', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('filters by any peer id the tracker accepts, up to its maxPeerIdLength', async () => {
+    running = await startHttpApp({ imports: [PeerHealthModule.forRoot({ clock: new ManualClock(0), maxPeerIdLength: 1000 })] });
+    const longId = `worker-${'x'.repeat(600)}`;
+    running.app.get(PeerLeaseHealthTracker).recordLeaseHeartbeat(longId);
+    const response = await running.get(`/omnirelay/control/lease-health?peerId=${longId}`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { peers: Array<{ peerId: string }> }).peers.map((p) => p.peerId)).toEqual([longId]);
+    const tooLong = await running.get(`/omnirelay/control/lease-health?peerId=${'y'.repeat(1001)}`);
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { message: string }).message).toMatch(/at most 1000 characters/);
+  });
+
+  it('rejects a maxPeerIdLength that is not a positive integer at start-up', async () => {
+    const error = await startupError([PeerHealthModule.forRoot({ maxPeerIdLength: 2.5 })]);
+    expect((error as PeerHealthConfigurationError).option).toBe('maxPeerIdLength');
+  });
+
   describe('query parameters', () => {
     beforeEach(async () => {
       running = await startHttpApp({ imports: [PeerHealthModule.forRoot({ clock: new ManualClock(0) })] });

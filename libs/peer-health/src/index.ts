@@ -46,7 +46,14 @@ export { PEER_HEALTH_ANOMALY_KINDS } from './base/peer-health-anomaly';
 export type { PeerHealthAnomalyKind } from './base/peer-health-anomaly';
 export { OVERFLOW_LABEL_VALUE } from './tracker/label-value-cap';
 export { PeerHealthMetrics } from './telemetry/peer-health-metrics';
-export type { PromClientModule, PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
+export type { PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
+export type {
+  PromClientModule,
+  PeerHealthMetricRegistry,
+  PeerHealthMetricLike,
+  PeerHealthGaugeLike,
+  PeerHealthCounterLike,
+} from './base/interfaces/prom-client-like.interface';
 export { PeerEventCounters, PeerCounterCell } from './tracker/peer-event-counters';
 export type { PeerHealthAlert, PeerHealthAlertPublisher } from './base/interfaces/peer-health-alert.interface';
 export { PeerHealthTelemetryService } from './telemetry/peer-health-telemetry.service';
@@ -58,6 +65,8 @@ export {
   PEER_HEALTH_SNAPSHOT_PROVIDERS,
   PEER_HEALTH_ALERT_PUBLISHER,
   DEFAULT_LEASE_HEALTH_PATH_PREFIX,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
+  PARTIAL_ANSWER_HEADER,
 } from './base/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
 export type { PeerHealthModuleOptions, PeerHealthModuleExtras } from './module/interfaces/peer-health-module-options.interface';

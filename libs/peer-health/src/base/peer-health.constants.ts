@@ -12,4 +12,9 @@ export const PEER_HEALTH_ROUTE_PATH = Symbol('PEER_HEALTH_ROUTE_PATH');
 
 export const DEFAULT_LEASE_HEALTH_PATH_PREFIX = '/omnirelay/control';
 export const LEASE_HEALTH_ROUTE = 'lease-health';
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 2_000;
+/** A hung provider delays an answer by this much at most (the endpoint then serves without it). */
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 200;
+/** The tracker's default `maxPeerIdLength`; the endpoint's `peerId` filter accepts the same ids. */
+export const DEFAULT_MAX_PEER_ID_LENGTH = 256;
+/** Response header naming the snapshot providers an answer was served without. */
+export const PARTIAL_ANSWER_HEADER = 'X-Peer-Health-Partial';

@@ -8,10 +8,14 @@ function badRequest(message: string): BadRequestException {
 }
 
 /**
- * Optional filters of the endpoint: `status=healthy|unhealthy` and `peerId=<id>`. Anything else,
- * a repeated parameter or a bad value is a 400 with a JSON body. Returns undefined without filters.
+ * Optional filters of the endpoint: `status=healthy|unhealthy` and `peerId=<id>`, where the id may
+ * be as long as the tracker accepts (`maxPeerIdLength`). Anything else, a repeated parameter or a
+ * bad value is a 400 with a JSON body. Returns undefined without filters.
  */
-export function parseLeaseHealthQuery(query: unknown): ((peer: PeerLeaseHealthSnapshot) => boolean) | undefined {
+export function parseLeaseHealthQuery(
+  query: unknown,
+  maxPeerIdLength: number,
+): ((peer: PeerLeaseHealthSnapshot) => boolean) | undefined {
   if (typeof query !== 'object' || query === null) return undefined;
   const params = query as Record<string, unknown>;
   const names = Object.keys(params);
@@ -27,8 +31,8 @@ export function parseLeaseHealthQuery(query: unknown): ((peer: PeerLeaseHealthSn
     throw badRequest(`Query parameter 'status' must be 'healthy' or 'unhealthy'`);
   }
   const peerId = params['peerId'];
-  if (typeof peerId === 'string' && (peerId.trim().length === 0 || peerId.length > 256)) {
-    throw badRequest(`Query parameter 'peerId' must be a non-blank string of at most 256 characters`);
+  if (typeof peerId === 'string' && (peerId.trim().length === 0 || peerId.length > maxPeerIdLength)) {
+    throw badRequest(`Query parameter 'peerId' must be a non-blank string of at most ${maxPeerIdLength} characters`);
   }
   const healthy = status === undefined ? undefined : status === 'healthy';
   return (peer) => (healthy === undefined || peer.isHealthy === healthy) && (peerId === undefined || peer.peerId === peerId);

@@ -1,6 +1,14 @@
 import type { Readable } from 'node:stream';
-import { Controller, Get, Header, Injectable, Req, Res, type Type } from '@nestjs/common';
-import { LEASE_HEALTH_ROUTE } from '../base/peer-health.constants';
+import { Controller, Get, Header, Inject, Injectable, Req, Res, type StreamableFile, type Type } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
+import {
+  DEFAULT_MAX_PEER_ID_LENGTH,
+  LEASE_HEALTH_ROUTE,
+  PARTIAL_ANSWER_HEADER,
+  PEER_HEALTH_RESOLVED_OPTIONS,
+} from '../base/peer-health.constants';
+import { platformBody } from './lease-health-controller-body';
 import { parseLeaseHealthQuery } from './lease-health-query';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 
@@ -19,7 +27,11 @@ interface ReplyHeaders {
 /** Serves `GET <pathPrefix>/lease-health`: the merged view of every snapshot provider, never a dispatcher's. */
 @Injectable()
 export class LeaseHealthController {
-  constructor(private readonly diagnostics: PeerHealthDiagnosticsService) {}
+  constructor(
+    private readonly diagnostics: PeerHealthDiagnosticsService,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
+  ) {}
 
   @Get(LEASE_HEALTH_ROUTE)
   @Header('Content-Type', 'application/json; charset=utf-8')
@@ -28,13 +40,14 @@ export class LeaseHealthController {
     // One request parameter rather than @Query and @Headers: the conditional path stays lean.
     @Req() request: RequestLike,
     @Res({ passthrough: true }) reply: ReplyHeaders,
-  ): Promise<Buffer | string | Readable | undefined> {
-    const filter = parseLeaseHealthQuery(request.query);
+  ): Promise<Buffer | string | Readable | StreamableFile | undefined> {
+    const filter = parseLeaseHealthQuery(request.query, this.options.maxPeerIdLength ?? DEFAULT_MAX_PEER_ID_LENGTH);
     const ifNoneMatch = request.headers['if-none-match'];
     const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
+    if (rendered.leftOut.length > 0) reply.header(PARTIAL_ANSWER_HEADER, rendered.leftOut.join(', '));
     if (rendered.notModified) reply.status(304);
-    return rendered.body;
+    return platformBody(rendered.body, this.adapterHost.httpAdapter.getType() === 'fastify');
   }
 }
 

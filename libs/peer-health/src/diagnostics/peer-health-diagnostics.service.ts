@@ -5,18 +5,26 @@ import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '..
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
+import { systemClock } from '../tracker/clock';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { serializeLeaseHealth } from './lease-health.serializer';
 import { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
+import { failureDetail, ProviderFailureLog } from './provider-failure-log';
+import { ProviderSnapshotCalls } from './provider-snapshot-calls';
 import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
 
 /** The answer to one request of the endpoint. */
 export interface RenderedLeaseHealth {
   /** Absent for 304 Not Modified; a stream of chunks for large bodies. */
   readonly body: Buffer | string | Readable | undefined;
-  /** Strong ETag of the body, when every provider is versioned and the body shows exactly that version. */
+  /**
+   * Strong ETag of the body, when every provider is versioned and the body shows exactly that
+   * version (so never for a partial answer).
+   */
   readonly etag: string | undefined;
   readonly notModified: boolean;
+  /** Names of the providers this answer was served without (they failed or timed out); empty when complete. */
+  readonly leftOut: readonly string[];
 }
 
 /** Whether an If-None-Match header value names `etag` (a list, weak tags and `*` included). */
@@ -27,22 +35,23 @@ function matchesEtag(ifNoneMatch: string, etag: string): boolean {
   });
 }
 
-type ProviderResult = readonly PeerLeaseHealthSnapshot[] | null | undefined;
-
-const TIMED_OUT = Symbol('timed out');
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+/** The name a provider is logged and reported under: its class name, as a header-safe token. */
+export function providerName(provider: PeerHealthSnapshotProvider): string {
+  const name = (provider.constructor as { name?: unknown } | undefined)?.name;
+  const token = typeof name === 'string' ? name.replace(/[^A-Za-z0-9_$.-]/g, '').slice(0, 100) : '';
+  return token || 'AnonymousProvider';
 }
 
-function providerName(provider: PeerHealthSnapshotProvider): string {
-  return provider.constructor.name || 'anonymous provider';
+/** The merged view and the providers it was built without. */
+interface CollectedSnapshots {
+  readonly diagnostics: PeerLeaseHealthDiagnostics;
+  readonly leftOut: readonly string[];
 }
 
 /**
- * Asks every registered provider for its snapshot and merges the answers. A provider that throws,
- * rejects, answers garbage or does not answer within the timeout is left out of that answer,
- * logged and counted; the others are still served.
+ * Asks every registered provider for its snapshot (all at once) and merges the answers. A provider
+ * that throws, rejects, answers garbage or does not answer within the timeout is left out of that
+ * answer, counted, and logged at most once a minute; the others are still served.
  */
 @Injectable()
 export class PeerHealthDiagnosticsService {
@@ -51,21 +60,33 @@ export class PeerHealthDiagnosticsService {
   private readonly instance = randomBytes(4).toString('hex');
   private cached: { readonly version: number; readonly chunks: readonly Buffer[] } | undefined;
   private inflight: Promise<RenderedTrackerBody> | undefined;
+  private readonly calls: ProviderSnapshotCalls;
+  private readonly failures: ProviderFailureLog;
 
   constructor(
     @Inject(PEER_HEALTH_SNAPSHOT_PROVIDERS) private readonly providers: readonly PeerHealthSnapshotProvider[],
     private readonly tracker: PeerLeaseHealthTracker,
     @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
-  ) {}
+  ) {
+    this.calls = new ProviderSnapshotCalls(options.providerTimeoutMs);
+    this.failures = new ProviderFailureLog(this.logger, options.clock ?? systemClock);
+  }
 
+  /** The merged view of every provider that answered in time. */
   async collect(): Promise<PeerLeaseHealthDiagnostics> {
-    const lists = await Promise.all(this.providers.map((provider) => this.snapshotOf(provider)));
+    return (await this.collectSnapshots()).diagnostics;
+  }
+
+  private async collectSnapshots(): Promise<CollectedSnapshots> {
+    const answers = await Promise.all(this.providers.map((provider) => this.snapshotOf(provider)));
+    const lists = answers.map((answer) => answer ?? []);
+    const leftOut = this.providers.filter((_, i) => answers[i] === undefined).map(providerName);
     const diagnostics = PeerLeaseHealthDiagnostics.fromSnapshots(lists.length === 1 ? lists[0] : lists.flat());
     if (diagnostics.skippedSnapshots > 0) {
       this.tracker.reportAnomaly('invalid-snapshot', diagnostics.skippedSnapshots);
-      this.logger.warn(`Skipped ${diagnostics.skippedSnapshots} malformed peer snapshot(s)`);
+      this.failures.report(PeerLeaseHealthDiagnostics, `Skipped ${diagnostics.skippedSnapshots} malformed peer snapshot(s)`);
     }
-    return diagnostics;
+    return { diagnostics, leftOut };
   }
 
   /**
@@ -79,16 +100,19 @@ export class PeerHealthDiagnosticsService {
   ): Promise<RenderedLeaseHealth> {
     const etag = this.currentEtag();
     if (etag !== undefined && ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
-      return { body: undefined, etag, notModified: true };
+      return { body: undefined, etag, notModified: true, leftOut: [] };
     }
     if (!filter && this.providers.length === 1 && this.providers[0] === this.tracker) {
       const { chunks, exactVersion } = await this.renderTracker();
       const body = chunks.length === 1 ? chunks[0] : Readable.from(chunks);
-      return { body, etag: exactVersion === undefined ? undefined : this.etagOf(`.${exactVersion}`), notModified: false };
+      const bodyEtag = exactVersion === undefined ? undefined : this.etagOf(`.${exactVersion}`);
+      return { body, etag: bodyEtag, notModified: false, leftOut: [] };
     }
-    const diagnostics = await this.collect();
+    const { diagnostics, leftOut } = await this.collectSnapshots();
     const body = serializeLeaseHealth(filter ? diagnostics.filter(filter) : diagnostics);
-    return { body, etag: etag !== undefined && this.currentEtag() === etag ? etag : undefined, notModified: false };
+    // A partial body is not the representation the versions stand for: it gets no validator.
+    const exact = etag !== undefined && leftOut.length === 0 && this.currentEtag() === etag;
+    return { body, etag: exact ? etag : undefined, notModified: false, leftOut };
   }
 
   /** The current ETag when `ifNoneMatch` names it (the answer is then 304), else undefined. */
@@ -143,51 +167,35 @@ export class PeerHealthDiagnosticsService {
     return true;
   }
 
-  private async snapshotOf(provider: PeerHealthSnapshotProvider): Promise<readonly PeerLeaseHealthSnapshot[]> {
-    try {
-      const answer: unknown = provider.snapshot();
-      const result = isPromiseLike(answer) ? await this.withTimeout(answer) : answer;
-      if (result === TIMED_OUT) {
+  /** The provider's snapshots, or undefined when it is left out of this answer. */
+  private async snapshotOf(provider: PeerHealthSnapshotProvider): Promise<readonly PeerLeaseHealthSnapshot[] | undefined> {
+    const outcome = await this.calls.ask(provider);
+    switch (outcome.kind) {
+      case 'timeout':
         this.tracker.reportAnomaly('provider-timeout');
-        this.logger.warn(
+        this.failures.report(
+          provider,
           `Snapshot provider ${providerName(provider)} did not answer within ${this.options.providerTimeoutMs} ms; served without it`,
         );
-        return [];
+        return undefined;
+      case 'error':
+        this.failed(provider, outcome.error);
+        return undefined;
+      case 'answer': {
+        const { value } = outcome;
+        if (value === null || value === undefined) return [];
+        if (!Array.isArray(value)) {
+          this.tracker.reportAnomaly('invalid-snapshot');
+          this.failures.report(provider, `Snapshot provider ${providerName(provider)} answered something that is not an array; served without it`);
+          return undefined;
+        }
+        return value as readonly PeerLeaseHealthSnapshot[];
       }
-      if (result === null || result === undefined) return [];
-      if (!Array.isArray(result)) {
-        this.tracker.reportAnomaly('invalid-snapshot');
-        this.logger.warn(`Snapshot provider ${providerName(provider)} answered something that is not an array`);
-        return [];
-      }
-      return result as NonNullable<ProviderResult>;
-    } catch (error) {
-      this.failed(provider, error);
-      return [];
     }
   }
 
   private failed(provider: PeerHealthSnapshotProvider, error: unknown): void {
     this.tracker.reportAnomaly('provider-failure');
-    this.logger.error(
-      `Snapshot provider ${providerName(provider)} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-
-  private withTimeout(answer: PromiseLike<unknown>): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => resolve(TIMED_OUT), this.options.providerTimeoutMs);
-      timer.unref();
-      answer.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+    this.failures.report(provider, `Snapshot provider ${providerName(provider)} failed: ${failureDetail(error)}`);
   }
 }

@@ -1,8 +1,9 @@
-import { objectWithMethodsOption, positiveNumberOption } from '../base/option-checks';
+import { systemClock } from '../tracker/clock';
+import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
 import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
-import { DEFAULT_PROVIDER_TIMEOUT_MS } from '../base/peer-health.constants';
+import { DEFAULT_MAX_PEER_ID_LENGTH, DEFAULT_PROVIDER_TIMEOUT_MS } from '../base/peer-health.constants';
 
 /** Validates the module-level options (the tracker validates its own) and applies defaults. */
 export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | undefined): ResolvedPeerHealthOptions {
@@ -20,8 +21,11 @@ export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | unde
     );
   }
   objectWithMethodsOption('telemetry.registry', telemetry.registry, ['registerMetric', 'getSingleMetric']);
+  objectWithMethodsOption('clock', options?.clock, ['now']);
   return {
     providerTimeoutMs: positiveNumberOption('providerTimeoutMs', options?.providerTimeoutMs, DEFAULT_PROVIDER_TIMEOUT_MS),
+    maxPeerIdLength: positiveIntegerOption('maxPeerIdLength', options?.maxPeerIdLength, DEFAULT_MAX_PEER_ID_LENGTH),
+    clock: options?.clock ?? systemClock,
     telemetry: { enabled, registry: telemetry.registry },
   };
 }

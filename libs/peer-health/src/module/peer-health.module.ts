@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
@@ -21,6 +21,11 @@ import {
   PEER_HEALTH_OPTIONS_TYPE,
 } from './peer-health.module-definition';
 import { resolvePeerHealthOptions } from './peer-health-options';
+import { assertImportedOnce, assertRootImported } from './root-module-count';
+
+/** Tokens of the start-up checks (their factories throw; the values are never used). */
+const IMPORTED_ONCE_CHECK = Symbol('PEER_HEALTH_IMPORTED_ONCE_CHECK');
+const ROOT_IMPORTED_CHECK = Symbol('PEER_HEALTH_ROOT_IMPORTED_CHECK');
 
 export interface PeerHealthFeatureOptions {
   /** Snapshot provider classes; they are marked with `@PeerHealthSnapshotProvider()` and provided here. */
@@ -34,6 +39,12 @@ export interface PeerHealthFeatureOptions {
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    // Providers are created before any route is declared: a second import fails here, with the kit's error.
+    {
+      provide: IMPORTED_ONCE_CHECK,
+      useFactory: (modules: ModulesContainer) => assertImportedOnce(modules, PeerHealthModule),
+      inject: [ModulesContainer],
+    },
     { provide: PEER_HEALTH_RESOLVED_OPTIONS, useFactory: resolvePeerHealthOptions, inject: [PEER_HEALTH_MODULE_OPTIONS] },
     {
       provide: PeerLeaseHealthTracker,
@@ -70,6 +81,11 @@ export class PeerHealthModule extends ConfigurablePeerHealthModule {
   static forFeature(options: PeerHealthFeatureOptions): DynamicModule {
     const providers = [...options.providers];
     for (const provider of providers) PeerHealthSnapshotProvider()(provider);
-    return { module: PeerHealthFeatureModule, providers, exports: providers };
+    const rootCheck = {
+      provide: ROOT_IMPORTED_CHECK,
+      useFactory: (modules: ModulesContainer) => assertRootImported(modules, PeerHealthModule),
+      inject: [ModulesContainer],
+    };
+    return { module: PeerHealthFeatureModule, providers: [rootCheck, ...providers], exports: providers };
   }
 }

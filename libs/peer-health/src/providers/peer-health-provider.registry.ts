@@ -18,6 +18,8 @@ function isSnapshotProvider(value: object): value is PeerHealthSnapshotProvider 
 export class PeerHealthProviderRegistry implements OnModuleInit {
   private readonly logger = new Logger('PeerHealthModule');
   private readonly registered: PeerHealthSnapshotProvider[];
+  /** Classes already registered: a class marked with the decorator and also listed in forFeature counts once. */
+  private readonly registeredClasses = new Set<unknown>();
 
   constructor(
     tracker: PeerLeaseHealthTracker,
@@ -51,6 +53,11 @@ export class PeerHealthProviderRegistry implements OnModuleInit {
           'providers',
           `${String(wrapper.name)} is marked as a peer health snapshot provider but has no snapshot() and isPeerEligible() methods.`,
         );
+      }
+      // A class provider declared in two modules has two instances: the first one registered speaks for the class.
+      if (typeof type === 'function' && !wrapper.inject) {
+        if (this.registeredClasses.has(type)) continue;
+        this.registeredClasses.add(type);
       }
       if (!this.registered.includes(instance)) this.registered.push(instance);
     }

@@ -1,12 +1,9 @@
 import type { Logger } from '@nestjs/common';
-import type * as PromClient from 'prom-client';
 import type { PeerLeaseHealthCounts } from '../tracker/peer-lease-health.tracker';
 import type { PeerCounterCell, PeerEventCounters } from '../tracker/peer-event-counters';
 import { PEER_HEALTH_ANOMALY_KINDS } from '../base/peer-health-anomaly';
 import { PEER_HEALTH_METRICS } from './peer-health-metric-names';
-
-/** The parts of prom-client the exporter uses; pass the module the host's Prometheus setup uses. */
-export type PromClientModule = Pick<typeof PromClient, 'Counter' | 'Gauge'>;
+import type { PeerHealthMetricLike, PeerHealthMetricRegistry, PromClientModule } from '../base/interfaces/prom-client-like.interface';
 
 /** What the exporter reads at scrape time: a PeerLeaseHealthTracker, typically. */
 export interface PeerHealthMetricsSource {
@@ -17,7 +14,7 @@ export interface PeerHealthMetricsSource {
 type CounterLabels = Record<string, string>;
 type CounterFill = (sources: ReadonlySet<PeerHealthMetricsSource>, inc: (labels: CounterLabels, value: number) => void) => void;
 
-const exporters = new WeakMap<PromClient.Registry, PeerHealthMetrics>();
+const exporters = new WeakMap<PeerHealthMetricRegistry, PeerHealthMetrics>();
 
 function eachCell(sources: ReadonlySet<PeerHealthMetricsSource>, visit: (cell: PeerCounterCell) => void): void {
   for (const source of sources) for (const cell of source.counters.allCells()) visit(cell);
@@ -31,19 +28,16 @@ function eachCell(sources: ReadonlySet<PeerHealthMetricsSource>, visit: (cell: P
  */
 export class PeerHealthMetrics {
   private readonly sources = new Set<PeerHealthMetricsSource>();
+  /** Every metric of this exporter by name, to put back those removed from the registry. */
+  private readonly metrics = new Map<string, PeerHealthMetricLike>();
 
   private constructor(
     client: PromClientModule,
-    registry: PromClient.Registry,
-    logger: Pick<Logger, 'warn'> | undefined,
+    private readonly registry: PeerHealthMetricRegistry,
   ) {
     const sources = this.sources;
-    const install = (metric: PromClient.Metric, name: string): void => {
-      if (registry.getSingleMetric(name)) {
-        logger?.warn(`Metric ${name} is already registered by other code; the peer health kit does not export it.`);
-        return;
-      }
-      registry.registerMetric(metric);
+    const install = (metric: PeerHealthMetricLike, name: string): void => {
+      this.metrics.set(name, metric);
     };
     const gauge = (name: string, help: string, read: (counts: PeerLeaseHealthCounts) => number): void => {
       const metric = new client.Gauge({
@@ -150,19 +144,34 @@ export class PeerHealthMetrics {
    */
   static attach(
     client: PromClientModule,
-    registry: PromClient.Registry,
+    registry: PeerHealthMetricRegistry,
     source: PeerHealthMetricsSource,
     logger?: Pick<Logger, 'warn'>,
   ): () => void {
     let exporter = exporters.get(registry);
     if (!exporter) {
-      exporter = new PeerHealthMetrics(client, registry, logger);
+      exporter = new PeerHealthMetrics(client, registry);
       exporters.set(registry, exporter);
     }
+    // Tests often clear the registry between apps (`register.clear()`): put back what is missing.
+    exporter.registerMissing(logger);
     const { sources } = exporter;
     sources.add(source);
     return () => {
       sources.delete(source);
     };
+  }
+
+  /** Registers each metric of this exporter that the registry does not hold (again). */
+  private registerMissing(logger: Pick<Logger, 'warn'> | undefined): void {
+    for (const [name, metric] of this.metrics) {
+      const registered = this.registry.getSingleMetric(name);
+      if (registered === metric) continue;
+      if (registered !== undefined) {
+        logger?.warn(`Metric ${name} is already registered by other code; the peer health kit does not export it.`);
+        continue;
+      }
+      this.registry.registerMetric(metric);
+    }
   }
 }

@@ -1,4 +1,5 @@
-import type { Registry } from 'prom-client';
+import type { Clock } from './clock.interface';
+import type { PeerHealthMetricRegistry } from './prom-client-like.interface';
 
 export interface PeerHealthTelemetryOptions {
   /**
@@ -6,12 +7,19 @@ export interface PeerHealthTelemetryOptions {
    * `true`: always on (prom-client must be installed). `false`: off.
    */
   readonly enabled?: boolean | 'auto';
-  /** Registry the metrics are registered in (default: prom-client's global registry, the one the Prometheus module serves). */
-  readonly registry?: Registry;
+  /**
+   * Registry the metrics are registered in (default: prom-client's global registry, the one the
+   * Prometheus module serves). A prom-client `Registry`; typed by the two methods the kit calls.
+   */
+  readonly registry?: PeerHealthMetricRegistry;
 }
 
 /** The module options after defaults and validation, as the diagnostics and telemetry services read them. */
 export interface ResolvedPeerHealthOptions {
   readonly providerTimeoutMs: number;
-  readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: Registry | undefined };
+  /** The longest peer id the tracker accepts; the endpoint's `peerId` filter accepts the same (default 256). */
+  readonly maxPeerIdLength?: number;
+  /** The tracker's clock; it also paces the provider failure log (default: the system clock). */
+  readonly clock?: Clock;
+  readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: PeerHealthMetricRegistry | undefined };
 }

@@ -1,10 +1,12 @@
 import type { PeerHealthTelemetryOptions } from '../../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
 
-
 /** Options that may come from a factory (`forRootAsync`). Everything is optional. */
 export interface PeerHealthModuleOptions extends PeerLeaseHealthTrackerOptions {
-  /** How long the endpoint waits for an async snapshot provider before serving without it (default 2000). */
+  /**
+   * How long the endpoint waits for an async snapshot provider before serving without it
+   * (default 200). The answer then carries the `X-Peer-Health-Partial` header.
+   */
   readonly providerTimeoutMs?: number;
   readonly telemetry?: PeerHealthTelemetryOptions;
 }
