@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { loadGolden } from '../support/golden';
+import { GOLDEN_FILE, loadGolden } from '../support/golden';
 import { packKit, runConsumerApp, type ConsumerResult } from '../support/consumer-app';
 
 const golden = loadGolden();
-const goldenFile = resolve(__dirname, '../../../shared/golden/lease-health-scenarios.json');
 
 function expectGolden(results: readonly ConsumerResult[]): void {
   expect(results.map((r) => r.name)).toEqual(golden.scenarios.map((s) => s.name));
@@ -45,7 +43,7 @@ describe('the packed kit in fresh NestJS apps', () => {
       format: 'commonjs',
       tarball,
       dependencies: ['@nestjs/common@^11', '@nestjs/core@^11', '@nestjs/platform-fastify@^11', 'reflect-metadata', 'rxjs'],
-      goldenFile,
+      goldenFile: GOLDEN_FILE,
       withMetrics: false,
     });
     expect(nestVersion).toMatch(/^11\./);
@@ -66,7 +64,7 @@ describe('the packed kit in fresh NestJS apps', () => {
         'prom-client@^15',
         '@willsoto/nestjs-prometheus@^6',
       ],
-      goldenFile,
+      goldenFile: GOLDEN_FILE,
       withMetrics: true,
     });
     expect(nestVersion).toMatch(/^12\./);
