@@ -43,7 +43,7 @@ export class SidecarModule {}
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const tracker = app.get(PeerLeaseHealthTracker);
   tracker.recordLeaseHeartbeat('worker-1');

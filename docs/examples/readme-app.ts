@@ -24,7 +24,7 @@ export class GossipAgent {
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   const agent = app.get(GossipAgent);
   agent.onAlive('node-1');

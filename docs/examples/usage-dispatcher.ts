@@ -38,7 +38,7 @@ export class Dispatcher {
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   await app.init();
   const dispatcher = app.get(Dispatcher);
   const first = dispatcher.lease('worker-1', 'item-1');

@@ -29,7 +29,7 @@ function numberSetting(config: ConfigService, name: string, fallback: number): n
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   const tracker = app.get(PeerLeaseHealthTracker);
   console.log(`grace ${tracker.heartbeatGracePeriodMs} ms, retention ${tracker.retentionMs} ms`);
   await app.close();

@@ -38,7 +38,7 @@ export class GossipAgent {
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   const agent = app.get(GossipAgent);
   agent.onMemberAlive({ id: 'node-7', role: 'worker', cluster: 'c1', region: 'eu-west', version: '2.4.0', http3: true, labels: { zone: 'b' } });
   agent.onMemberLeft('node-7');

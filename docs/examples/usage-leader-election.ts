@@ -15,7 +15,7 @@ export class LeaderElection {
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   app.get(LeaderElection).onTermChanged('dispatch', 'cp-2', ['cp-1', 'cp-2']);
   for (const peer of app.get(PeerLeaseHealthTracker).snapshot()) {
     console.log(`${peer.peerId} ${peer.metadata['mesh.leader.scope.dispatch'] ?? '-'}`);

@@ -18,7 +18,7 @@ class PeersController {
 export class AppModule {}
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
   app.get(PeerLeaseHealthTracker).recordLeaseHeartbeat('worker-1');
   const base = await app.getUrl();
