@@ -1,10 +1,12 @@
 /** Source of the current time, in epoch milliseconds. Injected so tests and simulations control time. */
 export interface Clock {
+  /** The current time in epoch milliseconds; must not go backwards in normal operation. */
   now(): number;
 }
 
 /** A timer the tracker armed; cancelling an already fired timer is a no-op. */
 export interface ScheduledTimer {
+  /** Stops the timer from firing; harmless once it fired or was cancelled. */
   cancel(): void;
 }
 
@@ -13,11 +15,14 @@ export interface ScheduledTimer {
  * The default uses Node's timers (unref'd, so an idle tracker never keeps a process alive).
  */
 export interface PeerHealthTimers {
+  /** Calls `callback` once, `delayMs` milliseconds from now (0 or less: as soon as possible). */
   schedule(callback: () => void, delayMs: number): ScheduledTimer;
 }
 
+/** The default clock: `Date.now()`. */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** The default timers: Node's `setTimeout`, unref'd so that an idle tracker never keeps a process alive. */
 export const systemTimers: PeerHealthTimers = {
   schedule(callback: () => void, delayMs: number): ScheduledTimer {
     const handle = setTimeout(callback, delayMs);
@@ -51,14 +56,17 @@ export class ManualClock implements Clock, PeerHealthTimers {
   private timers: ManualTimer[] = [];
   private nextOrder = 0;
 
+  /** Starts the clock at `startMs` epoch milliseconds (default 0, the epoch). */
   constructor(startMs = 0) {
     this.current = startMs;
   }
 
+  /** The time the clock was last moved to. */
   now(): number {
     return this.current;
   }
 
+  /** Arms a timer that fires when `advance()` or `set()` moves the clock to or past now + `delayMs`. */
   schedule(callback: () => void, delayMs: number): ScheduledTimer {
     const timer: ManualTimer = {
       dueAt: this.current + Math.max(0, delayMs),
