@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { loadGolden } from '../support/golden';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { GOLDEN_FILE, loadGolden } from '../support/golden';
 import { packKit, runConsumerApp, type ConsumerResult } from '../support/consumer-app';
 
 const golden = loadGolden();
-const goldenFile = resolve(__dirname, '../../../shared/golden/lease-health-scenarios.json');
 
 function expectGolden(results: readonly ConsumerResult[]): void {
   expect(results.map((r) => r.name)).toEqual(golden.scenarios.map((s) => s.name));
@@ -13,6 +14,30 @@ function expectGolden(results: readonly ConsumerResult[]): void {
     expect(result?.status).toBe(200);
     expect(result?.contentType).toBe('application/json; charset=utf-8');
     expect(result?.body).toBe(JSON.stringify(scenario.expected));
+  }
+}
+
+const exec = promisify(execFile);
+
+/** The kit's bin, run by npx from the consumer app, lists the peers of a served golden body. */
+async function expectPeersCli(dir: string): Promise<void> {
+  const help = await exec('npx', ['--no-install', 'omnirelay-peers', '--help'], { cwd: dir });
+  expect(help.stdout).toMatch(/^Usage: omnirelay-peers /);
+  const scenario = golden.scenarios.find((s) => (s.expected as { peers: unknown[] }).peers.length > 1);
+  if (!scenario) throw new Error('no golden scenario with several peers');
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    response.end(JSON.stringify(scenario.expected));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/prefix`;
+    const list = await exec('npx', ['--no-install', 'omnirelay-peers', 'list', '--json', '--url', url], { cwd: dir });
+    const listed = (JSON.parse(list.stdout) as { peerId: string }[]).map((peer) => peer.peerId).sort();
+    expect(listed).toEqual((scenario.expected as { peers: { peerId: string }[] }).peers.map((peer) => peer.peerId).sort());
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
   }
 }
 
@@ -30,27 +55,32 @@ describe('the packed kit in fresh NestJS apps', () => {
     expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/README.md', 'package/LICENSE']));
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as {
       exports: Record<string, unknown>;
+      bin: Record<string, string>;
       peerDependencies: Record<string, string>;
       peerDependenciesMeta: Record<string, { optional?: boolean }>;
     };
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', require: './dist/index.js', default: './dist/index.js' });
+    expect(manifest.exports['./cli']).toEqual({ types: './dist/cli/index.d.ts', require: './dist/cli/index.js', default: './dist/cli/index.js' });
+    expect(manifest.bin).toEqual({ 'omnirelay-peers': 'dist/cli/omnirelay-peers.js' });
+    expect(files).toEqual(expect.arrayContaining(['package/dist/cli/omnirelay-peers.js', 'package/dist/cli/index.d.ts']));
     expect(manifest.peerDependencies['@nestjs/common']).toBe('^11 || ^12');
     expect(manifest.peerDependencies['@nestjs/core']).toBe('^11 || ^12');
     expect(manifest.peerDependenciesMeta['prom-client']?.optional).toBe(true);
     expect(manifest.peerDependenciesMeta['@willsoto/nestjs-prometheus']?.optional).toBe(true);
   });
 
-  it('NestJS 11, CommonJS, without Prometheus packages: every golden scenario byte for byte', async () => {
-    const { results, stderr, nestVersion } = await runConsumerApp({
+  it('NestJS 11, CommonJS, without Prometheus packages: every golden scenario byte for byte, and npx omnirelay-peers', async () => {
+    const { results, stderr, nestVersion, dir } = await runConsumerApp({
       format: 'commonjs',
       tarball,
       dependencies: ['@nestjs/common@^11', '@nestjs/core@^11', '@nestjs/platform-fastify@^11', 'reflect-metadata', 'rxjs'],
-      goldenFile,
+      goldenFile: GOLDEN_FILE,
       withMetrics: false,
     });
     expect(nestVersion).toMatch(/^11\./);
     expectGolden(results);
     expect(stderr).toBe('');
+    await expectPeersCli(dir);
   }, 180_000);
 
   it('NestJS 12, ES modules, with Prometheus: every golden scenario byte for byte and the gauges served', async () => {
@@ -66,7 +96,7 @@ describe('the packed kit in fresh NestJS apps', () => {
         'prom-client@^15',
         '@willsoto/nestjs-prometheus@^6',
       ],
-      goldenFile,
+      goldenFile: GOLDEN_FILE,
       withMetrics: true,
     });
     expect(nestVersion).toMatch(/^12\./);

@@ -102,14 +102,14 @@ export interface ConsumerResult {
   readonly healthyGauge?: string;
 }
 
-/** Creates a scratch app in a temporary directory, installs the tarball and its peers, and runs it. */
+/** Creates a scratch app in a temporary directory, installs the tarball and its peers, and runs it; `dir` is the app. */
 export async function runConsumerApp(options: {
   readonly format: 'commonjs' | 'module';
   readonly tarball: string;
   readonly dependencies: readonly string[];
   readonly goldenFile: string;
   readonly withMetrics: boolean;
-}): Promise<{ results: ConsumerResult[]; stderr: string; nestVersion: string }> {
+}): Promise<{ results: ConsumerResult[]; stderr: string; nestVersion: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `omnirelay-consumer-${options.format}-`));
   writeFileSync(
     join(dir, 'package.json'),
@@ -127,5 +127,5 @@ export async function runConsumerApp(options: {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as ConsumerResult);
   const nest = JSON.parse(readFileSync(join(dir, 'node_modules/@nestjs/core/package.json'), 'utf8')) as { version: string };
-  return { results, stderr, nestVersion: nest.version };
+  return { results, stderr, nestVersion: nest.version, dir };
 }

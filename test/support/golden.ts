@@ -21,10 +21,11 @@ export interface GoldenFile {
   readonly scenarios: readonly GoldenScenario[];
 }
 
-/** ../shared/golden beside the repository (CI lays shared/ next to the clone). */
+/** The golden scenarios, kept in the repository so a clone needs nothing beside it. */
+export const GOLDEN_FILE = resolve(__dirname, '../fixtures/lease-health-scenarios.json');
+
 export function loadGolden(): GoldenFile {
-  const file = resolve(__dirname, '../../../shared/golden/lease-health-scenarios.json');
-  return JSON.parse(readFileSync(file, 'utf8')) as GoldenFile;
+  return JSON.parse(readFileSync(GOLDEN_FILE, 'utf8')) as GoldenFile;
 }
 
 type Args<K extends GoldenEvent['op']> = Parameters<PeerLeaseHealthTracker[K]>;

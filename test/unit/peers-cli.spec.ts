@@ -3,9 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { parseLeaseHealthDocument } from '../../dist/apps/control-plane/cli/lease-health-document';
-import { formatAge, rankPeers } from '../../dist/apps/control-plane/cli/peer-table';
-import { PEERS_CLI_USAGE, runPeersCli, type CliIo } from '../../dist/apps/control-plane/cli/peers-cli';
+import { formatAge, parseLeaseHealthDocument, PEERS_CLI_USAGE, rankPeers, runPeersCli, type CliIo } from '@omnirelay/peer-health/cli';
 
 const PATH = '/omnirelay/control/lease-health';
 /** 2026-11-24T09:30:10Z: the CLI's "now" in these tests, so ages are exact. */
@@ -181,6 +179,29 @@ describe('omnirelay-peers list', () => {
     expect(server.requests).toEqual([`/relay${PATH}`, PATH]);
   });
 
+  it('--path replaces the endpoint path, after a base URL path prefix', async () => {
+    const server = await serve(() => json(SAMPLE));
+    expect(await run(['--url', `${server.url}/relay`, '--path', '/diag/lease-health/'])).toEqual({ code: 0, out: SAMPLE_TABLE, err: '', sleeps: [] });
+    expect((await run(['show', 'worker-1', '--path=/diag/lease-health', '--url', server.url])).code).toBe(0);
+    expect(server.requests).toEqual(['/relay/diag/lease-health', '/diag/lease-health']);
+  });
+
+  it('--status unhealthy lists only unhealthy peers, ranked, with the summary of the whole view', async () => {
+    const server = await serve(() => json(SAMPLE));
+    const result = await run(['list', '--status', 'unhealthy', '--url', server.url]);
+    expect(result).toEqual({ code: 0, out: [SAMPLE_TABLE.split('\n')[0], ...SAMPLE_TABLE.split('\n').slice(1, 4), ...SAMPLE_TABLE.split('\n').slice(-2)].join('\n'), err: '', sleeps: [] });
+    const printed = JSON.parse((await run(['list', '--json', '--status=healthy', '--url', server.url])).out) as Peer[];
+    expect(printed.map((p) => p.peerId)).toEqual(['worker-4', 'worker-2', 'worker-1', 'worker-5']);
+  });
+
+  it('--status says so when no peer has that status', async () => {
+    const server = await serve(() => json({ peers: [peer('worker-1')], summary: { eligiblePeers: 1, unhealthyPeers: 0, pendingReassignments: 0 } }));
+    expect(await run(['--status', 'unhealthy', '--url', server.url])).toMatchObject({
+      code: 0,
+      out: 'No unhealthy peers.\n1 peers: 1 eligible, 0 unhealthy, 0 pending reassignments\n',
+    });
+  });
+
   it('says so when there are no peers', async () => {
     const server = await serve(() => json({ peers: [], summary: { eligiblePeers: 0, unhealthyPeers: 0, pendingReassignments: 0 } }));
     expect(await run(['--url', server.url])).toMatchObject({
@@ -328,6 +349,10 @@ describe('omnirelay-peers errors', () => {
     [['watch', '--json'], '--json applies only to list and show'],
     [['watch', '--count', '0'], '--count "0" is not a positive integer'],
     [['watch', '--interval', 'soon'], '--interval "soon" is not a number of seconds between 0.1 and 86400'],
+    [['show', 'a', '--status', 'healthy'], '--status applies only to list and watch'],
+    [['--status', 'sick'], '--status "sick" is not healthy or unhealthy'],
+    [['--path', 'diag/lease-health'], '--path "diag/lease-health" is not a URL path starting with /'],
+    [['--path', '/x?y=1'], '--path "/x?y=1" is not a URL path starting with /'],
     [['--url'], '--url needs a value'],
     [['--url', 'ftp://host'], '--url "ftp://host" is not an http(s) URL'],
     [['--url', 'not a url'], '--url "not a url" is not a URL'],
@@ -344,7 +369,7 @@ describe('omnirelay-peers errors', () => {
   it.each([[['--help']], [['-h']], [['show', '--help']]])('%j prints the usage and exits 0', async (argv) => {
     expect(await run(argv)).toEqual({ code: 0, out: PEERS_CLI_USAGE, err: '', sleeps: [] });
     expect(PEERS_CLI_USAGE).toMatch(/^Usage: omnirelay-peers /);
-    for (const word of ['list', 'show <peerId>', 'watch', '--url <base>', '--json', '--interval', '--count', 'OMNIRELAY_URL']) {
+    for (const word of ['list', 'show <peerId>', 'watch', '--url <base>', '--path <path>', '--status <s>', '--json', '--interval', '--count', 'OMNIRELAY_URL']) {
       expect(PEERS_CLI_USAGE).toContain(word);
     }
   });
@@ -402,6 +427,20 @@ describe('omnirelay-peers watch', () => {
     const colours = ['\u001b[1;31m', '\u001b[1;31m', '\u001b[1;32m', '\u001b[1;32m'];
     const highlighted = transitions.map((t, i) => `${colours[i] ?? ''}${t}\u001b[0m\n`).join('');
     expect(result.out).toBe(`${firstTable}\n${highlighted}${secondTable}`);
+  });
+
+  it('--status filters the tables but still reports every transition', async () => {
+    const server = await serve((i) => json(i === 0 ? first : second));
+    const result = await run(['watch', '--url', server.url, '--count', '2', '--status', 'unhealthy']);
+    expect(result.code).toBe(0);
+    const [firstHeader = '', firstUnhealthy = ''] = firstTable.split('\n');
+    const [secondHeader = '', secondUnhealthy = ''] = secondTable.split('\n');
+    expect(result.out).toBe(
+      [firstHeader.trimEnd(), firstUnhealthy, '4 peers: 3 eligible, 1 unhealthy, 0 pending reassignments', ''].join('\n') +
+        '\n' +
+        transitions.map((t) => `${t}\n`).join('') +
+        [secondHeader, secondUnhealthy, '4 peers: 3 eligible, 1 unhealthy, 1 pending reassignments', ''].join('\n'),
+    );
   });
 
   it('prints no transition lines when nothing changed', async () => {
@@ -469,7 +508,7 @@ describe('parseLeaseHealthDocument', () => {
   });
 });
 
-const BIN = resolve(__dirname, '../../dist/apps/control-plane/cli/omnirelay-peers.js');
+const BIN = resolve(__dirname, '../../libs/peer-health/dist/cli/omnirelay-peers.js');
 
 interface Child {
   readonly code: number | null;

@@ -3,8 +3,8 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MeshGossipService } from '@omnirelay/mesh-gossip';
+import { LEASE_HEALTH_PATH, runPeersCliInProcess } from '@omnirelay/peer-health/cli';
 import { AppModule } from './app.module';
-import { runPeersCliInProcess } from './cli/process-io';
 import { HOST_USAGE, HostConfigError, parseHostConfig } from './host-config';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
@@ -35,7 +35,7 @@ async function serve(argv: readonly string[]): Promise<number> {
   if (config.role === 'worker') app.get(WorkerAgentService).start();
   const logger = new Logger('ControlPlane');
   logger.log(`${config.nodeId} (${config.role}) listening on ${base}`);
-  logger.log(`Lease health: ${base}/omnirelay/control/lease-health`);
+  logger.log(`Lease health: ${base}${LEASE_HEALTH_PATH}`);
   logger.log(`Metrics:      ${base}/metrics`);
   logger.log(`Peers:        ${base}/control/peers`);
   return -1;

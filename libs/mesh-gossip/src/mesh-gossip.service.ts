@@ -25,9 +25,6 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly seeds: readonly string[];
   private readonly listeners = new Set<MembershipListener>();
   private timer: NodeJS.Timeout | undefined;
-  private rounds = 0;
-  private failedRequests = 0;
-  private droppedEntries = 0;
 
   constructor(
     @Inject(MESH_GOSSIP_OPTIONS) options: MeshGossipOptions,
@@ -77,14 +74,9 @@ export class MeshGossipService implements OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
-  stats(): { rounds: number; failedRequests: number; droppedEntries: number } {
-    return { rounds: this.rounds, failedRequests: this.failedRequests, droppedEntries: this.droppedEntries };
-  }
-
   /** Handles a message from another node and answers with this node's digest (push-pull). */
   receive(body: unknown): GossipMessage {
-    const { message, dropped } = parseGossipMessage(body);
-    this.droppedEntries += dropped;
+    const { message } = parseGossipMessage(body);
     this.recordChanges(this.membership.merge(message.members, Date.now()));
     return { from: this.nodeId, members: this.membership.digest() };
   }
@@ -99,7 +91,6 @@ export class MeshGossipService implements OnApplicationShutdown {
   }
 
   private async round(): Promise<void> {
-    this.rounds++;
     this.membership.beat();
     this.recordChanges(this.membership.sweep(Date.now(), this.suspicionTimeoutMs, this.forgetAfterMs));
     this.tracker.recordLeaseHeartbeat(this.nodeId);
@@ -123,12 +114,10 @@ export class MeshGossipService implements OnApplicationShutdown {
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const { message, dropped } = parseGossipMessage(await response.json());
-      this.droppedEntries += dropped;
+      const { message } = parseGossipMessage(await response.json());
       this.recordChanges(this.membership.merge(message.members, Date.now()));
     } catch (error) {
-      // A peer that is down or answers garbage is a normal event in a mesh: count it, keep going.
-      this.failedRequests++;
+      // A peer that is down or answers garbage is a normal event in a mesh: log it, keep going.
       this.logger.debug(`gossip with ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -46,7 +46,6 @@ export { PEER_HEALTH_ANOMALY_KINDS } from './base/peer-health-anomaly';
 export type { PeerHealthAnomalyKind } from './base/peer-health-anomaly';
 export { OVERFLOW_LABEL_VALUE } from './tracker/label-value-cap';
 export { PeerHealthMetrics } from './telemetry/peer-health-metrics';
-export type { PeerHealthMetricsSource } from './telemetry/peer-health-metrics';
 export type {
   PromClientModule,
   PeerHealthMetricRegistry,

@@ -8,7 +8,6 @@ export const {
   ConfigurableModuleClass: ConfigurablePeerHealthModule,
   MODULE_OPTIONS_TOKEN: PEER_HEALTH_MODULE_OPTIONS,
   OPTIONS_TYPE: PEER_HEALTH_OPTIONS_TYPE,
-  ASYNC_OPTIONS_TYPE: PEER_HEALTH_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<PeerHealthModuleOptions>({ moduleName: 'PeerHealth' })
   .setClassMethodName('forRoot')
   .setExtras<PeerHealthModuleExtras>(

@@ -1,11 +1,14 @@
 import type { Logger } from '@nestjs/common';
-import type { PeerLeaseHealthCounts } from '../tracker/peer-lease-health.tracker';
+import type { PeerLeaseHealthCounts, PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerCounterCell, PeerEventCounters } from '../tracker/peer-event-counters';
 import { PEER_HEALTH_ANOMALY_KINDS } from '../base/peer-health-anomaly';
 import { PEER_HEALTH_METRICS } from './peer-health-metric-names';
 import type { PeerHealthMetricLike, PeerHealthMetricRegistry, PromClientModule } from '../base/interfaces/prom-client-like.interface';
 
-/** What the exporter reads at scrape time: a PeerLeaseHealthTracker, typically. */
+/**
+ * What the exporter reads at scrape time: the tracker's counts and its internal counters.
+ * @internal
+ */
 export interface PeerHealthMetricsSource {
   readonly counters: PeerEventCounters;
   counts(): PeerLeaseHealthCounts;
@@ -145,7 +148,7 @@ export class PeerHealthMetrics {
   static attach(
     client: PromClientModule,
     registry: PeerHealthMetricRegistry,
-    source: PeerHealthMetricsSource,
+    source: PeerLeaseHealthTracker,
     logger?: Pick<Logger, 'warn'>,
   ): () => void {
     let exporter = exporters.get(registry);

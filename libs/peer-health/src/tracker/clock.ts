@@ -2,8 +2,10 @@ import type { Clock, PeerHealthTimers, ScheduledTimer } from '../base/interfaces
 
 export type { Clock, PeerHealthTimers, ScheduledTimer } from '../base/interfaces/clock.interface';
 
+/** The default clock: `Date.now()`. */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** The default timers: Node's `setTimeout`, unref'd so that an idle tracker never keeps a process alive. */
 export const systemTimers: PeerHealthTimers = {
   schedule(callback: () => void, delayMs: number): ScheduledTimer {
     const handle = setTimeout(callback, delayMs);
@@ -40,14 +42,17 @@ export class ManualClock implements Clock, PeerHealthTimers {
   private nextOrder = 0;
   private readonly advancedListeners = new Set<() => void>();
 
+  /** Starts the clock at `startMs` epoch milliseconds (default 0, the epoch). */
   constructor(startMs = 0) {
     this.current = startMs;
   }
 
+  /** The time the clock was last moved to. */
   now(): number {
     return this.current;
   }
 
+  /** Arms a timer that fires when `advance()` or `set()` moves the clock to or past now + `delayMs`. */
   schedule(callback: () => void, delayMs: number): ScheduledTimer {
     const timer: ManualTimer = {
       dueAt: this.current + Math.max(0, delayMs),

@@ -11,9 +11,13 @@ export type PeerHealthTransitionReason =
 
 /** A peer changed status, or was evicted after the retention period. */
 export interface PeerHealthTransition {
+  /** The peer that changed. */
   readonly peerId: string;
+  /** Its status before the change. */
   readonly from: PeerHealthStatus;
+  /** Its status after the change, or `evicted` when it was forgotten after the retention period. */
   readonly to: PeerHealthStatus | 'evicted';
+  /** The event that caused the change (`heartbeat-expired` when the grace deadline passed by itself). */
   readonly reason: PeerHealthTransitionReason;
   /** Clock time at which the change took effect (for expiries: the grace deadline that passed). */
   readonly at: number;

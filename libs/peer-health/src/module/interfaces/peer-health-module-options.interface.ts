@@ -1,17 +1,26 @@
 import type { PeerHealthTelemetryOptions } from '../../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
 
-/** Options that may come from a factory (`forRootAsync`). Everything is optional. */
+/**
+ * Options of `PeerHealthModule.forRoot(options)`, or what a `forRootAsync()` factory returns: the
+ * tracker's options plus the endpoint's and telemetry's. Everything is optional; every option is
+ * checked at start-up and a bad one stops the application with a `PeerHealthConfigurationError`.
+ */
 export interface PeerHealthModuleOptions extends PeerLeaseHealthTrackerOptions {
   /**
-   * How long the endpoint waits for an async snapshot provider before serving without it
-   * (default 200). The answer then carries the `X-Peer-Health-Partial` header.
+   * How long, in milliseconds, the endpoint waits for an async snapshot provider before serving the
+   * others without it (counted as `provider-timeout`; the answer then carries the
+   * `X-Peer-Health-Partial` header). A positive finite number (default 200).
    */
   readonly providerTimeoutMs?: number;
+  /** Prometheus export: on when the host imports `PrometheusModule` (`enabled: 'auto'`, the default). */
   readonly telemetry?: PeerHealthTelemetryOptions;
 }
 
-/** Static options that shape the module itself, given to `forRoot` and `forRootAsync` alike. */
+/**
+ * Static options that shape the module itself, given to `forRoot` and `forRootAsync` alike (they
+ * decide which providers and routes exist, so they cannot come from an async factory).
+ */
 export interface PeerHealthModuleExtras {
   /** Make the tracker and the provider token injectable everywhere (default `true`). */
   readonly isGlobal?: boolean;

@@ -1,5 +1,6 @@
 import { parseLeaseHealthDocument, type LeaseHealthDocument, type LeaseHealthPeer } from './lease-health-document';
-import { printable, rankPeers, renderPeerDetails, renderPeerTable, statusOf } from './peer-table';
+import { compareOrdinal } from './ordinal';
+import { printable, renderPeerDetails, renderPeerTable, selectPeers, statusOf, type PeerStatusFilter } from './peer-table';
 
 /** Where the CLI writes and waits; the bin passes the process's, tests pass recorders. */
 export interface CliIo {
@@ -20,6 +21,10 @@ export interface CliDefaults {
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
+/**
+ * Where the kit serves lease health by default (`pathPrefix` + `/lease-health`). The CLI spells it
+ * here once, rather than importing the kit's constants, so the bin loads nothing but Node.
+ */
 export const LEASE_HEALTH_PATH = '/omnirelay/control/lease-health';
 const REQUEST_TIMEOUT_MS = 5_000;
 const DEFAULT_INTERVAL_SECONDS = 2;
@@ -34,7 +39,7 @@ export const EXIT_INTERRUPTED = 130;
 
 export const PEERS_CLI_USAGE = `Usage: omnirelay-peers [command] [options]
 
-Shows the peers of an OmniRelay control plane, as GET <url>${LEASE_HEALTH_PATH} reports them.
+Shows the peers of an OmniRelay control plane, as GET <url><path> reports them.
 
 Commands:
   list              ranked table: unhealthy first, then most pending reassignments,
@@ -44,7 +49,11 @@ Commands:
                     peer whose status changed since the previous refresh
 
 Options:
-  --url <base>      control-plane base URL (default: $OMNIRELAY_URL, else ${DEFAULT_URL})
+  --url <base>      control-plane base URL, may end in a path prefix such as
+                    http://host/cp (default: $OMNIRELAY_URL, else ${DEFAULT_URL})
+  --path <path>     endpoint path under the base URL (default ${LEASE_HEALTH_PATH});
+                    for an app with forRoot({ pathPrefix: '/p' }), use /p/lease-health
+  --status <s>      list, watch: only peers that are healthy or unhealthy
   --json            list: the ranked peers as JSON; show: the peer's object as served
   --interval <s>    watch: seconds between refreshes (default ${DEFAULT_INTERVAL_SECONDS})
   --count <n>       watch: stop after n refreshes
@@ -61,6 +70,9 @@ interface Options {
   readonly peerId: string | undefined;
   /** Base URL without trailing slashes. */
   readonly url: string;
+  /** Endpoint path, starting with "/". */
+  readonly path: string;
+  readonly status: PeerStatusFilter;
   readonly json: boolean;
   readonly intervalMs: number;
   readonly count: number | undefined;
@@ -107,13 +119,13 @@ export async function runPeersCli(argv: readonly string[], io: CliIo, defaults: 
 }
 
 async function list(options: Options, io: CliIo): Promise<number> {
-  const document = await fetchDocument(options.url, io.signal);
-  io.out(options.json ? toJson(rankPeers(document.peers)) : renderPeerTable(document, Date.now()));
+  const document = await fetchDocument(options, io.signal);
+  io.out(options.json ? toJson(selectPeers(document.peers, options.status)) : renderPeerTable(document, Date.now(), options.status));
   return EXIT_OK;
 }
 
 async function show(options: Options, io: CliIo): Promise<number> {
-  const document = await fetchDocument(options.url, io.signal);
+  const document = await fetchDocument(options, io.signal);
   const peer = document.peers.find((p) => p.peerId === options.peerId);
   if (!peer) {
     io.err(`peer ${printable(options.peerId ?? '')} not found at ${options.url}\n`);
@@ -135,10 +147,10 @@ async function watch(options: Options, io: CliIo): Promise<number> {
   for (let refresh = 1; !io.signal?.aborted; refresh++) {
     if (refresh > 1) io.out('\n');
     try {
-      const document = await fetchDocument(options.url, io.signal);
+      const document = await fetchDocument(options, io.signal);
       const current = new Map(document.peers.map((peer) => [peer.peerId, peer]));
       if (previous) io.out(renderTransitions(previous, current, io.isTTY));
-      io.out(renderPeerTable(document, Date.now()));
+      io.out(renderPeerTable(document, Date.now(), options.status));
       previous = current;
       exitCode = EXIT_OK;
     } catch (error: unknown) {
@@ -158,13 +170,16 @@ const BOLD_RED = '\u001b[1;31m';
 const BOLD_GREEN = '\u001b[1;32m';
 const RESET = '\u001b[0m';
 
-/** One line per peer whose status changed, appeared or disappeared, in peerId order. */
+/**
+ * One line per peer whose status changed, appeared or disappeared, in peerId order. Computed over all
+ * peers even with --status, so a peer that leaves the filtered table says why.
+ */
 function renderTransitions(
   previous: ReadonlyMap<string, LeaseHealthPeer>,
   current: ReadonlyMap<string, LeaseHealthPeer>,
   highlight: boolean,
 ): string {
-  const ids = [...new Set([...previous.keys(), ...current.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ids = [...new Set([...previous.keys(), ...current.keys()])].sort(compareOrdinal);
   let text = '';
   for (const id of ids) {
     const before = previous.get(id);
@@ -184,8 +199,9 @@ function toJson(value: unknown): string {
 }
 
 /** GETs and validates the lease-health document; failures become CliFailures with the exit code. */
-async function fetchDocument(baseUrl: string, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
-  const endpoint = `${baseUrl}${LEASE_HEALTH_PATH}`;
+async function fetchDocument(target: Pick<Options, 'url' | 'path'>, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
+  const baseUrl = target.url;
+  const endpoint = `${baseUrl}${target.path}`;
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let status: number;
@@ -262,6 +278,8 @@ function usage(message: string): CliFailure {
 function parseArguments(argv: readonly string[], defaults: CliDefaults): Options | 'help' {
   const positionals: string[] = [];
   let url: string | undefined;
+  let path: string | undefined;
+  let status: string | undefined;
   let json = false;
   let interval: string | undefined;
   let count: string | undefined;
@@ -290,6 +308,12 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
     switch (name) {
       case '--url':
         url = value();
+        break;
+      case '--path':
+        path = value();
+        break;
+      case '--status':
+        status = value();
         break;
       case '--interval':
         interval = value();
@@ -322,6 +346,7 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
   if (command !== 'watch' && interval !== undefined) throw usage('--interval applies only to watch');
   if (command !== 'watch' && count !== undefined) throw usage('--count applies only to watch');
   if (command === 'watch' && json) throw usage('--json applies only to list and show');
+  if (command === 'show' && status !== undefined) throw usage('--status applies only to list and watch');
 
   // Named in errors by where it came from, so a bad OMNIRELAY_URL is not blamed on --url.
   const baseUrl =
@@ -334,6 +359,8 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
     command,
     peerId,
     url: baseUrl,
+    path: path === undefined ? LEASE_HEALTH_PATH : parsePath(path),
+    status: status === undefined ? undefined : parseStatus(status),
     json,
     intervalMs: interval === undefined ? DEFAULT_INTERVAL_SECONDS * 1000 : parseInterval(interval),
     count: count === undefined ? undefined : parseCount(count),
@@ -355,6 +382,21 @@ function parseBaseUrl(text: string, source: string): string {
     throw usage(`${source} ${printable(JSON.stringify(text))} must be a base URL, without ?query or #fragment`);
   }
   return text.trim().replace(/\/+$/, '');
+}
+
+/** An absolute URL path without query or fragment, trailing slashes dropped. */
+function parsePath(text: string): string {
+  if (!/^\/[^?#\s]*$/.test(text) || text.startsWith('//')) {
+    throw usage(`--path ${printable(JSON.stringify(text))} is not a URL path starting with /`);
+  }
+  return text.replace(/\/+$/, '') || '/';
+}
+
+function parseStatus(text: string): 'healthy' | 'unhealthy' {
+  if (text !== 'healthy' && text !== 'unhealthy') {
+    throw usage(`--status ${printable(JSON.stringify(text))} is not healthy or unhealthy`);
+  }
+  return text;
 }
 
 function parseInterval(text: string): number {

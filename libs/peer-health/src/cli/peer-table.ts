@@ -1,9 +1,5 @@
 import { parseWireDate, type LeaseHealthDocument, type LeaseHealthPeer } from './lease-health-document';
-
-/** Ordinal (UTF-16 code unit) order: the same on every machine, unlike localeCompare. */
-function compareOrdinal(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareOrdinal } from './ordinal';
 
 /** Epoch ms of the last heartbeat; -Infinity for "never", so it sorts as the oldest. */
 function heartbeatMs(peer: LeaseHealthPeer): number {
@@ -93,10 +89,22 @@ export function renderSummary(document: LeaseHealthDocument): string {
   );
 }
 
-/** The ranked table and the summary line, each line ending in "\n". */
-export function renderPeerTable(document: LeaseHealthDocument, nowMs: number): string {
-  const peers = rankPeers(document.peers);
-  if (peers.length === 0) return `No peers.\n${renderSummary(document)}\n`;
+/** The status `--status` selects; undefined shows every peer. */
+export type PeerStatusFilter = 'healthy' | 'unhealthy' | undefined;
+
+/** The ranked peers that have the status asked for (all of them without one). */
+export function selectPeers(peers: readonly LeaseHealthPeer[], status: PeerStatusFilter): LeaseHealthPeer[] {
+  const ranked = rankPeers(peers);
+  return status === undefined ? ranked : ranked.filter((peer) => peer.isHealthy === (status === 'healthy'));
+}
+
+/**
+ * The ranked table (only the peers with `status`, when given) and the summary line, each line ending
+ * in "\n". The summary line always counts the whole document, so a filtered table keeps its context.
+ */
+export function renderPeerTable(document: LeaseHealthDocument, nowMs: number, status?: PeerStatusFilter): string {
+  const peers = selectPeers(document.peers, status);
+  if (peers.length === 0) return `No ${status === undefined ? '' : `${status} `}peers.\n${renderSummary(document)}\n`;
   const rows = [COLUMNS.map((c) => c.header), ...peers.map((p) => COLUMNS.map((c) => printable(c.cell(p, nowMs))))];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const lines = rows.map((row) =>
