@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Controller, Get, Header, Injectable, Req, Res, type Type } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, Req, Res, UseGuards, type CanActivate, type Type } from '@nestjs/common';
 import { LEASE_HEALTH_ROUTE } from '../module/peer-health.constants';
 import { parseLeaseHealthQuery } from './lease-health-query';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
@@ -38,10 +38,17 @@ export class LeaseHealthController {
   }
 }
 
-/** A controller class bound to `pathPrefix`; one per module definition, so hosts never share route metadata. */
-export function createLeaseHealthController(pathPrefix: string): Type<LeaseHealthController> {
+/**
+ * A controller class bound to `pathPrefix` and guarded by `guards`; one per module definition, so
+ * hosts never share route metadata.
+ */
+export function createLeaseHealthController(
+  pathPrefix: string,
+  guards: readonly (Type<CanActivate> | CanActivate)[] = [],
+): Type<LeaseHealthController> {
   @Controller(pathPrefix)
   class PrefixedLeaseHealthController extends LeaseHealthController {}
+  if (guards.length > 0) UseGuards(...guards)(PrefixedLeaseHealthController);
   Object.defineProperty(PrefixedLeaseHealthController, 'name', { value: LeaseHealthController.name });
   return PrefixedLeaseHealthController;
 }
