@@ -70,7 +70,7 @@ interface Peer {
 
 const hosts: RunningHost[] = [];
 let dispatcher: RunningHost;
-let enqueued: number[] = [];
+const enqueued: number[] = [];
 
 async function start(args: string[], ready = readyWithReader, extraEnv: Record<string, string> = {}): Promise<RunningHost> {
   const host = await startExecutable({ args: ['--auth-tokens-file', tokensFile, ...args], env: { ...env, ...extraEnv }, ready });
