@@ -34,6 +34,7 @@ export interface HostConfig {
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
   readonly maxConnections: number;
+  readonly advertiseUrl: string | undefined;
 }
 
 export class HostConfigError extends Error {
@@ -88,6 +89,7 @@ const SETTINGS = {
   maxAttempts: { flag: '--max-attempts', env: 'MAX_ATTEMPTS', kind: 'int', fallback: '5', min: 1, max: 1000, help: 'dispatcher: attempts per item before it is dead-lettered' },
   requestTimeoutMs: { flag: '--request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: 'int', fallback: '10000', min: 100, max: 120_000, help: 'a request (headers and body) not received within this is cut' },
   maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections accepted at once; more are closed' },
+  advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [

@@ -53,7 +53,8 @@ async function serve(argv: readonly string[]): Promise<number> {
   const address: unknown = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : config.port;
   const base = `${tls ? 'https' : 'http'}://${config.host}:${port}`;
-  app.get(MeshGossipService).start(base);
+  // What others reach this node at: the listen address is no use to them when it is 0.0.0.0.
+  app.get(MeshGossipService).start(config.advertiseUrl ?? base);
   if (config.role === 'worker') app.get(WorkerAgentService).start();
   const logger = new Logger('ControlPlane');
   logger.log(`${config.nodeId} (${config.role}) listening on ${base}`);
