@@ -1,5 +1,8 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { runPeersCli, type CliIo } from '../../dist/apps/control-plane/cli/peers-cli';
 import { HostConfigError, parseHostConfig } from '../../dist/apps/control-plane/host-config';
 import { AuthTokenTable, AuthTokensError } from '../../dist/apps/control-plane/security/auth-token-table';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
@@ -199,5 +202,39 @@ describe('host flags', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('secret');
     }
+  });
+});
+
+describe('the operator CLI against a host that requires tokens', () => {
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    // Answers the lease-health document only to the reader token, as the host's guard does.
+    server = createServer((request, response) => {
+      const allowed = request.headers.authorization === `Bearer ${READER}`;
+      response.writeHead(allowed ? 200 : 401, { 'content-type': 'application/json; charset=utf-8' });
+      response.end(allowed ? JSON.stringify({ peers: [], summary: { eligiblePeers: 0, unhealthyPeers: 0, pendingReassignments: 0 } }) : '{"error":"unauthorized"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const run = async (token: string | undefined) => {
+    let out = '';
+    let err = '';
+    const io: CliIo = { out: (text) => (out += text), err: (text) => (err += text), isTTY: false, sleep: () => Promise.resolve() };
+    const code = await runPeersCli(['list', '--url', url], io, token === undefined ? {} : { token });
+    return { code, out, err };
+  };
+
+  it('sends OMNIRELAY_AUTH_TOKEN as a bearer token, and never prints it', async () => {
+    expect(await run(READER)).toMatchObject({ code: 0, out: expect.stringContaining('0 peers') as unknown });
+    const refused = await run('wrong-token-0000000000');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('HTTP 401');
+    expect(refused.err).not.toContain('wrong-token');
   });
 });

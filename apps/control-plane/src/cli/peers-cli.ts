@@ -17,6 +17,8 @@ export interface CliIo {
 export interface CliDefaults {
   /** OMNIRELAY_URL, when set. */
   readonly url?: string;
+  /** OMNIRELAY_AUTH_TOKEN, when set: sent as a bearer token (a `reader` token is enough). Never printed. */
+  readonly token?: string;
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -50,6 +52,8 @@ Options:
   --count <n>       watch: stop after n refreshes
   -h, --help        print this help
 
+Environment: OMNIRELAY_AUTH_TOKEN, a bearer token for hosts that require one (reader role).
+
 Exit codes: 0 ok, 1 peer not found, 2 control plane unreachable or not serving
 lease health, 64 bad usage, 130 interrupted.
 `;
@@ -64,6 +68,7 @@ interface Options {
   readonly json: boolean;
   readonly intervalMs: number;
   readonly count: number | undefined;
+  readonly token: string | undefined;
 }
 
 /** A failure that ends the run with an exit code and a message for stderr. */
@@ -107,13 +112,13 @@ export async function runPeersCli(argv: readonly string[], io: CliIo, defaults: 
 }
 
 async function list(options: Options, io: CliIo): Promise<number> {
-  const document = await fetchDocument(options.url, io.signal);
+  const document = await fetchDocument(options.url, io.signal, options.token);
   io.out(options.json ? toJson(rankPeers(document.peers)) : renderPeerTable(document, Date.now()));
   return EXIT_OK;
 }
 
 async function show(options: Options, io: CliIo): Promise<number> {
-  const document = await fetchDocument(options.url, io.signal);
+  const document = await fetchDocument(options.url, io.signal, options.token);
   const peer = document.peers.find((p) => p.peerId === options.peerId);
   if (!peer) {
     io.err(`peer ${printable(options.peerId ?? '')} not found at ${options.url}\n`);
@@ -135,7 +140,7 @@ async function watch(options: Options, io: CliIo): Promise<number> {
   for (let refresh = 1; !io.signal?.aborted; refresh++) {
     if (refresh > 1) io.out('\n');
     try {
-      const document = await fetchDocument(options.url, io.signal);
+      const document = await fetchDocument(options.url, io.signal, options.token);
       const current = new Map(document.peers.map((peer) => [peer.peerId, peer]));
       if (previous) io.out(renderTransitions(previous, current, io.isTTY));
       io.out(renderPeerTable(document, Date.now()));
@@ -184,7 +189,7 @@ function toJson(value: unknown): string {
 }
 
 /** GETs and validates the lease-health document; failures become CliFailures with the exit code. */
-async function fetchDocument(baseUrl: string, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
+async function fetchDocument(baseUrl: string, signal: AbortSignal | undefined, token: string | undefined): Promise<LeaseHealthDocument> {
   const endpoint = `${baseUrl}${LEASE_HEALTH_PATH}`;
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -193,7 +198,8 @@ async function fetchDocument(baseUrl: string, signal: AbortSignal | undefined): 
   let body: string;
   try {
     // The body is read under the same signal, so a server that stalls mid-body also times out.
-    const response = await fetch(endpoint, { signal: combined, headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const response = await fetch(endpoint, { signal: combined, headers });
     status = response.status;
     contentType = response.headers.get('content-type');
     body = await response.text();
@@ -337,6 +343,7 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
     json,
     intervalMs: interval === undefined ? DEFAULT_INTERVAL_SECONDS * 1000 : parseInterval(interval),
     count: count === undefined ? undefined : parseCount(count),
+    token: defaults.token,
   };
 }
 
