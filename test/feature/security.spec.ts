@@ -227,6 +227,40 @@ describe('queue cap: flooding POST /control/work', () => {
   }, 30_000);
 });
 
+describe('connection flood: more connections than --max-connections', () => {
+  it('closes the connections over the cap and keeps serving the ones it accepted', async () => {
+    const capped = await start(['--role', 'control-plane', '--node-id', 'cp-capped', '--max-connections', '3']);
+    const { port, hostname } = new URL(capped.url);
+    const open = (): Promise<{ closed: () => boolean; socket: ReturnType<typeof connect> }> =>
+      new Promise((resolve, reject) => {
+        let closed = false;
+        const socket = connect(Number(port), hostname, () => resolve({ closed: () => closed, socket }));
+        socket.on('close', () => (closed = true));
+        socket.on('error', () => undefined);
+        socket.once('error', reject);
+      });
+    // The host's own probe may still hold a keep-alive socket: fill the cap with three of ours.
+    const sockets = [await open(), await open(), await open(), await open()];
+    try {
+      await pollUntil('a connection over the cap to be closed', () => Promise.resolve(sockets.some((s) => s.closed()) ? true : undefined), 10_000);
+      expect(sockets.filter((s) => !s.closed()).length).toBeGreaterThanOrEqual(2);
+      const survivor = sockets.find((s) => !s.closed());
+      if (!survivor) throw new Error('no accepted connection left');
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        survivor.socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          if (text.includes('\r\n\r\n')) resolve(text);
+        });
+        survivor.socket.write(`GET /control/peers HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${TOKENS.reader}\r\n\r\n`);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    } finally {
+      for (const { socket } of sockets) socket.destroy();
+    }
+  }, 30_000);
+});
+
 describe('protected mode: listening on a public address without tokens', () => {
   it('exits 64 and says how to configure tokens', async () => {
     const failure = (await exec(executablePath(), ['--host', '0.0.0.0', '--port', '0'], { timeout: 20_000 }).catch((error: unknown) => error)) as {
