@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
@@ -6,6 +9,7 @@ import { runPeersCli, type CliIo } from '../../dist/apps/control-plane/cli/peers
 import { HostConfigError, parseHostConfig } from '../../dist/apps/control-plane/host-config';
 import { AuthTokenTable, AuthTokensError } from '../../dist/apps/control-plane/security/auth-token-table';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
+import { loadHostSecurity } from '../../dist/apps/control-plane/security/host-security';
 import { isLoopbackHost, protectedModeRefusal } from '../../dist/apps/control-plane/security/protected-mode';
 import { routeAccess } from '../../dist/apps/control-plane/security/route-access';
 
@@ -236,5 +240,41 @@ describe('the operator CLI against a host that requires tokens', () => {
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('HTTP 401');
     expect(refused.err).not.toContain('wrong-token');
+  });
+});
+
+describe('loading the host security settings', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'omnirelay-auth-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(folder, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const load = (...argv: string[]) => loadHostSecurity(parseHostConfig(argv, {}).config);
+
+  it('reads a tokens file, and allows a public address with it', () => {
+    const path = file('good.json', JSON.stringify({ tokens: [{ token: ADMIN, role: 'admin' }] }));
+    expect(load('--auth-tokens-file', path, '--host', '0.0.0.0').tokens?.find(ADMIN)).toEqual({ role: 'admin', subject: undefined });
+  });
+
+  it('refuses a public address without tokens, a missing file and a bad entry, as usage errors that never show a token', () => {
+    expect(() => load('--host', '0.0.0.0')).toThrow(HostConfigError);
+    expect(() => load('--auth-tokens-file', join(folder, 'missing.json'))).toThrow(/cannot read .*ENOENT/);
+    const bad = file('bad.json', JSON.stringify({ tokens: [{ token: 'super-secret-token-value', role: 'superuser' }] }));
+    expect(() => load('--auth-tokens-file', bad)).toThrow(HostConfigError);
+    expect(() => load('--auth-tokens-file', bad)).not.toThrow(/super-secret-token-value/);
+  });
+
+  it('checks that the TLS flags fit together and the files are PEM', () => {
+    const pem = file('x.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const notPem = file('x.txt', 'hello');
+    expect(() => load('--tls-cert', pem)).toThrow(/--tls-key/);
+    expect(() => load('--tls-client-auth')).toThrow(/--tls-ca/);
+    expect(() => load('--tls-cert', pem, '--tls-key', notPem)).toThrow(/not a PEM file/);
+    const tls = load('--tls-cert', pem, '--tls-key', pem, '--tls-ca', pem, '--tls-client-auth').tls;
+    expect(tls.server?.requireClientCertificate).toBe(true);
+    expect(tls.client?.ca?.toString()).toContain('BEGIN CERTIFICATE');
+    expect(load('--tls-ca', pem).tls.server).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { HostConfigError, type HostConfig } from '../host-config';
 import { AuthTokenTable, AuthTokensError } from './auth-token-table';
+import { systemErrorCode } from './error-code';
 import { protectedModeRefusal } from './protected-mode';
 import { loadTlsMaterial, type TlsMaterial } from './tls-material';
 
@@ -22,7 +23,7 @@ function readTokens(path: string): AuthTokenTable {
     if (bytes.length > MAX_TOKENS_FILE_BYTES) throw new AuthTokensError(`larger than ${MAX_TOKENS_FILE_BYTES} bytes`);
     text = bytes.toString('utf8');
   } catch (error) {
-    const reason = error instanceof AuthTokensError ? error.message : error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    const reason = error instanceof AuthTokensError ? error.message : systemErrorCode(error);
     throw new HostConfigError(`--auth-tokens-file: cannot read ${path} (${reason})`);
   }
   try {

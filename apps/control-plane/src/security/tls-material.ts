@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { HostConfig } from '../host-config';
 import { HostConfigError } from '../host-config';
+import { systemErrorCode } from './error-code';
 
 /** What the HTTPS server is given. */
 export interface ServerTls {
@@ -32,7 +33,7 @@ function readPem(path: string, flag: string): Buffer {
   try {
     pem = readFileSync(path);
   } catch (error) {
-    throw new HostConfigError(`${flag}: cannot read ${path} (${error instanceof Error && 'code' in error ? String(error.code) : 'error'})`);
+    throw new HostConfigError(`${flag}: cannot read ${path} (${systemErrorCode(error)})`);
   }
   if (pem.length > MAX_PEM_BYTES || !pem.includes('-----BEGIN ')) throw new HostConfigError(`${flag}: ${path} is not a PEM file`);
   return pem;
