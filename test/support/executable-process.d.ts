@@ -19,6 +19,8 @@ export interface StartOptions {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly readyTimeoutMs?: number;
+  /** Readiness probe (default: GET lease-health answers 200 over plain HTTP without a token). */
+  readonly ready?: (url: string) => Promise<boolean>;
 }
 
 export const EXECUTABLE: string;

@@ -7,7 +7,7 @@ const { tmpdir } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 
 const EXECUTABLE = resolve(__dirname, '../../dist/bin/omnirelay-control-plane');
-const READY_LINE = /Lease health: (http:\/\/[^\s/]+)\/omnirelay\/control\/lease-health/;
+const READY_LINE = /Lease health: (https?:\/\/[^\s/]+)\/omnirelay\/control\/lease-health/;
 
 function executablePath() {
   if (!existsSync(EXECUTABLE)) {
@@ -26,11 +26,20 @@ function hasNodeModulesAbove(dir) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The default readiness probe: the lease-health endpoint answers 200 over plain HTTP without a token. */
+async function answersLeaseHealth(url) {
+  const answer = await fetch(`${url}/omnirelay/control/lease-health`).catch(() => undefined);
+  if (answer === undefined) return false;
+  await answer.arrayBuffer();
+  return answer.status === 200;
+}
+
 /**
  * Starts the executable in a new empty temporary directory on 127.0.0.1 with a free port
- * (PORT=0; the host prints the URL it bound) and resolves once the endpoint answers.
+ * (PORT=0; the host prints the URL it bound) and resolves once `ready(url)` says so (by default:
+ * the endpoint answers; hosts with tokens or TLS need their own probe).
  */
-async function startExecutable({ args = [], env = {}, readyTimeoutMs = 20_000 } = {}) {
+async function startExecutable({ args = [], env = {}, readyTimeoutMs = 20_000, ready = answersLeaseHealth } = {}) {
   const cwd = mkdtempSync(join(tmpdir(), 'omnirelay-host-'));
   const child = spawn(executablePath(), args, {
     cwd,
@@ -70,12 +79,8 @@ async function startExecutable({ args = [], env = {}, readyTimeoutMs = 20_000 } 
       throw new Error(`host exited before it was ready (${child.exitCode ?? child.signalCode})\n${output}`);
     }
     url ??= READY_LINE.exec(output)?.[1];
-    if (url) {
-      const answer = await fetch(`${url}/omnirelay/control/lease-health`).catch(() => undefined);
-      if (answer?.status === 200) {
-        await answer.arrayBuffer();
-        return { url, cwd, pid: child.pid, output: () => output, stop, exited };
-      }
+    if (url && (await ready(url).catch(() => false))) {
+      return { url, cwd, pid: child.pid, output: () => output, stop, exited };
     }
     await sleep(50);
   }

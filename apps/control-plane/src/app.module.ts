@@ -4,7 +4,12 @@ import { MeshLeadershipModule } from '@omnirelay/mesh-leadership';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { APP_GUARD } from '@nestjs/core';
 import type { HostConfig } from './host-config';
+import { AUTH_TOKEN_TABLE } from './security/auth-tokens.constants';
+import { BearerAuthGuard } from './security/bearer-auth.guard';
+import { OPEN_SECURITY, type HostSecurity } from './security/host-security';
+import { JsonHttpClient } from './transport/json-http-client';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
@@ -14,11 +19,16 @@ import { WorkerAgentService } from './roles/worker/worker-agent.service';
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
 export class AppModule {
-  static register(config: HostConfig): DynamicModule {
+  static register(config: HostConfig, security: HostSecurity = OPEN_SECURITY): DynamicModule {
     const leads = config.role !== 'worker';
     const dispatches = config.role === 'all-in-one' || config.role === 'dispatcher';
     const simulates = config.role === 'all-in-one' && config.simulation;
-    const providers: Provider[] = [];
+    const providers: Provider[] = [
+      { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
+      { provide: APP_GUARD, useClass: BearerAuthGuard },
+    ];
+    // This process's own token and TLS settings, for every request it makes (gossip, the worker agent).
+    const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {
       providers.push({
         provide: WorkProducerService,
@@ -45,6 +55,7 @@ export class AppModule {
             dispatcherUrl,
             heartbeatIntervalMs: config.workerHeartbeatMs,
             workMs: config.workMs,
+            client,
           }),
       });
     }
@@ -63,9 +74,19 @@ export class AppModule {
           seeds: config.seeds,
           roundIntervalMs: config.gossipIntervalMs,
           suspicionTimeoutMs: config.suspicionTimeoutMs,
+          transport: ({ url, body, headers, timeoutMs }) => client.post(url, body, timeoutMs, headers),
         }),
         ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes })] : []),
-        ...(dispatches ? [ResourceLeaseModule.forRoot({ leaseDurationMs: config.leaseDurationMs })] : []),
+        ...(dispatches
+          ? [
+              ResourceLeaseModule.forRoot({
+                leaseDurationMs: config.leaseDurationMs,
+                maxQueuedItems: config.maxQueuedItems,
+                completedRetention: config.completedRetention,
+                maxAttempts: config.maxAttempts,
+              }),
+            ]
+          : []),
       ],
       providers,
     };

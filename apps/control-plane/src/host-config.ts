@@ -23,13 +23,25 @@ export interface HostConfig {
   readonly simulation: boolean;
   readonly syntheticPeers: number;
   readonly syntheticRate: number;
+  readonly authTokensFile: string | undefined;
+  readonly authToken: string | undefined;
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
+  readonly tlsCa: string | undefined;
+  readonly tlsClientAuth: boolean;
+  readonly maxQueuedItems: number;
+  readonly completedRetention: number;
+  readonly maxAttempts: number;
+  readonly requestTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly advertiseUrl: string | undefined;
 }
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
 }
 
-type Kind = 'text' | 'int' | 'list' | 'url' | 'role' | 'switch';
+type Kind = 'text' | 'secret' | 'int' | 'list' | 'url' | 'role' | 'switch';
 
 interface Setting {
   readonly flag: string;
@@ -37,29 +49,47 @@ interface Setting {
   readonly kind: Kind;
   readonly help: string;
   readonly fallback?: string;
+  /** Range of an int setting (inclusive; default 0 to MAX_TIMER_MS). */
+  readonly min?: number;
+  readonly max?: number;
 }
+
+/** Largest delay a Node timer honours (longer ones fire at once): the ceiling of every time setting. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Every setting, its flag, its environment variable and its default: the single source of --help. */
 const SETTINGS = {
   role: { flag: '--role', env: 'ROLE', kind: 'role', fallback: 'all-in-one', help: `one of ${ROLES.join(', ')}` },
   nodeId: { flag: '--node-id', env: 'NODE_ID', kind: 'text', help: 'this node\'s id in gossip and diagnostics (default: <role>-<hostname>)' },
   host: { flag: '--host', env: 'HOST', kind: 'text', fallback: '127.0.0.1', help: 'address to listen on' },
-  port: { flag: '--port', env: 'PORT', kind: 'int', fallback: '8080', help: 'port to listen on; 0 picks a free one (the URL is printed)' },
+  port: { flag: '--port', env: 'PORT', kind: 'int', fallback: '8080', max: 65535, help: 'port to listen on; 0 picks a free one (the URL is printed)' },
   seeds: { flag: '--seeds', env: 'SEEDS', kind: 'list', fallback: '', help: 'comma-separated base URLs of nodes to join through' },
   dispatcherUrl: { flag: '--dispatcher-url', env: 'DISPATCHER_URL', kind: 'url', help: 'worker role: base URL of the dispatcher' },
   region: { flag: '--region', env: 'REGION', kind: 'text', fallback: 'local', help: 'gossiped region' },
   cluster: { flag: '--cluster', env: 'CLUSTER', kind: 'text', fallback: 'local', help: 'gossiped cluster' },
   scopes: { flag: '--scopes', env: 'SCOPES', kind: 'list', fallback: 'global,shard-00', help: 'leadership scopes' },
-  heartbeatGracePeriodMs: { flag: '--grace-ms', env: 'HEARTBEAT_GRACE_MS', kind: 'int', fallback: '5000', help: 'heartbeat grace period of the tracker' },
-  gossipIntervalMs: { flag: '--gossip-interval-ms', env: 'GOSSIP_INTERVAL_MS', kind: 'int', fallback: '1000', help: 'one gossip round every ...' },
-  suspicionTimeoutMs: { flag: '--suspicion-timeout-ms', env: 'SUSPICION_TIMEOUT_MS', kind: 'int', fallback: '3000', help: 'silent this long: suspect; twice as long: dead' },
-  leaseDurationMs: { flag: '--lease-duration-ms', env: 'LEASE_DURATION_MS', kind: 'int', fallback: '5000', help: 'dispatcher: a lease not heart-beaten this long expires' },
+  heartbeatGracePeriodMs: { flag: '--grace-ms', env: 'HEARTBEAT_GRACE_MS', kind: 'int', fallback: '5000', min: 1, help: 'heartbeat grace period of the tracker' },
+  gossipIntervalMs: { flag: '--gossip-interval-ms', env: 'GOSSIP_INTERVAL_MS', kind: 'int', fallback: '1000', min: 1, help: 'one gossip round every ...' },
+  suspicionTimeoutMs: { flag: '--suspicion-timeout-ms', env: 'SUSPICION_TIMEOUT_MS', kind: 'int', fallback: '3000', min: 1, help: 'silent this long: suspect; twice as long: dead' },
+  leaseDurationMs: { flag: '--lease-duration-ms', env: 'LEASE_DURATION_MS', kind: 'int', fallback: '5000', min: 1, help: 'dispatcher: a lease not heart-beaten this long expires' },
   produceIntervalMs: { flag: '--produce-interval-ms', env: 'PRODUCE_INTERVAL_MS', kind: 'int', fallback: '500', help: 'dispatcher, all-in-one: enqueue one work item every ... (0: none)' },
   workMs: { flag: '--work-ms', env: 'WORK_MS', kind: 'int', fallback: '1500', help: 'worker: time spent on one item' },
-  workerHeartbeatMs: { flag: '--worker-heartbeat-ms', env: 'WORKER_HEARTBEAT_MS', kind: 'int', fallback: '1000', help: 'worker: heartbeat interval' },
+  workerHeartbeatMs: { flag: '--worker-heartbeat-ms', env: 'WORKER_HEARTBEAT_MS', kind: 'int', fallback: '1000', min: 1, help: 'worker: heartbeat interval' },
   simulation: { flag: '--simulation', env: 'SIMULATION', kind: 'switch', fallback: 'on', help: 'all-in-one: in-process simulated workers (on/off)' },
-  syntheticPeers: { flag: '--synthetic-peers', env: 'SYNTHETIC_PEERS', kind: 'int', fallback: '0', help: 'any role: this many synthetic fleet peers recorded in-process (load testing)' },
-  syntheticRate: { flag: '--synthetic-rate', env: 'SYNTHETIC_RATE', kind: 'int', fallback: '10000', help: 'events per second of the synthetic fleet' },
+  syntheticPeers: { flag: '--synthetic-peers', env: 'SYNTHETIC_PEERS', kind: 'int', fallback: '0', max: 10_000_000, help: 'any role: this many synthetic fleet peers recorded in-process (load testing)' },
+  syntheticRate: { flag: '--synthetic-rate', env: 'SYNTHETIC_RATE', kind: 'int', fallback: '10000', min: 1, max: 10_000_000, help: 'events per second of the synthetic fleet' },
+  authTokensFile: { flag: '--auth-tokens-file', env: 'OMNIRELAY_AUTH_TOKENS_FILE', kind: 'text', help: 'JSON file of bearer tokens and roles; without it the host serves loopback only' },
+  authToken: { flag: '--auth-token', env: 'OMNIRELAY_AUTH_TOKEN', kind: 'secret', help: 'worker, gossip: this process\'s own bearer token (never printed)' },
+  tlsCert: { flag: '--tls-cert', env: 'OMNIRELAY_TLS_CERT', kind: 'text', help: 'PEM certificate: serve HTTPS (and the client certificate for mutual TLS)' },
+  tlsKey: { flag: '--tls-key', env: 'OMNIRELAY_TLS_KEY', kind: 'text', help: 'PEM private key of --tls-cert' },
+  tlsCa: { flag: '--tls-ca', env: 'OMNIRELAY_TLS_CA', kind: 'text', help: 'PEM CA: gossip and worker clients verify servers (and the server clients) with it' },
+  tlsClientAuth: { flag: '--tls-client-auth', env: 'OMNIRELAY_TLS_CLIENT_AUTH', kind: 'switch', fallback: 'off', help: 'require client certificates signed by --tls-ca (mutual TLS; on/off)' },
+  maxQueuedItems: { flag: '--max-queued-items', env: 'MAX_QUEUED_ITEMS', kind: 'int', fallback: '10000', min: 1, max: 10_000_000, help: 'dispatcher: unfinished items held before POST /control/work answers 429' },
+  completedRetention: { flag: '--completed-retention', env: 'COMPLETED_RETENTION', kind: 'int', fallback: '1000', max: 10_000_000, help: 'dispatcher: finished items kept for inspection (counts cover all)' },
+  maxAttempts: { flag: '--max-attempts', env: 'MAX_ATTEMPTS', kind: 'int', fallback: '5', min: 1, max: 1000, help: 'dispatcher: attempts per item before it is dead-lettered' },
+  requestTimeoutMs: { flag: '--request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: 'int', fallback: '10000', min: 100, max: 120_000, help: 'a request (headers and body) not received within this is cut' },
+  maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections accepted at once; more are closed' },
+  advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -68,7 +98,7 @@ export const HOST_USAGE = [
   '',
   'Options (flag, environment variable, default):',
   ...Object.values(SETTINGS).map(
-    (s: Setting) => `  ${`${s.flag} <value>`.padEnd(30)} ${s.env.padEnd(22)} ${s.help}${s.fallback ? ` [${s.fallback}]` : ''}`,
+    (s: Setting) => `  ${`${s.flag} <value>`.padEnd(30)} ${s.env.padEnd(26)} ${s.help}${s.fallback ? ` [${s.fallback}]` : ''}`,
   ),
   '  --help                         print this help',
 ].join('\n');
@@ -76,6 +106,7 @@ export const HOST_USAGE = [
 function readFlags(argv: readonly string[]): Map<string, string> {
   const flags = new Map<string, string>();
   const known = new Set(Object.values(SETTINGS).map((s: Setting) => s.flag));
+  const switches = new Set(Object.values(SETTINGS).filter((s: Setting) => s.kind === 'switch').map((s: Setting) => s.flag));
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') {
@@ -84,6 +115,11 @@ function readFlags(argv: readonly string[]): Map<string, string> {
     }
     const [flag = '', inline] = arg.split(/=(.*)/s, 2);
     if (!known.has(flag)) throw new HostConfigError(`unknown option ${arg}`);
+    // A switch given alone (`--tls-client-auth`) is on; one followed by on/off takes it.
+    if (inline === undefined && switches.has(flag) && argv[i + 1] !== 'on' && argv[i + 1] !== 'off') {
+      flags.set(flag, 'on');
+      continue;
+    }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new HostConfigError(`${flag} needs a value`);
     flags.set(flag, value);
@@ -95,8 +131,10 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
   const fail = (expected: string) => new HostConfigError(`${setting.flag} (${setting.env}) must be ${expected}, got "${raw}"`);
   switch (setting.kind) {
     case 'int': {
-      const value = Number(raw);
-      if (!Number.isSafeInteger(value) || value < 0 || (setting.flag === '--port' && value > 65535)) throw fail('a non-negative integer');
+      const min = setting.min ?? 0;
+      const max = setting.max ?? MAX_TIMER_MS;
+      const value = /^[0-9]{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!Number.isSafeInteger(value) || value < min || value > max) throw fail(`an integer from ${min} to ${max}`);
       return value;
     }
     case 'list':
@@ -112,6 +150,12 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
       return raw === 'on';
     case 'text':
       if (raw.trim() === '' || raw.length > 256) throw fail('a non-blank value');
+      return raw;
+    case 'secret':
+      // Never echo the value: it is a credential.
+      if (raw.trim() === '' || raw.length > 4096 || /\s/.test(raw)) {
+        throw new HostConfigError(`${setting.flag} (${setting.env}) must be a token of 1 to 4096 characters without spaces`);
+      }
       return raw;
   }
 }

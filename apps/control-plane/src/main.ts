@@ -6,38 +6,63 @@ import { MeshGossipService } from '@omnirelay/mesh-gossip';
 import { LEASE_HEALTH_PATH, runPeersCliInProcess } from '@omnirelay/peer-health/cli';
 import { AppModule } from './app.module';
 import { HOST_USAGE, HostConfigError, parseHostConfig } from './host-config';
+import { httpServerLimits } from './http-server-limits';
+import { loadHostSecurity, type HostSecurity } from './security/host-security';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
 async function serve(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseHostConfig>;
+  let security: HostSecurity | undefined;
   try {
     parsed = parseHostConfig(argv, process.env);
+    if (!parsed.help) security = loadHostSecurity(parsed.config);
   } catch (error) {
     if (!(error instanceof HostConfigError)) throw error;
     process.stderr.write(`${error.message}\n\n${HOST_USAGE}\n`);
     return 64;
   }
-  if (parsed.help) {
+  if (parsed.help || security === undefined) {
     process.stdout.write(`${HOST_USAGE}\n`);
     return 0;
   }
   const { config } = parsed;
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
+  const limits = httpServerLimits(config.requestTimeoutMs);
+  const tls = security.tls.server;
+  const adapter = new FastifyAdapter({
+    ...limits.fastify,
+    ...(tls
+      ? {
+          https: {
+            ...limits.node,
+            cert: tls.cert,
+            key: tls.key,
+            ...(tls.ca ? { ca: tls.ca } : {}),
+            requestCert: tls.requireClientCertificate,
+            rejectUnauthorized: tls.requireClientCertificate,
+          },
+        }
+      : { http: limits.node }),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, security), adapter, {
     logger: ['log', 'warn', 'error'],
   });
+  app.getHttpServer().maxConnections = config.maxConnections;
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   // The bound port, so PORT=0 (any free port) prints a usable URL.
   const address: unknown = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : config.port;
-  const base = `http://${config.host}:${port}`;
-  app.get(MeshGossipService).start(base);
+  const base = `${tls ? 'https' : 'http'}://${config.host}:${port}`;
+  // What others reach this node at: the listen address is no use to them when it is 0.0.0.0.
+  app.get(MeshGossipService).start(config.advertiseUrl ?? base);
   if (config.role === 'worker') app.get(WorkerAgentService).start();
   const logger = new Logger('ControlPlane');
   logger.log(`${config.nodeId} (${config.role}) listening on ${base}`);
   logger.log(`Lease health: ${base}${LEASE_HEALTH_PATH}`);
   logger.log(`Metrics:      ${base}/metrics`);
   logger.log(`Peers:        ${base}/control/peers`);
+  if (security.tokens === null) logger.log('No tokens file: every endpoint is open (loopback only). See --auth-tokens-file.');
+  else logger.log(`Bearer tokens required (${security.tokens.size} in the tokens file)${tls?.requireClientCertificate ? ', and client certificates' : ''}.`);
   return -1;
 }
 

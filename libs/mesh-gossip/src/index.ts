@@ -13,3 +13,5 @@ export type {
   GossipMessage,
 } from './interfaces/gossip-member.interface';
 export type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
+export { fetchGossipTransport } from './gossip-transport';
+export type { GossipAnswer, GossipRequest, GossipTransport } from './gossip-transport';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { GOSSIP_LEFT_REASON, PeerLeaseHealthTracker, recordGossipMember } from '@omnirelay/peer-health';
 import { GossipMembership, type MemberChange } from './gossip-membership';
 import { parseGossipMessage } from './gossip-message';
+import { fetchGossipTransport, type GossipTransport } from './gossip-transport';
 import type { GossipMemberInfo, GossipMemberView, GossipMessage } from './interfaces/gossip-member.interface';
 import type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
 import { MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
@@ -23,6 +24,8 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly requestTimeoutMs: number;
   private readonly forgetAfterMs: number;
   private readonly seeds: readonly string[];
+  private readonly transport: GossipTransport;
+  private readonly requestHeaders: Readonly<Record<string, string>>;
   private readonly listeners = new Set<MembershipListener>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -48,6 +51,11 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 1000;
     this.forgetAfterMs = options.forgetAfterMs ?? 600_000;
     this.seeds = (options.seeds ?? []).map((seed) => seed.replace(/\/$/, ''));
+    this.transport = options.transport ?? fetchGossipTransport;
+    this.requestHeaders = {
+      'content-type': 'application/json',
+      ...(options.authToken === undefined ? {} : { authorization: `Bearer ${options.authToken}` }),
+    };
   }
 
   get nodeId(): string {
@@ -107,14 +115,9 @@ export class MeshGossipService implements OnApplicationShutdown {
 
   private async exchange(url: string, body: string): Promise<void> {
     try {
-      const response = await fetch(`${url}/control/gossip`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const { message } = parseGossipMessage(await response.json());
+      const answer = await this.transport({ url: `${url}/control/gossip`, body, headers: this.requestHeaders, timeoutMs: this.requestTimeoutMs });
+      if (answer.status < 200 || answer.status > 299) throw new Error(`HTTP ${answer.status}`);
+      const { message } = parseGossipMessage(JSON.parse(answer.body));
       this.recordChanges(this.membership.merge(message.members, Date.now()));
     } catch (error) {
       // A peer that is down or answers garbage is a normal event in a mesh: log it, keep going.

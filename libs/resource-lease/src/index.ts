@@ -2,7 +2,17 @@ export { ResourceLeaseModule } from './resource-lease.module';
 export { ResourceLeaseQueue } from './resource-lease.queue';
 export { LeaseRequestError } from './lease-request.error';
 export type { LeaseErrorCode } from './lease-request.error';
-export { LEASE_EXPIRED_REASON, DEFAULT_LEASE_DURATION_MS } from './resource-lease.constants';
+export {
+  LEASE_EXPIRED_REASON,
+  DEFAULT_LEASE_DURATION_MS,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_PAYLOAD_DEPTH,
+  DEFAULT_MAX_QUEUED_ITEMS,
+  DEFAULT_COMPLETED_RETENTION,
+  DEFAULT_MAX_ATTEMPTS,
+  MAX_HOLDERS_PER_ITEM,
+} from './resource-lease.constants';
+export { jsonDepthExceeds } from './payload-bounds';
 export type {
   LeaseGrant,
   LeaseReference,

@@ -3,14 +3,17 @@ export type LeaseErrorCode =
   | 'unknown-lease'
   | 'unknown-item'
   | 'lease-mismatch'
-  | 'worker-ineligible';
+  | 'worker-ineligible'
+  | 'payload-too-deep'
+  | 'payload-too-large'
+  | 'queue-full';
 
 /** A request the queue refuses; `status` is the HTTP status the controller answers with. */
 export class LeaseRequestError extends Error {
   override readonly name = 'LeaseRequestError';
 
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 404 | 409 | 413 | 429,
     readonly code: LeaseErrorCode,
     message: string,
   ) {

@@ -39,8 +39,9 @@ export class ResourceLeaseController {
   @Get('work/:sequenceId')
   item(@Param('sequenceId') sequenceId: string): WorkItemView {
     return answer(() => {
-      const id = Number(sequenceId);
-      if (!Number.isSafeInteger(id) || id < 1) throw new LeaseRequestError(400, 'invalid-request', 'sequenceId must be a positive integer');
+      // Decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
+      const id = /^[1-9][0-9]{0,15}$/.test(sequenceId) ? Number(sequenceId) : Number.NaN;
+      if (!Number.isSafeInteger(id)) throw new LeaseRequestError(400, 'invalid-request', 'sequenceId must be a positive decimal integer');
       return this.queue.item(id);
     });
   }

@@ -11,7 +11,9 @@ import type {
   WorkItemView,
 } from './interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from './lease-request.error';
-import { DEFAULT_LEASE_DURATION_MS, LEASE_EXPIRED_REASON, RESOURCE_LEASE_OPTIONS } from './resource-lease.constants';
+import { checkPayload } from './payload-bounds';
+import { LEASE_EXPIRED_REASON, MAX_HOLDERS_PER_ITEM, RESOURCE_LEASE_OPTIONS } from './resource-lease.constants';
+import { resolveResourceLeaseOptions, type ResolvedResourceLeaseOptions } from './resource-lease-options';
 
 interface ActiveLease {
   readonly leaseId: string;
@@ -24,7 +26,8 @@ interface WorkItem {
   readonly sequenceId: number;
   readonly resourceType: string;
   readonly resourceId: string;
-  readonly payload: unknown;
+  /** Dropped (null) once the item is finished: only unfinished work costs its payload's memory. */
+  payload: unknown;
   attempt: number;
   state: WorkItemState;
   lease: ActiveLease | undefined;
@@ -32,38 +35,55 @@ interface WorkItem {
   readonly holders: string[];
 }
 
+/** Dead-lettered sequence ids listed by `stats()`. */
+const RECENT_DEAD_LETTERS = 20;
+
 /**
- * The resource-lease queue. Every item is always exactly one of pending, leased or completed, so
- * counts add up whatever fails. Every assignment, heartbeat, release and expiry is recorded into the
- * kit's tracker; workers the snapshot providers call ineligible get no work.
+ * The resource-lease queue. Every item is always exactly one of pending, leased, completed or
+ * dead-lettered, so counts add up whatever fails. Every assignment, heartbeat, release and expiry is
+ * recorded into the kit's tracker; workers the snapshot providers call ineligible get no work.
+ * Memory is bounded: unfinished items by `maxQueuedItems`, payloads by size and depth, finished items
+ * by `completedRetention` (their counts are kept), holders per item by MAX_HOLDERS_PER_ITEM.
  */
 @Injectable()
 export class ResourceLeaseQueue implements OnModuleDestroy {
   readonly leaseDurationMs: number;
+  private readonly limits: ResolvedResourceLeaseOptions;
   private readonly items = new Map<number, WorkItem>();
   private readonly leases = new Map<string, WorkItem>();
   /** Sequence ids waiting, oldest first; requeued items go to the front. */
   private pending: number[] = [];
+  /** Finished sequence ids still kept in `items`, oldest first. */
+  private readonly finished: number[] = [];
+  private readonly recentDeadLetters: number[] = [];
   private nextSequenceId = 1;
   private requeued = 0;
   private expired = 0;
   private completed = 0;
+  private deadLettered = 0;
 
   constructor(
     @Inject(RESOURCE_LEASE_OPTIONS) options: ResourceLeaseOptions,
     private readonly tracker: PeerLeaseHealthTracker,
     private readonly health: PeerHealthDiagnosticsService,
   ) {
-    this.leaseDurationMs = options.leaseDurationMs ?? DEFAULT_LEASE_DURATION_MS;
+    this.limits = resolveResourceLeaseOptions(options);
+    this.leaseDurationMs = this.limits.leaseDurationMs;
   }
 
+  /** Refuses a payload over the bounds (400, 413) or a full queue (429) before anything is stored. */
   enqueue(input: WorkItemInput): number {
+    const payload = input.payload ?? null;
+    checkPayload(payload, { maxBytes: this.limits.maxPayloadBytes, maxDepth: this.limits.maxPayloadDepth });
+    if (this.pending.length + this.leases.size >= this.limits.maxQueuedItems) {
+      throw new LeaseRequestError(429, 'queue-full', `the queue holds ${this.limits.maxQueuedItems} unfinished items; try again later`);
+    }
     const sequenceId = this.nextSequenceId++;
     this.items.set(sequenceId, {
       sequenceId,
       resourceType: input.resourceType,
       resourceId: input.resourceId,
-      payload: input.payload ?? null,
+      payload,
       attempt: 1,
       state: 'pending',
       lease: undefined,
@@ -72,6 +92,11 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     });
     this.pending.push(sequenceId);
     return sequenceId;
+  }
+
+  /** The worker holding `leaseId`, or undefined when no such lease is active (a lease id never changes hands). */
+  holderOf(leaseId: string): string | undefined {
+    return this.leases.get(leaseId)?.lease?.workerId;
   }
 
   /** Gives the next pending item to `workerId`; undefined when nothing is pending. */
@@ -87,6 +112,7 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     timer.unref();
     item.state = 'leased';
     item.lease = { leaseId: handle.leaseId, workerId, handle, timer };
+    if (item.holders.length >= MAX_HOLDERS_PER_ITEM) item.holders.shift();
     item.holders.push(workerId);
     this.leases.set(handle.leaseId, item);
     this.tracker.recordLeaseAssignment(workerId, handle, item.resourceType, item.resourceId);
@@ -119,15 +145,16 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     item.state = 'completed';
     item.completedBy = reference.workerId;
     this.completed++;
+    this.finish(item);
     this.tracker.recordLeaseReleased(reference.workerId, handle, false);
   }
 
-  /** The worker gives the item back: it is requeued with the next attempt. */
+  /** The worker gives the item back: it is requeued with the next attempt, or dead-lettered after its last. */
   fail(leaseId: string, reference: LeaseReference): void {
     const item = this.held(leaseId, reference);
     const handle = this.release(item);
-    this.requeue(item);
-    this.tracker.recordLeaseReleased(reference.workerId, handle, true);
+    const requeued = this.requeue(item);
+    this.tracker.recordLeaseReleased(reference.workerId, handle, requeued);
   }
 
   /** A heartbeat from a worker that holds no lease (it is alive and idle). */
@@ -136,20 +163,23 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
   }
 
   stats(): ResourceLeaseStats {
-    const leased = this.leases.size;
     return {
-      total: this.items.size,
-      pending: this.items.size - leased - this.completed,
-      leased,
+      total: this.nextSequenceId - 1,
+      pending: this.pending.length,
+      leased: this.leases.size,
       completed: this.completed,
+      deadLettered: this.deadLettered,
       requeued: this.requeued,
       expired: this.expired,
+      recentDeadLetters: [...this.recentDeadLetters],
     };
   }
 
   item(sequenceId: number): WorkItemView {
     const item = this.items.get(sequenceId);
-    if (!item) throw new LeaseRequestError(404, 'unknown-item', `no work item ${sequenceId}`);
+    if (!item) {
+      throw new LeaseRequestError(404, 'unknown-item', `no work item ${sequenceId} (finished items are kept up to the completed retention)`);
+    }
     return {
       sequenceId: item.sequenceId,
       resourceType: item.resourceType,
@@ -189,20 +219,39 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     return lease.handle;
   }
 
-  private requeue(item: WorkItem): void {
+  /** Requeues with the next attempt (true), or dead-letters an item whose last attempt this was (false). */
+  private requeue(item: WorkItem): boolean {
+    if (item.attempt >= this.limits.maxAttempts) {
+      item.state = 'dead-letter';
+      this.deadLettered++;
+      if (this.recentDeadLetters.push(item.sequenceId) > RECENT_DEAD_LETTERS) this.recentDeadLetters.shift();
+      this.finish(item);
+      return false;
+    }
     item.state = 'pending';
     item.attempt++;
     this.requeued++;
     this.pending.unshift(item.sequenceId);
+    return true;
+  }
+
+  /** A finished item loses its payload and is kept for inspection until the retention pushes it out. */
+  private finish(item: WorkItem): void {
+    item.payload = null;
+    this.finished.push(item.sequenceId);
+    while (this.finished.length > this.limits.completedRetention) {
+      const forgotten = this.finished.shift();
+      if (forgotten !== undefined) this.items.delete(forgotten);
+    }
   }
 
   private expire(item: WorkItem): void {
     const lease = item.lease;
     if (!lease) return;
     const handle = this.release(item);
-    this.requeue(item);
+    const requeued = this.requeue(item);
     this.expired++;
-    this.tracker.recordLeaseReleased(lease.workerId, handle, true);
+    this.tracker.recordLeaseReleased(lease.workerId, handle, requeued);
     this.tracker.recordDisconnect(lease.workerId, LEASE_EXPIRED_REASON);
   }
 }

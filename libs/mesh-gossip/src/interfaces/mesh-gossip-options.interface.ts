@@ -1,3 +1,5 @@
+import type { GossipTransport } from '../gossip-transport';
+
 export interface MeshGossipOptions {
   readonly nodeId: string;
   readonly role: string;
@@ -18,4 +20,8 @@ export interface MeshGossipOptions {
   readonly requestTimeoutMs?: number;
   /** Dead and left members are forgotten after this long (default 600000). */
   readonly forgetAfterMs?: number;
+  /** Sent as `Authorization: Bearer <token>` on every gossip request (hosts that require tokens). */
+  readonly authToken?: string;
+  /** How requests are sent (default: fetch); for a private CA or a client certificate. */
+  readonly transport?: GossipTransport;
 }

@@ -18,6 +18,8 @@ export interface CliIo {
 export interface CliDefaults {
   /** OMNIRELAY_URL, when set. */
   readonly url?: string;
+  /** OMNIRELAY_AUTH_TOKEN, when set: sent as a bearer token (a `reader` token is enough). Never printed. */
+  readonly token?: string;
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -59,6 +61,8 @@ Options:
   --count <n>       watch: stop after n refreshes
   -h, --help        print this help
 
+Environment: OMNIRELAY_AUTH_TOKEN, a bearer token for hosts that require one (reader role).
+
 Exit codes: 0 ok, 1 peer not found, 2 control plane unreachable or not serving
 lease health, 64 bad usage, 130 interrupted.
 `;
@@ -76,6 +80,7 @@ interface Options {
   readonly json: boolean;
   readonly intervalMs: number;
   readonly count: number | undefined;
+  readonly token: string | undefined;
 }
 
 /** A failure that ends the run with an exit code and a message for stderr. */
@@ -199,7 +204,8 @@ function toJson(value: unknown): string {
 }
 
 /** GETs and validates the lease-health document; failures become CliFailures with the exit code. */
-async function fetchDocument(target: Pick<Options, 'url' | 'path'>, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
+async function fetchDocument(target: Pick<Options, 'url' | 'path' | 'token'>, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
+  const token = target.token;
   const baseUrl = target.url;
   const endpoint = `${baseUrl}${target.path}`;
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
@@ -209,7 +215,8 @@ async function fetchDocument(target: Pick<Options, 'url' | 'path'>, signal: Abor
   let body: string;
   try {
     // The body is read under the same signal, so a server that stalls mid-body also times out.
-    const response = await fetch(endpoint, { signal: combined, headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const response = await fetch(endpoint, { signal: combined, headers });
     status = response.status;
     contentType = response.headers.get('content-type');
     body = await response.text();
@@ -364,6 +371,7 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
     json,
     intervalMs: interval === undefined ? DEFAULT_INTERVAL_SECONDS * 1000 : parseInterval(interval),
     count: count === undefined ? undefined : parseCount(count),
+    token: defaults.token,
   };
 }
 

@@ -28,8 +28,9 @@ export async function runPeersCliInProcess(argv: readonly string[]): Promise<num
   };
 
   const envUrl = process.env.OMNIRELAY_URL;
+  const envToken = process.env.OMNIRELAY_AUTH_TOKEN;
   try {
-    return await runPeersCli(argv, io, envUrl ? { url: envUrl } : {});
+    return await runPeersCli(argv, io, { ...(envUrl ? { url: envUrl } : {}), ...(envToken ? { token: envToken } : {}) });
   } catch (error) {
     process.stderr.write(`omnirelay-peers: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 70;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Controller, Get, Header, Inject, Injectable, Req, Res, type StreamableFile, type Type } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Injectable, Req, Res, UseGuards, type CanActivate, type StreamableFile, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import {
@@ -51,10 +51,17 @@ export class LeaseHealthController {
   }
 }
 
-/** A controller class bound to `pathPrefix`; one per module definition, so hosts never share route metadata. */
-export function createLeaseHealthController(pathPrefix: string): Type<LeaseHealthController> {
+/**
+ * A controller class bound to `pathPrefix` and guarded by `guards`; one per module definition, so
+ * hosts never share route metadata.
+ */
+export function createLeaseHealthController(
+  pathPrefix: string,
+  guards: readonly (Type<CanActivate> | CanActivate)[] = [],
+): Type<LeaseHealthController> {
   @Controller(pathPrefix)
   class PrefixedLeaseHealthController extends LeaseHealthController {}
+  if (guards.length > 0) UseGuards(...guards)(PrefixedLeaseHealthController);
   Object.defineProperty(PrefixedLeaseHealthController, 'name', { value: LeaseHealthController.name });
   return PrefixedLeaseHealthController;
 }

@@ -18,7 +18,7 @@ export const {
       return {
         ...definition,
         global: extras.isGlobal ?? true,
-        controllers: [createLeaseHealthController(prefix)],
+        controllers: [createLeaseHealthController(prefix, extras.guards)],
         providers: [
           ...(definition.providers ?? []),
           { provide: PEER_HEALTH_ROUTE_PATH, useValue: `${prefix === '/' ? '' : prefix}/${LEASE_HEALTH_ROUTE}` },

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ResourceLeaseQueue } from '@omnirelay/resource-lease';
+import { LeaseRequestError, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 
 const RESOURCE_TYPES = ['catalog', 'invoice', 'report'] as const;
 /** Stop producing while this many items wait, so an idle demo does not grow without bound. */
@@ -21,7 +21,12 @@ export class WorkProducerService implements OnApplicationBootstrap, OnModuleDest
     this.timer = setInterval(() => {
       if (this.queue.stats().pending >= MAX_BACKLOG) return;
       const n = this.produced++;
-      this.queue.enqueue({ resourceType: RESOURCE_TYPES[n % RESOURCE_TYPES.length] ?? 'catalog', resourceId: `item-${n}`, payload: { n } });
+      try {
+        this.queue.enqueue({ resourceType: RESOURCE_TYPES[n % RESOURCE_TYPES.length] ?? 'catalog', resourceId: `item-${n}`, payload: { n } });
+      } catch (error) {
+        // A full queue (--max-queued-items) refuses the item: produce again on the next tick.
+        if (!(error instanceof LeaseRequestError)) throw error;
+      }
     }, this.intervalMs);
     this.timer.unref();
   }

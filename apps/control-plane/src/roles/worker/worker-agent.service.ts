@@ -1,11 +1,14 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { LeaseGrant } from '@omnirelay/resource-lease';
+import type { HttpAnswer, JsonHttpClient } from '../../transport/json-http-client';
 
 export interface WorkerAgentSettings {
   readonly workerId: string;
   readonly dispatcherUrl: string;
   readonly heartbeatIntervalMs: number;
   readonly workMs: number;
+  /** Carries the worker's token and the TLS settings to the dispatcher. */
+  readonly client: JsonHttpClient;
 }
 
 interface HeldLease {
@@ -23,6 +26,7 @@ export class WorkerAgentService implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private held: HeldLease | undefined;
   private completed = 0;
+  private refusalReported = false;
 
   constructor(private readonly settings: WorkerAgentSettings) {}
 
@@ -52,24 +56,27 @@ export class WorkerAgentService implements OnApplicationShutdown {
       }
       await this.post(`/control/workers/${encodeURIComponent(this.settings.workerId)}/heartbeat`, { pendingCount: 0 });
       const response = await this.post('/control/leases', { workerId: this.settings.workerId });
-      if (response.status === 200) this.held = { grant: (await response.json()) as LeaseGrant, startedAt: Date.now() };
+      if (response.status === 200) this.held = { grant: JSON.parse(response.body) as LeaseGrant, startedAt: Date.now() };
     } catch (error) {
       // The dispatcher may be restarting: the next tick tries again.
       this.logger.debug(`dispatcher call failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  private async post(path: string, body: unknown): Promise<Response> {
-    const response = await fetch(`${this.settings.dispatcherUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(Math.max(1000, this.settings.heartbeatIntervalMs)),
-    });
-    // A refused heartbeat or completion (404 unknown lease, 409 held for another attempt) means the
-    // dispatcher requeued the item: drop the lease and ask for work again.
+  private async post(path: string, body: unknown): Promise<HttpAnswer> {
+    const response = await this.settings.client.post(
+      `${this.settings.dispatcherUrl}${path}`,
+      JSON.stringify(body),
+      Math.max(1000, this.settings.heartbeatIntervalMs),
+    );
+    // A refused heartbeat or completion (404 unknown lease, 409 held for another attempt, 403 not ours)
+    // means the dispatcher requeued the item: drop the lease and ask for work again.
     if (response.status >= 400 && path.includes('/leases/')) this.held = undefined;
-    if (response.status !== 200) await response.arrayBuffer();
+    if ((response.status === 401 || response.status === 403) && !this.refusalReported) {
+      // Once: a wrong token is refused on every tick.
+      this.refusalReported = true;
+      this.logger.warn(`the dispatcher refused ${path} with HTTP ${response.status}: check --auth-token and the tokens file`);
+    }
     return response;
   }
 }

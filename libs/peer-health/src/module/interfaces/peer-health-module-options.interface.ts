@@ -1,3 +1,4 @@
+import type { CanActivate, Type } from '@nestjs/common';
 import type { PeerHealthTelemetryOptions } from '../../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
 
@@ -28,4 +29,10 @@ export interface PeerHealthModuleExtras {
   readonly controller?: boolean;
   /** Prefix of the diagnostics route (default `/omnirelay/control`). */
   readonly pathPrefix?: string;
+  /**
+   * Guards of the kit's routes only (as with `@UseGuards`), on top of the host's global guards: for
+   * example an auth guard when the rest of the app is public. Guard classes are instantiated in the
+   * kit's module, so their dependencies must be global providers; or pass instances.
+   */
+  readonly guards?: readonly (Type<CanActivate> | CanActivate)[];
 }

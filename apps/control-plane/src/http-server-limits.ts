@@ -1,0 +1,24 @@
+/** Headers must arrive within this (Node's own default is 60 s). */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** A connection with no traffic at all for this long is closed. */
+const IDLE_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/**
+ * Time bounds of the HTTP server, so a client that sends slowly (a body one byte every few seconds)
+ * cannot hold a connection: Fastify's `requestTimeout` bounds headers plus body; Node checks it (and
+ * `headersTimeout`) only every `connectionsCheckingInterval`, so that interval is kept short.
+ */
+export function httpServerLimits(requestTimeoutMs: number): {
+  fastify: { requestTimeout: number; connectionTimeout: number; keepAliveTimeout: number };
+  node: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
+} {
+  return {
+    fastify: { requestTimeout: requestTimeoutMs, connectionTimeout: IDLE_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
+    node: {
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
+  };
+}

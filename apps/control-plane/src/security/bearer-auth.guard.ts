@@ -1,0 +1,88 @@
+import { ForbiddenException, Inject, Injectable, Optional, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ResourceLeaseQueue } from '@omnirelay/resource-lease';
+import type { Principal } from './auth-role';
+import { AUTH_TOKEN_TABLE } from './auth-tokens.constants';
+import { MAX_TOKEN_LENGTH, type AuthTokenTable } from './auth-token-table';
+import { routeAccess, type RouteAccess } from './route-access';
+
+/** What the guard reads of a Fastify request. */
+interface RequestLike {
+  readonly method: string;
+  readonly url: string;
+  readonly routeOptions?: { readonly url?: string };
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly params?: unknown;
+  readonly body?: unknown;
+}
+
+interface ReplyLike {
+  header(name: string, value: string): unknown;
+}
+
+const field = (value: unknown, name: string): unknown =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+
+function forbidden(message: string): ForbiddenException {
+  return new ForbiddenException({ statusCode: 403, error: 'forbidden', message });
+}
+
+/**
+ * The host's global guard: every route needs a bearer token of a role the route accepts (see
+ * route-access.ts), and a worker acts only as its own subject and only on leases it holds.
+ * Without a tokens table (the loopback demo) everything is open. Tokens never reach a log or a reply.
+ */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    @Inject(AUTH_TOKEN_TABLE) private readonly tokens: AuthTokenTable | null,
+    @Optional() private readonly queue?: ResourceLeaseQueue,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.tokens === null || context.getType() !== 'http') return true;
+    const http = context.switchToHttp();
+    const request = http.getRequest<RequestLike>();
+    const access = routeAccess(request.method, request.routeOptions?.url ?? request.url.split('?')[0] ?? '');
+    if (access.kind === 'public') return true;
+    const principal = this.authenticate(request, http.getResponse<ReplyLike>(), this.tokens);
+    this.authorize(principal, access, request);
+    return true;
+  }
+
+  private authenticate(request: RequestLike, reply: ReplyLike, tokens: AuthTokenTable): Principal {
+    const header = request.headers['authorization'];
+    const match = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header) : null;
+    const token = match?.[1];
+    const principal = token !== undefined && token.length <= MAX_TOKEN_LENGTH ? tokens.find(token) : undefined;
+    if (principal) return principal;
+    reply.header('WWW-Authenticate', 'Bearer realm="omnirelay"');
+    throw new UnauthorizedException({
+      statusCode: 401,
+      error: 'unauthorized',
+      message: token === undefined ? 'a bearer token is required (Authorization: Bearer <token>)' : 'unknown bearer token',
+    });
+  }
+
+  private authorize(principal: Principal, access: RouteAccess, request: RequestLike): void {
+    if (principal.role === 'admin') return;
+    if (access.kind === 'roles') {
+      if (access.roles.includes(principal.role)) return;
+      throw forbidden(`a ${principal.role} token may not ${request.method} this route (it needs ${access.roles.join(' or ')})`);
+    }
+    if (principal.role !== 'worker') throw forbidden(`a ${principal.role} token may not ${request.method} this route (it needs a worker)`);
+    const subject = principal.subject;
+    if (access.kind === 'idle-heartbeat') {
+      if (field(request.params, 'workerId') !== subject) throw forbidden(`this token may heartbeat only as worker ${String(subject)}`);
+      return;
+    }
+    // A body without a string workerId passes: the dispatcher refuses it with 400.
+    const workerId = field(request.body, 'workerId');
+    if (typeof workerId === 'string' && workerId !== subject) throw forbidden(`this token may act only as worker ${String(subject)}`);
+    if (access.kind === 'lease-held') {
+      // A lease id is bound to one worker for its whole life, so this answer cannot change before the handler runs.
+      const leaseId = field(request.params, 'leaseId');
+      const holder = typeof leaseId === 'string' ? this.queue?.holderOf(leaseId) : undefined;
+      if (holder !== undefined && holder !== subject) throw forbidden('this lease is held by another worker');
+    }
+  }
+}

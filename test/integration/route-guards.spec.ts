@@ -1,0 +1,137 @@
+import { Controller, Get, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PeerHealthModule } from '@omnirelay/peer-health';
+import { ResourceLeaseModule } from '@omnirelay/resource-lease';
+import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
+import { AuthTokenTable } from '../../dist/apps/control-plane/security/auth-token-table';
+import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
+import { startHttpApp, type RunningApp } from '../support/http-app';
+
+const LEASE_HEALTH = '/omnirelay/control/lease-health';
+
+/** A user's guard: the request must carry `x-api-key: open-sesame`. */
+@Injectable()
+class ApiKeyGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers['x-api-key'] === 'open-sesame';
+  }
+}
+
+@Controller('public')
+class PublicController {
+  @Get()
+  hello(): { hello: string } {
+    return { hello: 'world' };
+  }
+}
+
+const withKey = { headers: { 'x-api-key': 'open-sesame' } };
+
+describe('the kit endpoint under guards', () => {
+  let running: RunningApp | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  it('honours the host\'s global guards', async () => {
+    running = await startHttpApp({
+      imports: [PeerHealthModule.forRoot()],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
+    });
+    expect((await fetch(`${running.url}${LEASE_HEALTH}`)).status).toBe(403);
+    expect((await fetch(`${running.url}${LEASE_HEALTH}`, withKey)).status).toBe(200);
+  });
+
+  it('forRoot({ guards }) protects the kit\'s routes only', async () => {
+    running = await startHttpApp({
+      imports: [PeerHealthModule.forRoot({ guards: [ApiKeyGuard], pathPrefix: '/ops' })],
+      controllers: [PublicController],
+    });
+    expect((await fetch(`${running.url}/ops/lease-health`)).status).toBe(403);
+    const allowed = await fetch(`${running.url}/ops/lease-health`, withKey);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.json()).toEqual({ peers: [], summary: { eligiblePeers: 0, unhealthyPeers: 0, pendingReassignments: 0 } });
+    expect((await fetch(`${running.url}/public`)).status).toBe(200);
+  });
+
+  it('forRoot({ guards }) takes guard instances too', async () => {
+    running = await startHttpApp({ imports: [PeerHealthModule.forRoot({ guards: [new ApiKeyGuard()] })] });
+    expect((await fetch(`${running.url}${LEASE_HEALTH}`)).status).toBe(403);
+    expect((await fetch(`${running.url}${LEASE_HEALTH}`, withKey)).status).toBe(200);
+  });
+});
+
+describe('the host\'s bearer guard in front of the dispatcher', () => {
+  const tokens = {
+    admin: 'admin-token-000000000001',
+    reader: 'reader-token-00000000001',
+    w1: 'worker-1-token-000000001',
+    w2: 'worker-2-token-000000001',
+  };
+  let running: RunningApp;
+  const call = async (method: string, path: string, token: string | undefined, body?: unknown) => {
+    const response = await fetch(`${running.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  beforeAll(async () => {
+    const table = AuthTokenTable.parse(
+      JSON.stringify({
+        tokens: [
+          { token: tokens.admin, role: 'admin' },
+          { token: tokens.reader, role: 'reader' },
+          { token: tokens.w1, role: 'worker', subject: 'worker-1' },
+          { token: tokens.w2, role: 'worker', subject: 'worker-2' },
+        ],
+      }),
+    );
+    running = await startHttpApp({
+      imports: [PeerHealthModule.forRoot({ heartbeatGracePeriodMs: 60_000 }), ResourceLeaseModule.forRoot({ leaseDurationMs: 60_000 })],
+      providers: [
+        { provide: AUTH_TOKEN_TABLE, useValue: table },
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await running.close();
+  });
+
+  it('refuses hijacking another worker\'s lease with 403, lets the holder finish it, and completes it once', async () => {
+    expect((await call('POST', '/control/work', tokens.admin, { resourceType: 'a', resourceId: '1' })).status).toBe(201);
+    const leased = await call('POST', '/control/leases', tokens.w1, { workerId: 'worker-1' });
+    expect(leased.status).toBe(200);
+    const leaseId = String(leased.body['leaseId']);
+    const reference = { workerId: 'worker-1', sequenceId: 1, attempt: 1 };
+
+    const hijack = await call('POST', `/control/leases/${leaseId}/complete`, tokens.w2, reference);
+    expect(hijack).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    const ownIdHijack = await call('POST', `/control/leases/${leaseId}/heartbeat`, tokens.w2, { ...reference, workerId: 'worker-2' });
+    expect(ownIdHijack.status).toBe(403);
+    expect((await call('POST', `/control/leases/${leaseId}/complete`, undefined, reference)).status).toBe(401);
+    expect((await call('POST', `/control/leases/${leaseId}/complete`, tokens.reader, reference)).status).toBe(403);
+
+    expect((await call('POST', `/control/leases/${leaseId}/complete`, tokens.w1, reference)).status).toBe(200);
+    expect((await call('POST', `/control/leases/${leaseId}/complete`, tokens.w1, reference)).status).toBe(404);
+    const item = await call('GET', '/control/work/1', tokens.reader);
+    expect(item.body).toMatchObject({ state: 'completed', completedBy: 'worker-1', holders: ['worker-1'] });
+  });
+
+  it('lets an admin act for any worker', async () => {
+    await call('POST', '/control/work', tokens.admin, { resourceType: 'a', resourceId: '2' });
+    const leased = await call('POST', '/control/leases', tokens.admin, { workerId: 'worker-2' });
+    expect(leased.status).toBe(200);
+    const done = await call('POST', `/control/leases/${String(leased.body['leaseId'])}/complete`, tokens.admin, {
+      workerId: 'worker-2',
+      sequenceId: leased.body['sequenceId'],
+      attempt: 1,
+    });
+    expect(done.status).toBe(200);
+  });
+});
