@@ -103,12 +103,17 @@ describe.each(HTTP_PLATFORMS)('snapshot provider failures on %s', (platform) => 
     running = undefined;
   });
 
-  async function boot(providers: Array<new () => PeerHealthSnapshotProvider>, logger = new RecordingLogger()) {
+  /** `logger` goes to the module's `logger` option, or else to the app (Nest's Logger, the default). */
+  async function boot(providers: Array<new () => PeerHealthSnapshotProvider>, loggerAs: 'app' | 'option' = 'app') {
     const clock = new ManualClock(T0);
+    const logger = new RecordingLogger();
+    const options = loggerAs === 'option' ? { clock, logger } : { clock };
     running = await startPlatformApp(
       platform,
-      { imports: [PeerHealthModule.forRoot({ clock }), PeerHealthModule.forFeature({ providers })] },
-      (app) => app.useLogger(logger),
+      { imports: [PeerHealthModule.forRoot(options), PeerHealthModule.forFeature({ providers })] },
+      (app) => {
+        if (loggerAs === 'app') app.useLogger(logger);
+      },
     );
     const tracker = running.app.get(PeerLeaseHealthTracker);
     tracker.recordLeaseAssignment('worker-a', { sequenceId: 1, attempt: 1, leaseId: '00000000-0000-4000-8000-000000000001' });
@@ -153,7 +158,7 @@ describe.each(HTTP_PLATFORMS)('snapshot provider failures on %s', (platform) => 
   });
 
   it('logs a failing provider once a minute, then with the count of failures not logged', async () => {
-    const { app, tracker, clock, logger } = await boot([ThrowingProvider]);
+    const { app, tracker, clock, logger } = await boot([ThrowingProvider], 'option');
     for (let i = 0; i < 3; i++) {
       expect((await app.get(PATH)).status).toBe(200);
       clock.advance(10_000);

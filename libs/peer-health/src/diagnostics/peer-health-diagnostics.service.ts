@@ -69,7 +69,7 @@ export class PeerHealthDiagnosticsService {
     @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
   ) {
     this.calls = new ProviderSnapshotCalls(options.providerTimeoutMs);
-    this.failures = new ProviderFailureLog(this.logger, options.clock ?? systemClock);
+    this.failures = new ProviderFailureLog(options.logger ?? this.logger, options.clock ?? systemClock);
   }
 
   /** The merged view of every provider that answered in time. */

@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { Clock } from '../../tracker/clock';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
 import type { PeerHealthMetricRegistry } from '../../telemetry/prom-client-like';
@@ -41,5 +42,7 @@ export interface ResolvedPeerHealthOptions {
   readonly maxPeerIdLength?: number;
   /** The tracker's clock; it also paces the provider failure log (default: the system clock). */
   readonly clock?: Clock;
+  /** The module's `logger` option: provider failures are logged there too (default: Nest's Logger). */
+  readonly logger?: Pick<LoggerService, 'warn'>;
   readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: PeerHealthMetricRegistry | undefined };
 }
