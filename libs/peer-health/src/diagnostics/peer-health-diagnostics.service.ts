@@ -36,7 +36,7 @@ function matchesEtag(ifNoneMatch: string, etag: string): boolean {
 }
 
 /** The name a provider is logged and reported under: its class name, as a header-safe token. */
-export function providerName(provider: PeerHealthSnapshotProvider): string {
+function providerName(provider: PeerHealthSnapshotProvider): string {
   const name = (provider.constructor as { name?: unknown } | undefined)?.name;
   const token = typeof name === 'string' ? name.replace(/[^A-Za-z0-9_$.-]/g, '').slice(0, 100) : '';
   return token || 'AnonymousProvider';
