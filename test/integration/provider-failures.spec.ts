@@ -38,6 +38,31 @@ class ThrowingProvider implements PeerHealthSnapshotProvider {
 }
 
 @Injectable()
+class RejectingProvider implements PeerHealthSnapshotProvider {
+  isPeerEligible(): boolean {
+    return true;
+  }
+  async snapshot(): Promise<readonly PeerLeaseHealthSnapshot[]> {
+    await Promise.resolve();
+    throw new Error('sidecar refused');
+  }
+}
+
+/** A hand-made thenable that calls back at once, inside then(). */
+@Injectable()
+class InstantThenableProvider implements PeerHealthSnapshotProvider {
+  isPeerEligible(): boolean {
+    return true;
+  }
+  snapshot(): Promise<readonly PeerLeaseHealthSnapshot[]> {
+    const thenable = {
+      then: (resolve: (value: readonly PeerLeaseHealthSnapshot[]) => void) => resolve([snapshotOf('instant-1')]),
+    };
+    return thenable as unknown as Promise<readonly PeerLeaseHealthSnapshot[]>;
+  }
+}
+
+@Injectable()
 class NullProvider implements PeerHealthSnapshotProvider {
   isPeerEligible(): boolean {
     return true;
@@ -144,17 +169,21 @@ describe.each(HTTP_PLATFORMS)('snapshot provider failures on %s', (platform) => 
   });
 
   it('names every provider left out, in registration order, and not one that answered null', async () => {
-    const { app, tracker } = await boot([ThrowingProvider, NullProvider, HangingProvider]);
+    const { app, tracker } = await boot([ThrowingProvider, NullProvider, HangingProvider, RejectingProvider]);
     const response = await app.get(PATH);
-    expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBe('ThrowingProvider, HangingProvider');
+    expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBe('ThrowingProvider, HangingProvider, RejectingProvider');
     expect(await response.text()).toBe(trackerOnlyBody(tracker));
   });
 
   it('sends no partial header when every provider answered', async () => {
-    const { app } = await boot([NullProvider]);
-    const response = await app.get(PATH);
-    expect(response.status).toBe(200);
-    expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBeNull();
+    const { app } = await boot([NullProvider, InstantThenableProvider]);
+    for (let i = 0; i < 2; i++) {
+      const response = await app.get(PATH);
+      expect(response.status).toBe(200);
+      expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBeNull();
+      const body = (await response.json()) as { peers: Array<{ peerId: string }> };
+      expect(body.peers.map((peer) => peer.peerId)).toEqual(['instant-1', 'worker-a', 'worker-b']);
+    }
   });
 
   it('logs a failing provider once a minute, then with the count of failures not logged', async () => {
