@@ -38,6 +38,31 @@ class ThrowingProvider implements PeerHealthSnapshotProvider {
 }
 
 @Injectable()
+class RejectingProvider implements PeerHealthSnapshotProvider {
+  isPeerEligible(): boolean {
+    return true;
+  }
+  async snapshot(): Promise<readonly PeerLeaseHealthSnapshot[]> {
+    await Promise.resolve();
+    throw new Error('sidecar refused');
+  }
+}
+
+/** A hand-made thenable that calls back at once, inside then(). */
+@Injectable()
+class InstantThenableProvider implements PeerHealthSnapshotProvider {
+  isPeerEligible(): boolean {
+    return true;
+  }
+  snapshot(): Promise<readonly PeerLeaseHealthSnapshot[]> {
+    const thenable = {
+      then: (resolve: (value: readonly PeerLeaseHealthSnapshot[]) => void) => resolve([snapshotOf('instant-1')]),
+    };
+    return thenable as unknown as Promise<readonly PeerLeaseHealthSnapshot[]>;
+  }
+}
+
+@Injectable()
 class NullProvider implements PeerHealthSnapshotProvider {
   isPeerEligible(): boolean {
     return true;
@@ -103,12 +128,17 @@ describe.each(HTTP_PLATFORMS)('snapshot provider failures on %s', (platform) => 
     running = undefined;
   });
 
-  async function boot(providers: Array<new () => PeerHealthSnapshotProvider>, logger = new RecordingLogger()) {
+  /** `logger` goes to the module's `logger` option, or else to the app (Nest's Logger, the default). */
+  async function boot(providers: Array<new () => PeerHealthSnapshotProvider>, loggerAs: 'app' | 'option' = 'app') {
     const clock = new ManualClock(T0);
+    const logger = new RecordingLogger();
+    const options = loggerAs === 'option' ? { clock, logger } : { clock };
     running = await startPlatformApp(
       platform,
-      { imports: [PeerHealthModule.forRoot({ clock }), PeerHealthModule.forFeature({ providers })] },
-      (app) => app.useLogger(logger),
+      { imports: [PeerHealthModule.forRoot(options), PeerHealthModule.forFeature({ providers })] },
+      (app) => {
+        if (loggerAs === 'app') app.useLogger(logger);
+      },
     );
     const tracker = running.app.get(PeerLeaseHealthTracker);
     tracker.recordLeaseAssignment('worker-a', { sequenceId: 1, attempt: 1, leaseId: '00000000-0000-4000-8000-000000000001' });
@@ -139,21 +169,25 @@ describe.each(HTTP_PLATFORMS)('snapshot provider failures on %s', (platform) => 
   });
 
   it('names every provider left out, in registration order, and not one that answered null', async () => {
-    const { app, tracker } = await boot([ThrowingProvider, NullProvider, HangingProvider]);
+    const { app, tracker } = await boot([ThrowingProvider, NullProvider, HangingProvider, RejectingProvider]);
     const response = await app.get(PATH);
-    expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBe('ThrowingProvider, HangingProvider');
+    expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBe('ThrowingProvider, HangingProvider, RejectingProvider');
     expect(await response.text()).toBe(trackerOnlyBody(tracker));
   });
 
   it('sends no partial header when every provider answered', async () => {
-    const { app } = await boot([NullProvider]);
-    const response = await app.get(PATH);
-    expect(response.status).toBe(200);
-    expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBeNull();
+    const { app } = await boot([NullProvider, InstantThenableProvider]);
+    for (let i = 0; i < 2; i++) {
+      const response = await app.get(PATH);
+      expect(response.status).toBe(200);
+      expect(response.headers.get(PARTIAL_ANSWER_HEADER)).toBeNull();
+      const body = (await response.json()) as { peers: Array<{ peerId: string }> };
+      expect(body.peers.map((peer) => peer.peerId)).toEqual(['instant-1', 'worker-a', 'worker-b']);
+    }
   });
 
   it('logs a failing provider once a minute, then with the count of failures not logged', async () => {
-    const { app, tracker, clock, logger } = await boot([ThrowingProvider]);
+    const { app, tracker, clock, logger } = await boot([ThrowingProvider], 'option');
     for (let i = 0; i < 3; i++) {
       expect((await app.get(PATH)).status).toBe(200);
       clock.advance(10_000);

@@ -36,7 +36,7 @@ function matchesEtag(ifNoneMatch: string, etag: string): boolean {
 }
 
 /** The name a provider is logged and reported under: its class name, as a header-safe token. */
-export function providerName(provider: PeerHealthSnapshotProvider): string {
+function providerName(provider: PeerHealthSnapshotProvider): string {
   const name = (provider.constructor as { name?: unknown } | undefined)?.name;
   const token = typeof name === 'string' ? name.replace(/[^A-Za-z0-9_$.-]/g, '').slice(0, 100) : '';
   return token || 'AnonymousProvider';
@@ -69,7 +69,7 @@ export class PeerHealthDiagnosticsService {
     @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
   ) {
     this.calls = new ProviderSnapshotCalls(options.providerTimeoutMs);
-    this.failures = new ProviderFailureLog(this.logger, options.clock ?? systemClock);
+    this.failures = new ProviderFailureLog(options.logger ?? this.logger, options.clock ?? systemClock);
   }
 
   /** The merged view of every provider that answered in time. */

@@ -26,6 +26,7 @@ export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | unde
     providerTimeoutMs: positiveNumberOption('providerTimeoutMs', options?.providerTimeoutMs, DEFAULT_PROVIDER_TIMEOUT_MS),
     maxPeerIdLength: positiveIntegerOption('maxPeerIdLength', options?.maxPeerIdLength, DEFAULT_MAX_PEER_ID_LENGTH),
     clock: options?.clock ?? systemClock,
+    logger: options?.logger,
     telemetry: { enabled, registry: telemetry.registry },
   };
 }

@@ -21,5 +21,7 @@ export interface ResolvedPeerHealthOptions {
   readonly maxPeerIdLength?: number;
   /** The tracker's clock; it also paces the provider failure log (default: the system clock). */
   readonly clock?: Clock;
+  /** The module's `logger` option: provider failures are logged there too (default: Nest's Logger). */
+  readonly logger?: { warn(message: string): void };
   readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: PeerHealthMetricRegistry | undefined };
 }
