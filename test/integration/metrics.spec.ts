@@ -2,7 +2,6 @@ import {
   ManualClock,
   PEER_HEALTH_METRICS,
   PeerHealthModule,
-  PeerHealthTelemetryService,
   PeerLeaseHealthTracker,
 } from '@omnirelay/peer-health';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
@@ -152,8 +151,8 @@ describe('Prometheus telemetry', () => {
   it('turns telemetry off in a host without the Prometheus module, and the kit still serves', async () => {
     const running = await startHttpApp({ imports: [PeerHealthModule.forRoot()] });
     apps.push(running);
-    expect(running.app.get(PeerHealthTelemetryService).enabled).toBe(false);
-    running.app.get(PeerLeaseHealthTracker).recordLeaseHeartbeat('w');
+    running.app.get(PeerLeaseHealthTracker).recordLeaseHeartbeat('w-off');
+    expect(sampleValue(await register.metrics(), PEER_HEALTH_METRICS.heartbeats, { rpc_peer: 'w-off' })).toBeUndefined();
     expect((await running.get('/omnirelay/control/lease-health')).status).toBe(200);
     expect((await running.get('/metrics')).status).toBe(404);
   });

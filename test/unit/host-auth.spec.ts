@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ForbiddenException, UnauthorizedException } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { runPeersCli, type CliIo } from '../../dist/apps/control-plane/cli/peers-cli';
+import { runPeersCli, type CliIo } from '@omnirelay/peer-health/cli';
 import { HostConfigError, parseHostConfig } from '../../dist/apps/control-plane/host-config';
 import { AuthTokenTable, AuthTokensError } from '../../dist/apps/control-plane/security/auth-token-table';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';

@@ -1,3 +1,6 @@
+// The public surface: what an application calls. Everything else of the kit is internal: tagged
+// tagged internal (JSDoc) where files must share it, and stripped from the declarations.
+
 // Tracker
 export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
 export { PeerRecorder } from './tracker/peer-recorder';
@@ -38,7 +41,6 @@ export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
 export { formatWireDate, NEVER_WIRE_DATE } from './diagnostics/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
 export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
-export { LeaseHealthController } from './diagnostics/lease-health.controller';
 
 // Telemetry
 export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';
@@ -53,9 +55,7 @@ export type {
   PeerHealthGaugeLike,
   PeerHealthCounterLike,
 } from './base/interfaces/prom-client-like.interface';
-export { PeerEventCounters, PeerCounterCell } from './tracker/peer-event-counters';
 export type { PeerHealthAlert, PeerHealthAlertPublisher } from './base/interfaces/peer-health-alert.interface';
-export { PeerHealthTelemetryService } from './telemetry/peer-health-telemetry.service';
 
 // Module
 export { PeerHealthModule } from './module/peer-health.module';

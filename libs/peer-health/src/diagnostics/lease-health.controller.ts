@@ -24,7 +24,10 @@ interface ReplyHeaders {
   header(name: string, value: string): unknown;
 }
 
-/** Serves `GET <pathPrefix>/lease-health`: the merged view of every snapshot provider, never a dispatcher's. */
+/**
+ * Serves `GET <pathPrefix>/lease-health`: the merged view of every snapshot provider, never a dispatcher's.
+ * @internal
+ */
 @Injectable()
 export class LeaseHealthController {
   constructor(
@@ -54,6 +57,7 @@ export class LeaseHealthController {
 /**
  * A controller class bound to `pathPrefix` and guarded by `guards`; one per module definition, so
  * hosts never share route metadata.
+ * @internal
  */
 export function createLeaseHealthController(
   pathPrefix: string,

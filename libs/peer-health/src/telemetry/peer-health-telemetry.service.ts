@@ -15,7 +15,10 @@ async function loadOptional<T>(load: () => Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Connects the tracker to Prometheus when the host has it (see `telemetry.enabled`). */
+/**
+ * Connects the tracker to Prometheus when the host has it (see `telemetry.enabled`).
+ * @internal
+ */
 @Injectable()
 export class PeerHealthTelemetryService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('PeerHealthTelemetry');

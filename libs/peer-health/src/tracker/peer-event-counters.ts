@@ -5,6 +5,7 @@ import { LabelValueCap, OVERFLOW_LABEL_VALUE } from './label-value-cap';
 /**
  * Per-`rpc_peer` event counts. A peer holds a reference to its cell from the moment it is first
  * seen, so recording an event is a field increment: no map or prom-client label lookup.
+ * @internal
  */
 export class PeerCounterCell {
   heartbeats = 0;
@@ -18,6 +19,7 @@ export class PeerCounterCell {
   constructor(readonly rpcPeer: string) {}
 }
 
+/** @internal */
 export interface TransitionCount {
   readonly from: PeerHealthStatus;
   readonly to: PeerHealthStatus | 'evicted';
@@ -40,6 +42,7 @@ const keysOf = <K extends string>(index: Record<K, number>): K[] => Object.keys(
 const transitionSlot = (from: PeerHealthStatus, to: PeerHealthStatus | 'evicted', reason: PeerHealthTransitionReason) =>
   (FROM[from] * 3 + TO[to]) * 6 + REASON[reason];
 
+/** @internal */
 export interface PeerEventCounterLimits {
   /** Distinct `rpc_peer` label values before folding into the overflow value. */
   readonly maxPeerLabelValues: number;
@@ -50,6 +53,7 @@ export interface PeerEventCounterLimits {
 /**
  * Every count the tracker keeps, as plain numbers. The Prometheus exporter reads them when
  * Prometheus scrapes; nothing here depends on prom-client.
+ * @internal
  */
 export class PeerEventCounters {
   readonly overflowCell = new PeerCounterCell(OVERFLOW_LABEL_VALUE);

@@ -6,7 +6,10 @@ import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-heal
 export const NEVER = Number.NEGATIVE_INFINITY;
 
 
-/** The tracker's mutable record of one peer. Never handed out: callers get snapshots. */
+/**
+ * The tracker's mutable record of one peer. Never handed out: callers get snapshots.
+ * @internal
+ */
 export class PeerState {
   // Fields in the order the heartbeat path touches them (V8 lays them out in assignment order).
   /** Status as last evaluated; kept current by the tracker's deadline processing. */
