@@ -31,7 +31,8 @@ export class SidecarHealthProvider implements PeerHealthSnapshotProvider {
     return true;
   }
 
-  async snapshot(): Promise<readonly PeerLeaseHealthSnapshot[]> {
+  // A provider may answer asynchronously, e.g. after asking a sidecar over the network.
+  snapshot(): Promise<readonly PeerLeaseHealthSnapshot[]> {
     return Promise.resolve([probed('worker-1', true, { 'sidecar.version': '1.8.2' })]);
   }
 }

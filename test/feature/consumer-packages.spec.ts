@@ -56,12 +56,26 @@ describe('the packed kit in fresh NestJS apps', () => {
     const manifest = JSON.parse(execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' })) as {
       exports: Record<string, unknown>;
       bin: Record<string, string>;
+      repository: { type: string; url: string; directory: string };
+      homepage: string;
+      bugs: { url: string };
+      keywords: string[];
       peerDependencies: Record<string, string>;
       peerDependenciesMeta: Record<string, { optional?: boolean }>;
     };
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', require: './dist/index.js', default: './dist/index.js' });
     expect(manifest.exports['./cli']).toEqual({ types: './dist/cli/index.d.ts', require: './dist/cli/index.js', default: './dist/cli/index.js' });
     expect(manifest.bin).toEqual({ 'omnirelay-peers': 'dist/cli/omnirelay-peers.js' });
+    expect(manifest.repository.type).toBe('git');
+    expect(manifest.repository.url).toMatch(/^git\+https:\/\/.+\.git$/);
+    expect(manifest.repository.directory).toBe('libs/peer-health');
+    expect(manifest.homepage).toMatch(/^https:\/\//);
+    expect(manifest.bugs.url).toMatch(/^https:\/\/.+\/issues$/);
+    expect(manifest.keywords).toEqual(expect.arrayContaining(['nestjs', 'health', 'lease']));
+    const readme = execFileSync('tar', ['-xzOf', tarball, 'package/README.md'], { encoding: 'utf8' });
+    for (const topic of ['## Install', 'forRoot', 'PeerLeaseHealthTracker', 'PeerHealthSnapshotProvider', '## Metrics', 'ManualClock', '## Documentation']) {
+      expect(readme).toContain(topic);
+    }
     expect(files).toEqual(expect.arrayContaining(['package/dist/cli/omnirelay-peers.js', 'package/dist/cli/index.d.ts']));
     expect(manifest.peerDependencies['@nestjs/common']).toBe('^11 || ^12');
     expect(manifest.peerDependencies['@nestjs/core']).toBe('^11 || ^12');
