@@ -23,7 +23,7 @@ const kitOnlyItself = libPattern(
 
 /**
  * The kit's folders depend one way: base → tracker → telemetry, providers → diagnostics → module.
- * Each folder may import only the folders before it; the CLI stands alone.
+ * Each folder may import only the folders before it; the CLI only base (it must start without Nest).
  */
 const kitLayers = [['base'], ['tracker'], ['telemetry', 'providers'], ['diagnostics'], ['module']];
 const kitFolders = kitLayers.flat();
@@ -41,7 +41,7 @@ function folderRule(folder, allowed) {
 
 function kitLayerRules() {
   const layered = kitLayers.flatMap((layer, level) => layer.map((folder) => folderRule(folder, kitLayers.slice(0, level).flat())));
-  return [...layered, folderRule('cli', [])];
+  return [...layered, folderRule('cli', ['base'])];
 }
 
 export default tseslint.config(

@@ -65,6 +65,8 @@ const RUNS: Readonly<Record<string, readonly ExampleRun[]>> = {
       ],
     },
   ],
+  'usage-guards.ts': [{ stdout: ['without a token: 403', 'with the token: 200'] }],
+  'usage-peer-recorder.ts': [{ stdout: ['worker-1: 0 leases, 1 pending, pending.count 3'] }],
   'usage-own-route.ts': [{ stdout: ['/ops/peers 200', '/omnirelay/control/lease-health 404'] }],
   // As docs/usage.md promises: advance() fires the deadline it passes, listeners included, before it returns.
   'usage-manual-clock.ts': [{ stdout: ['after 5000 ms: eligible', 'w: healthy -> unhealthy at +5000 ms', 'advanced 1 ms more'] }],

@@ -92,22 +92,26 @@ describe('each package declares what it imports', () => {
 
 describe('helpers live in one place', () => {
   const code = [...filesUnder('apps', /\.ts$/), ...filesUnder('libs', /\.ts$/)];
-  const kitCore = (file: string): boolean => file.startsWith('libs/peer-health/src/') && !file.startsWith('libs/peer-health/src/cli/');
 
-  it('ordinal string comparison is defined only by the kit and once by its CLI', () => {
+  it('ordinal string comparison is defined once, in the kit base', () => {
     const definitions = code.filter((file) => /function compareOrdinal\b|\(a < b \? -1 : a > b \? 1 : 0\)/.test(read(file)));
-    expect(definitions.filter((file) => !kitCore(file))).toEqual(['libs/peer-health/src/cli/ordinal.ts']);
+    expect(definitions).toEqual(['libs/peer-health/src/base/ordering.ts']);
   });
 
-  it('the endpoint path is spelled once in the CLI and nowhere else outside the kit core', () => {
-    const literal = /['"`]\/omnirelay\/control\/lease-health/;
-    const spelled = code.filter((file) => !kitCore(file) && read(file).split('\n').some((line) => literal.test(line)));
-    expect(spelled).toEqual(['libs/peer-health/src/cli/peers-cli.ts']);
+  it('the endpoint path and the wire date of "never" are spelled once, in the kit base', () => {
+    const path = /\/omnirelay\/control['"`]|\/omnirelay\/control\/lease-health['"`]/;
+    expect(code.filter((file) => path.test(read(file)))).toEqual(['libs/peer-health/src/base/peer-health.constants.ts']);
+    expect(code.filter((file) => read(file).includes("'0001-01-01T00:00:00+00:00'"))).toEqual(['libs/peer-health/src/base/wire-date.ts']);
   });
 
-  it('the CLI loads only Node built-ins and its own files, so the bin starts without Nest', () => {
+  it('the CLI loads only Node built-ins, its own files and dependency-free files of the kit base, so the bin starts without Nest', () => {
     const cliImports = filesUnder('libs/peer-health/src/cli', /\.ts$/).flatMap(importsOf);
     expect(cliImports.length).toBeGreaterThan(5);
-    expect(cliImports.filter((specifier) => !isBuiltin(specifier) && !/^\.\/[\w-]+$/.test(specifier))).toEqual([]);
+    const baseFiles = cliImports.filter((specifier) => /^\.\.\/base\/[\w./-]+$/.test(specifier));
+    expect(cliImports.filter((specifier) => !isBuiltin(specifier) && !/^\.\/[\w-]+$/.test(specifier) && !baseFiles.includes(specifier))).toEqual([]);
+    for (const specifier of baseFiles) {
+      const imported = importsOf(`libs/peer-health/src/cli/${specifier}.ts`);
+      expect({ specifier, packages: imported.filter((s) => !s.startsWith('.')) }).toEqual({ specifier, packages: [] });
+    }
   });
 });

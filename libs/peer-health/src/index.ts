@@ -38,7 +38,7 @@ export { PeerHealthSnapshotProvider, PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA } fr
 export { PeerLeaseHealthDiagnostics } from './diagnostics/peer-lease-health-diagnostics';
 export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics';
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
-export { formatWireDate, NEVER_WIRE_DATE } from './diagnostics/wire-date';
+export { formatWireDate, NEVER_WIRE_DATE } from './base/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
 export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 
@@ -64,6 +64,7 @@ export {
   PEER_HEALTH_SNAPSHOT_PROVIDERS,
   PEER_HEALTH_ALERT_PUBLISHER,
   DEFAULT_LEASE_HEALTH_PATH_PREFIX,
+  DEFAULT_LEASE_HEALTH_PATH,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   PARTIAL_ANSWER_HEADER,
 } from './base/peer-health.constants';

@@ -1,3 +1,4 @@
+import { DEFAULT_LEASE_HEALTH_PATH } from '@omnirelay/peer-health';
 import type { AuthRole } from './auth-role';
 
 /**
@@ -23,7 +24,7 @@ const GOSSIP: RouteAccess = { kind: 'roles', roles: ['node', 'worker', 'admin'] 
 
 /** The host's routes (Fastify route patterns) and what each needs. */
 const ROUTE_ACCESS: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAccess>([
-  ['GET /omnirelay/control/lease-health', READ],
+  [`GET ${DEFAULT_LEASE_HEALTH_PATH}`, READ],
   ['GET /metrics', READ],
   ['GET /control/peers', READ],
   ['GET /control/leaders', READ],

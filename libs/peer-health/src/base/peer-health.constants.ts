@@ -12,6 +12,8 @@ export const PEER_HEALTH_ROUTE_PATH = Symbol('PEER_HEALTH_ROUTE_PATH');
 
 export const DEFAULT_LEASE_HEALTH_PATH_PREFIX = '/omnirelay/control';
 export const LEASE_HEALTH_ROUTE = 'lease-health';
+/** Where the endpoint is served by default; the one spelling of the path in the kit. */
+export const DEFAULT_LEASE_HEALTH_PATH = `${DEFAULT_LEASE_HEALTH_PATH_PREFIX}/${LEASE_HEALTH_ROUTE}`;
 /** A hung provider delays an answer by this much at most (the endpoint then serves without it). */
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 200;
 /** The tracker's default `maxPeerIdLength`; the endpoint's `peerId` filter accepts the same ids. */

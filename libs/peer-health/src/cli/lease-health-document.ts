@@ -1,3 +1,5 @@
+import { MIN_WIRE_MS, NEVER_WIRE_DATE } from '../base/wire-date';
+
 /** One lease a peer holds, as served by GET /omnirelay/control/lease-health. */
 export interface LeaseHealthLease {
   readonly sequenceId: number;
@@ -30,11 +32,8 @@ export interface LeaseHealthDocument {
   readonly summary: LeaseHealthSummary;
 }
 
-/** How the wire format writes "never": .NET's DateTimeOffset.MinValue. */
-export const NEVER_WIRE_DATE = '0001-01-01T00:00:00+00:00';
+export { NEVER_WIRE_DATE };
 
-/** 0001-01-01T00:00:00Z in epoch ms; anything at or before it is "never". */
-const MIN_WIRE_MS = -62_135_596_800_000;
 
 /** The wire format: ISO-8601 date-time with seconds, up to 7 fraction digits (100 ns ticks), and an offset. */
 const WIRE_DATE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,7})?(?:Z|[+-]\d{2}:\d{2})$/;

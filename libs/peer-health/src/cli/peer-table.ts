@@ -1,5 +1,5 @@
 import { parseWireDate, type LeaseHealthDocument, type LeaseHealthPeer } from './lease-health-document';
-import { compareOrdinal } from './ordinal';
+import { compareOrdinal } from '../base/ordering';
 
 /** Epoch ms of the last heartbeat; -Infinity for "never", so it sorts as the oldest. */
 function heartbeatMs(peer: LeaseHealthPeer): number {

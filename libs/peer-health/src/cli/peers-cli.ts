@@ -1,5 +1,6 @@
 import { parseLeaseHealthDocument, type LeaseHealthDocument, type LeaseHealthPeer } from './lease-health-document';
-import { compareOrdinal } from './ordinal';
+import { compareOrdinal } from '../base/ordering';
+import { DEFAULT_LEASE_HEALTH_PATH } from '../base/peer-health.constants';
 import { printable, renderPeerDetails, renderPeerTable, selectPeers, statusOf, type PeerStatusFilter } from './peer-table';
 
 /** Where the CLI writes and waits; the bin passes the process's, tests pass recorders. */
@@ -23,11 +24,8 @@ export interface CliDefaults {
 }
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
-/**
- * Where the kit serves lease health by default (`pathPrefix` + `/lease-health`). The CLI spells it
- * here once, rather than importing the kit's constants, so the bin loads nothing but Node.
- */
-export const LEASE_HEALTH_PATH = '/omnirelay/control/lease-health';
+/** Where the kit serves lease health by default (`pathPrefix` + `/lease-health`). */
+export const LEASE_HEALTH_PATH = DEFAULT_LEASE_HEALTH_PATH;
 const REQUEST_TIMEOUT_MS = 5_000;
 const DEFAULT_INTERVAL_SECONDS = 2;
 

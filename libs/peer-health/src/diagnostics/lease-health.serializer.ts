@@ -3,7 +3,7 @@ import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.inter
 import { compareLeases, sortByKeyIgnoreCase } from '../base/ordering';
 import { isTrackerSnapshot } from '../tracker/peer-snapshot';
 import type { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
-import { formatWireDate } from './wire-date';
+import { formatWireDate } from '../base/wire-date';
 
 /**
  * Tracker snapshots are deeply frozen, so a peer's serialized form can be reused for as long as its

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.interface';
 import type { PeerHealthMetricRegistry } from './prom-client-like.interface';
 
+/** Whether and where the kit exports its Prometheus metrics (`telemetry` of the module options). */
 export interface PeerHealthTelemetryOptions {
   /**
    * `'auto'` (default): on when the host imports `PrometheusModule` from `@willsoto/nestjs-prometheus`.

@@ -2,7 +2,7 @@
 export const NEVER_WIRE_DATE = '0001-01-01T00:00:00+00:00';
 
 /** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in epoch ms. */
-const MIN_WIRE_MS = -62_135_596_800_000;
+export const MIN_WIRE_MS = -62_135_596_800_000;
 const MAX_WIRE_MS = 253_402_300_800_000;
 
 /**
