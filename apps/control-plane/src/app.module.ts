@@ -9,6 +9,7 @@ import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
+import { GossipMessagesMetric } from './telemetry/gossip-messages.metric';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
@@ -18,7 +19,7 @@ export class AppModule {
     const leads = config.role !== 'worker';
     const dispatches = config.role === 'all-in-one' || config.role === 'dispatcher';
     const simulates = config.role === 'all-in-one' && config.simulation;
-    const providers: Provider[] = [];
+    const providers: Provider[] = [GossipMessagesMetric];
     if (dispatches) {
       providers.push({
         provide: WorkProducerService,
@@ -63,6 +64,9 @@ export class AppModule {
           seeds: config.seeds,
           roundIntervalMs: config.gossipIntervalMs,
           suspicionTimeoutMs: config.suspicionTimeoutMs,
+          keys: config.gossipKey === undefined ? config.gossipKeys : [config.gossipKey],
+          allow: config.gossipAllow,
+          maxMembers: config.gossipMaxMembers,
         }),
         ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes })] : []),
         ...(dispatches ? [ResourceLeaseModule.forRoot({ leaseDurationMs: config.leaseDurationMs })] : []),

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { decodeGossipKey, GOSSIP_KEYRING_MAX, GossipAddressPolicy, GossipAllowError, GossipKeyError } from '@omnirelay/mesh-gossip';
 
 export const ROLES = ['all-in-one', 'control-plane', 'dispatcher', 'worker'] as const;
 export type HostRole = (typeof ROLES)[number];
@@ -23,13 +24,19 @@ export interface HostConfig {
   readonly simulation: boolean;
   readonly syntheticPeers: number;
   readonly syntheticRate: number;
+  /** Base64 cluster gossip key; never logged. */
+  readonly gossipKey: string | undefined;
+  /** Keyring for rotation, signing key first; never logged. */
+  readonly gossipKeys: readonly string[];
+  readonly gossipAllow: readonly string[];
+  readonly gossipMaxMembers: number;
 }
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
 }
 
-type Kind = 'text' | 'int' | 'list' | 'url' | 'role' | 'switch';
+type Kind = 'text' | 'int' | 'list' | 'url' | 'role' | 'switch' | 'secret' | 'secret-list';
 
 interface Setting {
   readonly flag: string;
@@ -60,6 +67,10 @@ const SETTINGS = {
   simulation: { flag: '--simulation', env: 'SIMULATION', kind: 'switch', fallback: 'on', help: 'all-in-one: in-process simulated workers (on/off)' },
   syntheticPeers: { flag: '--synthetic-peers', env: 'SYNTHETIC_PEERS', kind: 'int', fallback: '0', help: 'any role: this many synthetic fleet peers recorded in-process (load testing)' },
   syntheticRate: { flag: '--synthetic-rate', env: 'SYNTHETIC_RATE', kind: 'int', fallback: '10000', help: 'events per second of the synthetic fleet' },
+  gossipKey: { flag: '--gossip-key', env: 'OMNIRELAY_GOSSIP_KEY', kind: 'secret', help: 'cluster key signing gossip (HMAC-SHA256), base64 of 32 bytes: openssl rand -base64 32; production needs one' },
+  gossipKeys: { flag: '--gossip-keys', env: 'OMNIRELAY_GOSSIP_KEYS', kind: 'secret-list', fallback: '', help: 'key rotation: comma-separated keys, the first signs, all verify (instead of --gossip-key)' },
+  gossipAllow: { flag: '--gossip-allow', env: 'GOSSIP_ALLOW', kind: 'list', fallback: '', help: 'CIDRs or host names members may advertise and be contacted at (default: loopback and the seeds\' networks)' },
+  gossipMaxMembers: { flag: '--gossip-max-members', env: 'GOSSIP_MAX_MEMBERS', kind: 'int', fallback: '4096', help: 'gossip members known at once; more are refused and counted' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -113,7 +124,26 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
     case 'text':
       if (raw.trim() === '' || raw.length > 256) throw fail('a non-blank value');
       return raw;
+    // Keys are checked here so a bad one stops the start-up; the messages never repeat the value.
+    case 'secret':
+      return checkedKeys(setting, [raw])[0] ?? '';
+    case 'secret-list':
+      return checkedKeys(setting, raw.split(',').map((s) => s.trim()).filter((s) => s !== ''));
   }
+}
+
+function checkedKeys(setting: Setting, keys: readonly string[]): readonly string[] {
+  const name = `${setting.flag} (${setting.env})`;
+  if (keys.length > GOSSIP_KEYRING_MAX) throw new HostConfigError(`${name} takes at most ${GOSSIP_KEYRING_MAX} keys`);
+  keys.forEach((key, i) => {
+    try {
+      decodeGossipKey(key, keys.length > 1 ? `${name} key ${i + 1}` : name);
+    } catch (error) {
+      if (error instanceof GossipKeyError) throw new HostConfigError(error.message);
+      throw error;
+    }
+  });
+  return keys;
 }
 
 /** Flags win over environment variables, which win over defaults. `help` is true for --help. */
@@ -129,6 +159,16 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   const config = values as unknown as HostConfig;
   if (role === 'worker' && config.dispatcherUrl === undefined && !flags.has('--help')) {
     throw new HostConfigError('the worker role needs --dispatcher-url (DISPATCHER_URL)');
+  }
+  if (config.gossipKey !== undefined && config.gossipKeys.length > 0) {
+    throw new HostConfigError('give either --gossip-key (OMNIRELAY_GOSSIP_KEY) or --gossip-keys (OMNIRELAY_GOSSIP_KEYS), not both');
+  }
+  if (config.gossipMaxMembers < 1) throw new HostConfigError('--gossip-max-members (GOSSIP_MAX_MEMBERS) must be at least 1');
+  try {
+    new GossipAddressPolicy(config.gossipAllow);
+  } catch (error) {
+    if (error instanceof GossipAllowError) throw new HostConfigError(error.message);
+    throw error;
   }
   return { help: flags.has('--help'), config };
 }

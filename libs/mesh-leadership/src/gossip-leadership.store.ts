@@ -43,7 +43,8 @@ export class GossipLeadershipStore implements LeadershipStore {
   update(members: readonly GossipMemberView[]): void {
     const alive = members.filter((m) => m.state === 'alive');
     this.alive = alive.map((m) => m.nodeId);
-    const candidates = alive.filter((m) => this.candidateRoles.has(m.role)).map((m) => m.nodeId);
+    // Only members heard first-hand may lead: one that others merely mention could be invented.
+    const candidates = alive.filter((m) => m.firstHand && this.candidateRoles.has(m.role)).map((m) => m.nodeId);
     for (const scope of this.scopes) {
       let leaderId: string | undefined;
       let best = '';
