@@ -45,7 +45,7 @@ describe('GossipMembership', () => {
     expect(membership.sweep(1000, 1000, 60_000)).toEqual([]);
     expect(membership.sweep(1001, 1000, 60_000)).toEqual([expect.objectContaining({ previous: 'alive', state: 'suspect' })]);
     expect(membership.sweep(2001, 1000, 60_000)).toEqual([expect.objectContaining({ previous: 'suspect', state: 'dead' })]);
-    expect(membership.digest().map((e) => e.nodeId)).toEqual(['self']);
+    expect([...membership.digest()].map((e) => e.nodeId)).toEqual(['self']);
     membership.sweep(70_000, 1000, 60_000);
     expect(membership.view(70_000).map((m) => m.nodeId)).toEqual(['self']);
   });

@@ -60,7 +60,7 @@ export class GossipCodec {
    * The head and as many of `entries` as fit in `budgetBytes` and `maxEntries` (the first entry,
    * the sender's own, always goes).
    */
-  write(head: MessageHead, entries: readonly GossipDigestEntry[], now: number, budgetBytes: number = GOSSIP_LIMITS.sendBytes, maxEntries: number = GOSSIP_LIMITS.sendMembers): WrittenMessage {
+  write(head: MessageHead, entries: Iterable<GossipDigestEntry>, now: number, budgetBytes: number = GOSSIP_LIMITS.sendBytes, maxEntries: number = GOSSIP_LIMITS.sendMembers): WrittenMessage {
     const nonce = newNonce();
     const prefix = JSON.stringify({ from: head.from, sentAt: now, nonce, ...(head.replyTo ? { replyTo: head.replyTo } : {}) }).slice(0, -1);
     const size = (json: string): number => (this.keyring ? escapedBytes(json) : Buffer.byteLength(json));

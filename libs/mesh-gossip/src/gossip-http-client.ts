@@ -71,8 +71,14 @@ export class GossipHttpClient {
         lookup: guardedLookup,
         ...(url.protocol === 'https:' ? this.tls : {}),
       });
-      const timer = setTimeout(() => request.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      let settled = false;
+      const timer = setTimeout(() => {
+        fail(new Error(`no answer within ${this.timeoutMs} ms`));
+        request.destroy();
+      }, this.timeoutMs);
       const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         reject(error);
       };
@@ -83,13 +89,16 @@ export class GossipHttpClient {
         response.on('data', (chunk: Buffer) => {
           length += chunk.length;
           if (length > this.maxReplyBytes) {
-            request.destroy(new Error(`answer longer than ${this.maxReplyBytes} bytes`));
+            fail(new Error(`answer longer than ${this.maxReplyBytes} bytes`));
+            request.destroy();
             return;
           }
           chunks.push(chunk);
         });
         response.on('error', fail);
         response.on('end', () => {
+          if (settled) return;
+          settled = true;
           clearTimeout(timer);
           const text = Buffer.concat(chunks).toString('utf8');
           try {

@@ -54,6 +54,17 @@ export interface MembershipCounters {
 
 const isTombstone = (state: GossipMemberState): boolean => state === 'left' || state === 'dead';
 
+// Written field by field: V8 copies these objects many times faster than spreads of rest-destructured objects.
+function infoOf(entry: GossipMemberInfo): GossipMemberInfo {
+  const { nodeId, url, role, cluster, region, meshVersion, http3, labels } = entry;
+  return { nodeId, url, role, cluster, region, meshVersion, http3, labels };
+}
+
+function entryOf(info: GossipMemberInfo, incarnation: number, heartbeat: number, state: 'alive' | 'left'): GossipDigestEntry {
+  const { nodeId, url, role, cluster, region, meshVersion, http3, labels } = info;
+  return { nodeId, url, role, cluster, region, meshVersion, http3, labels, incarnation, heartbeat, state };
+}
+
 function sameInfo(a: GossipMemberInfo, b: GossipMemberInfo): boolean {
   if (
     a.url !== b.url ||
@@ -94,7 +105,10 @@ export class GossipMembership {
   private selfHeartbeat = 0;
   private selfState: 'alive' | 'left' = 'alive';
   private tombstones = 0;
-  /** Where the next digest page starts among the other members. */
+  /** The members in a stable order for paging and sampling; rebuilt after joins and removals. */
+  private ring: MemberRecord[] = [];
+  private ringDirty = false;
+  /** Where the next digest page starts in the ring. */
   private cursor = 0;
   readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0 };
 
@@ -123,6 +137,13 @@ export class GossipMembership {
     return this.tombstones;
   }
 
+  /** Members by local state, this node excluded. */
+  stateCounts(): Record<GossipMemberState, number> {
+    const counts: Record<GossipMemberState, number> = { alive: 0, suspect: 0, dead: 0, left: 0 };
+    for (const member of this.members.values()) counts[member.state]++;
+    return counts;
+  }
+
   setSelfUrl(url: string): void {
     this.self = { ...this.self, url };
   }
@@ -149,7 +170,8 @@ export class GossipMembership {
   }
 
   private mergeFirstHand(entry: GossipDigestEntry, now: number): MemberChange | undefined {
-    const { incarnation, heartbeat, state, ...info } = entry;
+    const { incarnation, heartbeat, state } = entry;
+    const info = infoOf(entry);
     const known = this.members.get(entry.nodeId);
     if (!known) {
       // A goodbye from a member never known leaves nothing worth keeping.
@@ -199,8 +221,10 @@ export class GossipMembership {
       this.counters.refusedMembers++;
       return undefined;
     }
-    const { incarnation, heartbeat, state, ...info } = entry;
+    const { incarnation, heartbeat, state } = entry;
+    const info = infoOf(entry);
     this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now, selfSaid });
+    this.ringDirty = true;
     if (isTombstone(state)) this.tombstones++;
     return { info, previous: undefined, state, progressed: state === 'alive', infoChanged: true };
   }
@@ -214,6 +238,7 @@ export class GossipMembership {
   private remove(nodeId: string, record: MemberRecord): void {
     if (isTombstone(record.state)) this.tombstones--;
     this.members.delete(nodeId);
+    this.ringDirty = true;
   }
 
   /** Forgets the tombstone that changed longest ago; false when there is none. */
@@ -263,35 +288,56 @@ export class GossipMembership {
   }
 
   selfEntry(): GossipDigestEntry {
-    return { ...this.self, incarnation: this.incarnation, heartbeat: this.selfHeartbeat, state: this.selfState };
+    return entryOf(this.self, this.incarnation, this.selfHeartbeat, this.selfState);
   }
 
   /**
    * What this node tells others: itself first, then every member not judged dead, starting where the
-   * previous page ended (so that a mesh larger than one message is covered page after page). Call
-   * `advance(n)` with how many of the others a message actually carried.
+   * previous page ended (so that a mesh larger than one message is covered page after page). Lazy:
+   * a message takes only what fits. Call `advance(n)` with how many of the others it carried.
    */
-  digest(): GossipDigestEntry[] {
-    const entries: GossipDigestEntry[] = this.self.url ? [this.selfEntry()] : [];
-    const others = [...this.members.values()];
-    const start = others.length === 0 ? 0 : this.cursor % others.length;
-    for (let i = 0; i < others.length; i++) {
-      const member = others[(start + i) % others.length];
+  *digest(): Generator<GossipDigestEntry, void, undefined> {
+    if (this.self.url) yield this.selfEntry();
+    const ring = this.currentRing();
+    const start = ring.length === 0 ? 0 : this.cursor % ring.length;
+    for (let i = 0; i < ring.length; i++) {
+      const member = ring[(start + i) % ring.length];
       if (!member || member.state === 'dead') continue;
-      entries.push({
-        ...member.info,
-        incarnation: member.incarnation,
-        heartbeat: member.heartbeat,
-        state: member.state === 'left' ? 'left' : 'alive',
-      });
+      yield entryOf(member.info, member.incarnation, member.heartbeat, member.state === 'left' ? 'left' : 'alive');
     }
-    return entries;
   }
 
   /** Moves the page start past `carried` entries of the last digest (this node's own entry not counted). */
   advance(carried: number): void {
-    const others = this.members.size;
-    this.cursor = others === 0 ? 0 : (this.cursor + carried) % others;
+    const length = this.currentRing().length;
+    this.cursor = length === 0 ? 0 : (this.cursor + carried) % length;
+  }
+
+  private currentRing(): MemberRecord[] {
+    if (this.ringDirty) {
+      this.ring = [...this.members.values()];
+      this.ringDirty = false;
+    }
+    return this.ring;
+  }
+
+  /** Up to `count` distinct URLs of alive or suspect members, chosen at random (the gossip targets of a round). */
+  pick(count: number, random: () => number = Math.random): string[] {
+    const ring = this.currentRing();
+    const chosen = new Set<string>();
+    const worthIt = (member: MemberRecord | undefined): member is MemberRecord => member?.state === 'alive' || member?.state === 'suspect';
+    // Random probes first (cheap in a large mesh), then a scan so that a mostly-dead table still yields targets.
+    for (let attempt = 0; attempt < count * 4 && chosen.size < count && ring.length > 0; attempt++) {
+      const member = ring[Math.floor(random() * ring.length)];
+      if (worthIt(member)) chosen.add(member.info.url);
+    }
+    if (chosen.size < count) {
+      for (const url of this.reachable(random)) {
+        if (chosen.size >= count) break;
+        chosen.add(url);
+      }
+    }
+    return [...chosen];
   }
 
   /** URLs of members worth gossiping with (alive or suspect), in random order. */

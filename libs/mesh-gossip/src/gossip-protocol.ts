@@ -5,6 +5,7 @@ import type { GossipDigestEntry, GossipMemberInfo, GossipMessage } from './inter
 import type { GossipAddressPolicy } from './security/gossip-address-policy';
 import type { GossipKeyring } from './security/gossip-keyring';
 import { GossipReplayGuard } from './security/gossip-replay-guard';
+import { scaledSuspicionMs } from './scaled-suspicion';
 
 /** How an exchange this node started ended. */
 export type GossipOutboundOutcome = 'accepted' | 'refused' | 'unauthenticated' | 'malformed' | 'failed' | 'not-allowed';
@@ -64,6 +65,8 @@ export class GossipProtocol {
   private readonly policy: GossipAddressPolicy;
   private readonly sendBytes: number | undefined;
   private readonly sendMembers: number | undefined;
+  /** Members (after this node's own entry) the last message carried: the page size in practice. */
+  private pageEntries = Number.MAX_SAFE_INTEGER;
 
   constructor(self: GossipMemberInfo, incarnation: number, options: GossipProtocolOptions) {
     this.membership = new GossipMembership(self, incarnation, options.limits);
@@ -75,6 +78,11 @@ export class GossipProtocol {
 
   get signed(): boolean {
     return this.codec.signed;
+  }
+
+  /** The suspicion timeout to apply, stretched when the member list takes several messages. */
+  suspicionTimeoutMs(configuredMs: number, roundIntervalMs: number): number {
+    return scaledSuspicionMs(configuredMs, roundIntervalMs, this.membership.size, this.pageEntries);
   }
 
   /** True when this node may contact (and accept a member advertising) `url`. */
@@ -121,10 +129,11 @@ export class GossipProtocol {
 
   private write(replyTo: string | undefined, now: number): { body: string; nonce: string } {
     const head = { from: this.membership.selfId, ...(replyTo === undefined ? {} : { replyTo }) };
-    const digest = this.membership.digest();
-    const written = this.codec.write(head, digest, now, this.sendBytes, this.sendMembers);
-    const carriedSelf = digest[0]?.nodeId === this.membership.selfId ? 1 : 0;
-    this.membership.advance(Math.max(0, written.carried - carriedSelf));
+    const written = this.codec.write(head, this.membership.digest(), now, this.sendBytes, this.sendMembers);
+    const carriedSelf = this.membership.selfInfo.url && written.carried > 0 ? 1 : 0;
+    const others = Math.max(0, written.carried - carriedSelf);
+    this.membership.advance(others);
+    if (others > 0) this.pageEntries = others;
     return written;
   }
 }

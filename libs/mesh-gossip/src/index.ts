@@ -6,6 +6,7 @@ export type { MemberChange, GossipMembershipLimits, MembershipCounters } from '.
 export { GossipProtocol, GOSSIP_INBOUND_OUTCOMES, GOSSIP_OUTBOUND_OUTCOMES } from './gossip-protocol';
 export type { GossipMessageCounters, GossipOutboundOutcome, GossipProtocolOptions } from './gossip-protocol';
 export { GossipCodec } from './gossip-codec';
+export { scaledSuspicionMs, SUSPICION_ROUNDS_PER_PAGE } from './scaled-suspicion';
 export { GossipRefusal } from './gossip-refusal';
 export type { GossipInboundOutcome } from './gossip-refusal';
 export { GossipHttpClient, GossipAddressRefused } from './gossip-http-client';

@@ -151,10 +151,11 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.rounds++;
     const { membership } = this.protocol;
     membership.beat();
-    this.recordChanges(membership.sweep(Date.now(), this.suspicionTimeoutMs, this.forgetAfterMs));
+    const suspicionMs = this.protocol.suspicionTimeoutMs(this.suspicionTimeoutMs, this.roundIntervalMs);
+    this.recordChanges(membership.sweep(Date.now(), suspicionMs, this.forgetAfterMs));
     this.tracker.recordLeaseHeartbeat(this.nodeId);
-    const reachable = membership.reachable();
-    const targets = reachable.length > 0 ? reachable.slice(0, this.fanout) : this.seeds;
+    const picked = membership.pick(this.fanout);
+    const targets = picked.length > 0 ? picked : this.seeds;
     await Promise.all(targets.map((url) => this.exchange(url)));
   }
 

@@ -1,23 +1,21 @@
-import { BlockList, isIP } from 'node:net';
+import { formatAddress, parseAddress, SubnetSet } from './ip-subnets';
 
 /** An entry of the allow-list that is neither a CIDR, an address nor a host name, or is never allowed. */
 export class GossipAllowError extends Error {
   override readonly name = 'GossipAllowError';
 }
 
-type Family = 'ipv4' | 'ipv6';
-
 /** Link-local, unspecified, multicast and cloud metadata addresses: never contacted, whatever the allow-list says. */
-const FORBIDDEN_SUBNETS: ReadonlyArray<readonly [string, number, Family]> = [
-  ['169.254.0.0', 16, 'ipv4'], // link-local, includes 169.254.169.254 (AWS, GCP, Azure, OpenStack metadata)
-  ['0.0.0.0', 8, 'ipv4'],
-  ['224.0.0.0', 4, 'ipv4'], // multicast
-  ['255.255.255.255', 32, 'ipv4'],
-  ['100.100.100.200', 32, 'ipv4'], // Alibaba Cloud metadata
-  ['fe80::', 10, 'ipv6'], // link-local
-  ['::', 128, 'ipv6'],
-  ['ff00::', 8, 'ipv6'], // multicast
-  ['fd00:ec2::254', 128, 'ipv6'], // AWS metadata over IPv6
+const FORBIDDEN_SUBNETS: ReadonlyArray<readonly [string, number]> = [
+  ['169.254.0.0', 16], // link-local, includes 169.254.169.254 (AWS, GCP, Azure, OpenStack metadata)
+  ['0.0.0.0', 8],
+  ['224.0.0.0', 4], // multicast
+  ['255.255.255.255', 32],
+  ['100.100.100.200', 32], // Alibaba Cloud metadata
+  ['fe80::', 10], // link-local
+  ['::', 128],
+  ['ff00::', 8], // multicast
+  ['fd00:ec2::254', 128], // AWS metadata over IPv6
 ];
 /** Host names of metadata services. */
 const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
@@ -30,39 +28,23 @@ const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
 ]);
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 /** What a seed's address allows by default: its /24 (IPv4) or /64 (IPv6). */
-const SEED_PREFIX: Readonly<Record<Family, number>> = { ipv4: 24, ipv6: 64 };
+const SEED_PREFIX: Readonly<Record<4 | 6, number>> = { 4: 24, 6: 64 };
 const LOOPBACK = ['127.0.0.0/8', '::1/128', 'localhost'];
 
-const forbidden = new BlockList();
-for (const [network, prefix, family] of FORBIDDEN_SUBNETS) forbidden.addSubnet(network, prefix, family);
-
-/** An address as Node's BlockList wants it: IPv4-mapped IPv6 turned into IPv4, no brackets, no zone. */
-export function normalizeAddress(address: string): { address: string; family: Family } | undefined {
-  let bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
-  bare = bare.replace(/%.*$/, '').toLowerCase();
-  const version = isIP(bare);
-  if (version === 4) return { address: bare, family: 'ipv4' };
-  if (version !== 6) return undefined;
-  const dotted = /^(?:0{0,4}:){0,5}(?:0{0,4}:)?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare)?.[1];
-  if (dotted !== undefined && isIP(dotted) === 4) return { address: dotted, family: 'ipv4' };
-  const hex = /^(?:0{0,4}:){0,5}(?:0{0,4}:)?ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(bare);
-  if (hex?.[1] !== undefined && hex[2] !== undefined) {
-    const high = parseInt(hex[1], 16);
-    const low = parseInt(hex[2], 16);
-    return { address: [high >> 8, high & 255, low >> 8, low & 255].join('.'), family: 'ipv4' };
-  }
-  return { address: bare, family: 'ipv6' };
+const forbidden = new SubnetSet();
+for (const [network, prefix] of FORBIDDEN_SUBNETS) {
+  const address = parseAddress(network);
+  if (address) forbidden.add(address, prefix);
 }
 
 /** True for link-local, metadata and other addresses no node ever sends gossip to. */
 export function isForbiddenAddress(address: string): boolean {
-  const normal = normalizeAddress(address);
-  return normal !== undefined && forbidden.check(normal.address, normal.family);
+  const parsed = parseAddress(address);
+  return parsed !== undefined && forbidden.has(parsed);
 }
 
 function isForbiddenName(name: string): boolean {
-  const bare = name.replace(/\.$/, '');
-  return FORBIDDEN_NAMES.has(bare);
+  return FORBIDDEN_NAMES.has(name.replace(/\.$/, ''));
 }
 
 /**
@@ -70,7 +52,7 @@ function isForbiddenName(name: string): boolean {
  * allowed CIDR or to an allowed host name (exact, or `*.suffix`), never link-local or metadata.
  */
 export class GossipAddressPolicy {
-  private readonly networks = new BlockList();
+  private readonly networks = new SubnetSet();
   private readonly names = new Set<string>();
   private readonly suffixes: string[] = [];
   readonly entries: readonly string[];
@@ -90,9 +72,9 @@ export class GossipAddressPolicy {
       } catch {
         continue;
       }
-      const normal = normalizeAddress(host);
-      if (normal && !forbidden.check(normal.address, normal.family)) entries.push(`${normal.address}/${SEED_PREFIX[normal.family]}`);
-      else if (!normal && HOST_NAME.test(host) && !isForbiddenName(host)) entries.push(host);
+      const address = parseAddress(host);
+      if (address && !forbidden.has(address)) entries.push(`${formatAddress(address)}/${SEED_PREFIX[address.family]}`);
+      else if (!address && HOST_NAME.test(host) && !isForbiddenName(host)) entries.push(host);
     }
     return new GossipAddressPolicy([...new Set(entries)]);
   }
@@ -111,8 +93,8 @@ export class GossipAddressPolicy {
   }
 
   allowsHost(host: string): boolean {
-    const normal = normalizeAddress(host);
-    if (normal) return !forbidden.check(normal.address, normal.family) && this.networks.check(normal.address, normal.family);
+    const address = parseAddress(host);
+    if (address) return !forbidden.has(address) && this.networks.has(address);
     const name = host.toLowerCase().replace(/\.$/, '');
     if (isForbiddenName(name) || !HOST_NAME.test(name)) return false;
     return this.names.has(name) || this.suffixes.some((suffix) => name.endsWith(suffix) && name.length > suffix.length);
@@ -124,21 +106,20 @@ export class GossipAddressPolicy {
       new GossipAllowError(`--gossip-allow entry "${entry}" is a link-local or metadata address; those are never allowed`);
     const slash = entry.indexOf('/');
     if (slash >= 0) {
-      const normal = normalizeAddress(entry.slice(0, slash));
+      const address = parseAddress(entry.slice(0, slash));
       const prefixText = entry.slice(slash + 1);
       const prefix = Number(prefixText);
-      const max = normal?.family === 'ipv6' ? 128 : 32;
-      if (!normal || !/^\d{1,3}$/.test(prefixText) || prefix > max) {
+      if (!address || !/^\d{1,3}$/.test(prefixText) || prefix > (address.family === 6 ? 128 : 32)) {
         throw new GossipAllowError(`--gossip-allow entry "${entry}" is not a CIDR like 10.0.0.0/8 or fd00::/8`);
       }
-      if (forbidden.check(normal.address, normal.family) && prefix >= (normal.family === 'ipv4' ? 16 : 10)) throw never();
-      this.networks.addSubnet(normal.address, prefix, normal.family);
+      if (forbidden.has(address) && prefix >= (address.family === 4 ? 16 : 10)) throw never();
+      this.networks.add(address, prefix);
       return;
     }
-    const normal = normalizeAddress(entry);
-    if (normal) {
-      if (forbidden.check(normal.address, normal.family)) throw never();
-      this.networks.addAddress(normal.address, normal.family);
+    const address = parseAddress(entry);
+    if (address) {
+      if (forbidden.has(address)) throw never();
+      this.networks.add(address, address.family === 4 ? 32 : 128);
       return;
     }
     const name = entry.replace(/\.$/, '');
