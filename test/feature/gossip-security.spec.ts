@@ -160,7 +160,8 @@ describe('gossip integrity against real processes (signed mesh)', () => {
 
     const unsigned = await post(url('cp-1'), JSON.stringify({ from: 'attacker', members: forgedLeft }));
     expect(unsigned.status).toBe(401);
-    expect(unsigned.json).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/not signed/) });
+    expect(unsigned.json).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
+    expect(unsigned.json['message']).toMatch(/not signed/);
     const wrongKey = await post(url('cp-1'), envelope('cp-2', forgedLeft, randomBytes(32)));
     expect(wrongKey.status).toBe(401);
 
