@@ -8,7 +8,8 @@ function score(scope: string, nodeId: string): string {
 }
 
 /**
- * Embedded leadership: each scope is led by the alive candidate with the highest rendezvous score,
+ * Embedded leadership: each scope is led by the alive candidate with the highest rendezvous score
+ * among members heard first-hand (a member only others mention may be invented),
  * so every node that sees the same membership elects the same leader, and scopes spread over
  * candidates. Suspect members do not lead, so a silent leader is replaced within the suspicion
  * timeout. Terms are counted per node and only grow.
