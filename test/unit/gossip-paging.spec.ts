@@ -68,10 +68,10 @@ describe('gossip messages are paged so that a peer never refuses one', () => {
     const keys = [randomBytes(32).toString('base64')];
     const labels = Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`label-${i}-${'k'.repeat(100)}`, `"${'v'.repeat(250)}"`]));
     const sender = nodeKnowing(300, { keys, labels });
-    const { sizes, learned, refused } = drain(sender, 70, keys);
+    const { sizes, learned, refused } = drain(sender, 100, keys);
     for (const size of sizes) expect(size.bytes).toBeLessThanOrEqual(GOSSIP_LIMITS.sendBytes);
     expect(Math.max(...sizes.map((s) => s.members))).toBeLessThan(10);
-    expect(refused.accepted).toBe(70);
+    expect(refused.accepted).toBe(100);
     expect(learned).toBe(301);
   });
 
