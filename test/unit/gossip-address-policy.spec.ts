@@ -90,7 +90,7 @@ describe('the gossip HTTP client', () => {
       request.on('end', () => {
         if (request.url === '/control/gossip' && request.method === 'POST') {
           response.setHeader('content-type', 'application/json');
-          response.end(JSON.stringify({ ok: true, pad: 'x'.repeat(Number(request.headers['content-length'] ?? 0)) }));
+          response.end(JSON.stringify({ ok: true, authorization: request.headers.authorization ?? null, pad: 'x'.repeat(Number(request.headers['content-length'] ?? 0)) }));
         }
       });
     });
@@ -107,6 +107,11 @@ describe('the gossip HTTP client', () => {
     const reply = await client.post(`http://127.0.0.1:${port}`, '{}');
     expect(reply).toMatchObject({ status: 200, body: { ok: true } });
     expect(hits).toBe(1);
+  });
+
+  it('sends the node token as a bearer token when one is configured', async () => {
+    const client = new GossipHttpClient(new GossipAddressPolicy(['127.0.0.0/8']), 1000, 4096, {}, 'node-token');
+    expect((await client.post(`http://127.0.0.1:${port}`, '{}')).body).toMatchObject({ authorization: 'Bearer node-token' });
   });
 
   it('stops reading an answer longer than its bound', async () => {

@@ -58,6 +58,7 @@ export class GossipHttpClient {
     private readonly timeoutMs: number,
     private readonly maxReplyBytes: number,
     private readonly tls: GossipTlsOptions = {},
+    private readonly authToken?: string,
   ) {}
 
   async post(baseUrl: string, body: string): Promise<GossipReply> {
@@ -67,7 +68,11 @@ export class GossipHttpClient {
     return new Promise<GossipReply>((resolve, reject) => {
       const request = send(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(this.authToken === undefined ? {} : { authorization: `Bearer ${this.authToken}` }),
+        },
         lookup: guardedLookup,
         ...(url.protocol === 'https:' ? this.tls : {}),
       });

@@ -73,7 +73,7 @@ export class MeshGossipService implements OnApplicationShutdown {
       },
       ...(options.replayWindowMs === undefined ? {} : { replayWindowMs: options.replayWindowMs }),
     });
-    this.client = new GossipHttpClient(policy, options.requestTimeoutMs ?? 1000, GOSSIP_LIMITS.replyBytes, options.tls);
+    this.client = new GossipHttpClient(policy, options.requestTimeoutMs ?? 1000, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
     this.roundIntervalMs = options.roundIntervalMs ?? 1000;
     this.fanout = options.fanout ?? 3;
     this.suspicionTimeoutMs = options.suspicionTimeoutMs ?? 5000;

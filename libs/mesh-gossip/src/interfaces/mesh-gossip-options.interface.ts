@@ -38,4 +38,6 @@ export interface MeshGossipOptions {
   readonly replayWindowMs?: number;
   /** TLS options for gossip requests to https:// members. */
   readonly tls?: GossipTlsOptions;
+  /** Sent as `Authorization: Bearer <token>` with every gossip request, for hosts that require tokens; never logged. */
+  readonly authToken?: string;
 }
