@@ -22,45 +22,45 @@ const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntr
 describe('GossipMembership', () => {
   it('adds new members, takes only newer versions, and reports what changed', () => {
     const membership = new GossipMembership(info('self'), 1);
-    expect(membership.merge([entry('a', 1)], 0)).toEqual([expect.objectContaining({ state: 'alive', previous: undefined, progressed: true, infoChanged: true })]);
-    expect(membership.merge([entry('a', 1)], 10)).toEqual([]);
-    expect(membership.merge([entry('a', 0)], 10)).toEqual([]);
-    expect(membership.merge([entry('a', 2, { region: 'us' })], 10)).toEqual([
+    expect(membership.merge([entry('a', 1)], 'a', 0)).toEqual([expect.objectContaining({ state: 'alive', previous: undefined, progressed: true, infoChanged: true })]);
+    expect(membership.merge([entry('a', 1)], 'a', 10)).toEqual([]);
+    expect(membership.merge([entry('a', 0)], 'a', 10)).toEqual([]);
+    expect(membership.merge([entry('a', 2, { region: 'us' })], 'a', 10)).toEqual([
       expect.objectContaining({ progressed: true, infoChanged: true, previous: 'alive' }),
     ]);
-    expect(membership.merge([entry('self', 99)], 10)).toEqual([]);
+    expect(membership.merge([entry('self', 99)], 'self', 10)).toEqual([]);
   });
 
   it('prefers a new incarnation over any heartbeat of the old one (a restart)', () => {
     const membership = new GossipMembership(info('self'), 1);
-    membership.merge([entry('a', 500)], 0);
-    const changes = membership.merge([entry('a', 1, { incarnation: 2 })], 5);
+    membership.merge([entry('a', 500)], 'a', 0);
+    const changes = membership.merge([entry('a', 1, { incarnation: 2 })], 'a', 5);
     expect(changes).toHaveLength(1);
     expect(membership.view(5).find((m) => m.nodeId === 'a')).toMatchObject({ incarnation: 2, heartbeat: 1 });
   });
 
   it('marks silent members suspect, then dead, then forgets them', () => {
     const membership = new GossipMembership(info('self'), 1);
-    membership.merge([entry('a', 1)], 0);
+    membership.merge([entry('a', 1)], 'a', 0);
     expect(membership.sweep(1000, 1000, 60_000)).toEqual([]);
     expect(membership.sweep(1001, 1000, 60_000)).toEqual([expect.objectContaining({ previous: 'alive', state: 'suspect' })]);
     expect(membership.sweep(2001, 1000, 60_000)).toEqual([expect.objectContaining({ previous: 'suspect', state: 'dead' })]);
-    expect(membership.digest().map((e) => e.nodeId)).toEqual(['self']);
+    expect([...membership.digest()].map((e) => e.nodeId)).toEqual(['self']);
     membership.sweep(70_000, 1000, 60_000);
     expect(membership.view(70_000).map((m) => m.nodeId)).toEqual(['self']);
   });
 
   it('revives a suspect member whose heartbeat advances', () => {
     const membership = new GossipMembership(info('self'), 1);
-    membership.merge([entry('a', 1)], 0);
+    membership.merge([entry('a', 1)], 'a', 0);
     membership.sweep(1500, 1000, 60_000);
-    expect(membership.merge([entry('a', 2)], 1600)).toEqual([expect.objectContaining({ previous: 'suspect', state: 'alive' })]);
+    expect(membership.merge([entry('a', 2)], 'a', 1600)).toEqual([expect.objectContaining({ previous: 'suspect', state: 'alive' })]);
   });
 
-  it('spreads a goodbye: a left entry at the same version replaces alive', () => {
+  it('takes a member\'s own goodbye: its left entry at the same version replaces alive', () => {
     const membership = new GossipMembership(info('self'), 1);
-    membership.merge([entry('a', 3)], 0);
-    expect(membership.merge([entry('a', 3, { state: 'left' })], 1)).toEqual([expect.objectContaining({ previous: 'alive', state: 'left' })]);
+    membership.merge([entry('a', 3)], 'a', 0);
+    expect(membership.merge([entry('a', 3, { state: 'left' })], 'a', 1)).toEqual([expect.objectContaining({ previous: 'alive', state: 'left' })]);
     membership.leave();
     expect(membership.selfEntry()).toMatchObject({ state: 'left', heartbeat: 1 });
   });
@@ -97,7 +97,7 @@ describe('gossip messages from other nodes', () => {
 
 describe('GossipLeadershipStore', () => {
   const view = (ids: Array<[string, string, 'alive' | 'suspect' | 'dead']>) =>
-    ids.map(([nodeId, role, state]) => ({ ...info(nodeId, role), incarnation: 1, heartbeat: 1, state, lastChangeAgoMs: 0, self: false }));
+    ids.map(([nodeId, role, state]) => ({ ...info(nodeId, role), incarnation: 1, heartbeat: 1, state, lastChangeAgoMs: 0, self: false, firstHand: true }));
 
   it('elects one alive candidate per scope, the same on every node, and hands over with a higher term', () => {
     const a = new GossipLeadershipStore(['global', 'shard-00'], new Set(['control-plane']));

@@ -14,6 +14,7 @@ import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
+import { GossipMessagesMetric } from './telemetry/gossip-messages.metric';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
@@ -26,6 +27,7 @@ export class AppModule {
     const providers: Provider[] = [
       { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
+      GossipMessagesMetric,
     ];
     // This process's own token and TLS settings, for every request it makes (gossip, the worker agent).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
@@ -74,7 +76,11 @@ export class AppModule {
           seeds: config.seeds,
           roundIntervalMs: config.gossipIntervalMs,
           suspicionTimeoutMs: config.suspicionTimeoutMs,
-          transport: ({ url, body, headers, timeoutMs }) => client.post(url, body, timeoutMs, headers),
+          keys: config.gossipKey === undefined ? config.gossipKeys : [config.gossipKey],
+          allow: config.gossipAllow,
+          maxMembers: config.gossipMaxMembers,
+          authToken: config.authToken,
+          ...(security.tls.client ? { tls: security.tls.client } : {}),
         }),
         ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes })] : []),
         ...(dispatches

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { decodeGossipKey, GOSSIP_KEYRING_MAX, GossipAddressPolicy, GossipAllowError, GossipKeyError } from '@omnirelay/mesh-gossip';
 
 export const ROLES = ['all-in-one', 'control-plane', 'dispatcher', 'worker'] as const;
 export type HostRole = (typeof ROLES)[number];
@@ -35,13 +36,19 @@ export interface HostConfig {
   readonly requestTimeoutMs: number;
   readonly maxConnections: number;
   readonly advertiseUrl: string | undefined;
+  /** Base64 cluster gossip key; never logged. */
+  readonly gossipKey: string | undefined;
+  /** Keyring for rotation, signing key first; never logged. */
+  readonly gossipKeys: readonly string[];
+  readonly gossipAllow: readonly string[];
+  readonly gossipMaxMembers: number;
 }
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
 }
 
-type Kind = 'text' | 'secret' | 'int' | 'list' | 'url' | 'role' | 'switch';
+type Kind = 'text' | 'secret' | 'key' | 'key-list' | 'int' | 'list' | 'url' | 'role' | 'switch';
 
 interface Setting {
   readonly flag: string;
@@ -90,6 +97,10 @@ const SETTINGS = {
   requestTimeoutMs: { flag: '--request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: 'int', fallback: '10000', min: 100, max: 120_000, help: 'a request (headers and body) not received within this is cut' },
   maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections accepted at once; more are closed' },
   advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
+  gossipKey: { flag: '--gossip-key', env: 'OMNIRELAY_GOSSIP_KEY', kind: 'key', help: 'cluster key signing gossip (HMAC-SHA256), base64 of 32 bytes: openssl rand -base64 32; production needs one' },
+  gossipKeys: { flag: '--gossip-keys', env: 'OMNIRELAY_GOSSIP_KEYS', kind: 'key-list', fallback: '', help: 'key rotation: comma-separated keys, the first signs, all verify (instead of --gossip-key)' },
+  gossipAllow: { flag: '--gossip-allow', env: 'GOSSIP_ALLOW', kind: 'list', fallback: '', help: 'CIDRs or host names members may advertise and be contacted at (default: loopback and the seeds\' networks)' },
+  gossipMaxMembers: { flag: '--gossip-max-members', env: 'GOSSIP_MAX_MEMBERS', kind: 'int', fallback: '4096', min: 1, max: 1_000_000, help: 'gossip members known at once; more are refused and counted' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -157,7 +168,26 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
         throw new HostConfigError(`${setting.flag} (${setting.env}) must be a token of 1 to 4096 characters without spaces`);
       }
       return raw;
+    // Keys are checked here so a bad one stops the start-up; the messages never repeat the value.
+    case 'key':
+      return checkedKeys(setting, [raw])[0] ?? '';
+    case 'key-list':
+      return checkedKeys(setting, raw.split(',').map((s) => s.trim()).filter((s) => s !== ''));
   }
+}
+
+function checkedKeys(setting: Setting, keys: readonly string[]): readonly string[] {
+  const name = `${setting.flag} (${setting.env})`;
+  if (keys.length > GOSSIP_KEYRING_MAX) throw new HostConfigError(`${name} takes at most ${GOSSIP_KEYRING_MAX} keys`);
+  keys.forEach((key, i) => {
+    try {
+      decodeGossipKey(key, keys.length > 1 ? `${name} key ${i + 1}` : name);
+    } catch (error) {
+      if (error instanceof GossipKeyError) throw new HostConfigError(error.message);
+      throw error;
+    }
+  });
+  return keys;
 }
 
 /** Flags win over environment variables, which win over defaults. `help` is true for --help. */
@@ -173,6 +203,16 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   const config = values as unknown as HostConfig;
   if (role === 'worker' && config.dispatcherUrl === undefined && !flags.has('--help')) {
     throw new HostConfigError('the worker role needs --dispatcher-url (DISPATCHER_URL)');
+  }
+  if (config.gossipKey !== undefined && config.gossipKeys.length > 0) {
+    throw new HostConfigError('give either --gossip-key (OMNIRELAY_GOSSIP_KEY) or --gossip-keys (OMNIRELAY_GOSSIP_KEYS), not both');
+  }
+  if (config.gossipMaxMembers < 1) throw new HostConfigError('--gossip-max-members (GOSSIP_MAX_MEMBERS) must be at least 1');
+  try {
+    new GossipAddressPolicy(config.gossipAllow);
+  } catch (error) {
+    if (error instanceof GossipAllowError) throw new HostConfigError(error.message);
+    throw error;
   }
   return { help: flags.has('--help'), config };
 }

@@ -5,6 +5,11 @@ import type {
   GossipMemberView,
 } from './interfaces/gossip-member.interface';
 
+interface Version {
+  readonly incarnation: number;
+  readonly heartbeat: number;
+}
+
 interface MemberRecord {
   info: GossipMemberInfo;
   incarnation: number;
@@ -12,6 +17,8 @@ interface MemberRecord {
   state: GossipMemberState;
   /** Local time of the last version advance or state change. */
   changedAt: number;
+  /** The version the member last told this node itself; undefined while it is known only second-hand. */
+  selfSaid: Version | undefined;
 }
 
 /** What changed for one member in a merge or a sweep; the service turns it into tracker calls. */
@@ -23,6 +30,39 @@ export interface MemberChange {
   readonly progressed: boolean;
   /** Role, region, labels... differ from what was known (or the member is new). */
   readonly infoChanged: boolean;
+}
+
+/** Bounds of one node's membership table. */
+export interface GossipMembershipLimits {
+  /** Members known at once, tombstones included; new members past it are refused and counted (default 4096). */
+  readonly maxMembers: number;
+  /** Left and dead members kept; the oldest are forgotten first past it (default 1024). */
+  readonly maxTombstones: number;
+}
+
+export const DEFAULT_MEMBERSHIP_LIMITS: GossipMembershipLimits = { maxMembers: 4096, maxTombstones: 1024 };
+
+/** Counts of what the membership refused; plain numbers, read by stats and metrics. */
+export interface MembershipCounters {
+  /** New members refused because the table was full. */
+  refusedMembers: number;
+  /** Claims a third party may not make: another member's `left`, or a raise of its incarnation. */
+  ignoredClaims: number;
+  /** Tombstones forgotten early to stay under maxTombstones (or to make room for a member). */
+  compactedTombstones: number;
+}
+
+const isTombstone = (state: GossipMemberState): boolean => state === 'left' || state === 'dead';
+
+// Written field by field: V8 copies these objects many times faster than spreads of rest-destructured objects.
+function infoOf(entry: GossipMemberInfo): GossipMemberInfo {
+  const { nodeId, url, role, cluster, region, meshVersion, http3, labels } = entry;
+  return { nodeId, url, role, cluster, region, meshVersion, http3, labels };
+}
+
+function entryOf(info: GossipMemberInfo, incarnation: number, heartbeat: number, state: 'alive' | 'left'): GossipDigestEntry {
+  const { nodeId, url, role, cluster, region, meshVersion, http3, labels } = info;
+  return { nodeId, url, role, cluster, region, meshVersion, http3, labels, incarnation, heartbeat, state };
 }
 
 function sameInfo(a: GossipMemberInfo, b: GossipMemberInfo): boolean {
@@ -40,19 +80,45 @@ function sameInfo(a: GossipMemberInfo, b: GossipMemberInfo): boolean {
   return keys.length === Object.keys(b.labels).length && keys.every((key) => a.labels[key] === b.labels[key]);
 }
 
+/** True when the member itself may say `next` after having said `said` (SWIM: it alone owns its versions). */
+function selfMayClaim(said: Version | undefined, next: GossipDigestEntry, current: GossipMemberState): boolean {
+  if (!said) return true;
+  // A different incarnation is a restart (or the member correcting what someone forged in its name).
+  if (next.incarnation !== said.incarnation) return true;
+  if (next.heartbeat > said.heartbeat) return true;
+  return next.heartbeat === said.heartbeat && next.state === 'left' && current !== 'left';
+}
+
 /**
  * Membership state of one node, free of timers and I/O: versions are (incarnation, heartbeat);
- * a newer version wins; failure detection is a sweep with the local clock.
+ * failure detection is a sweep with the local clock.
+ *
+ * Who may say what (SWIM, with the sender authenticated by the gossip MAC): a member alone announces
+ * its own `left`, raises its own incarnation, and changes its own address and metadata; a third party
+ * may only pass along heartbeat progress at the incarnation already known, and introduce members this
+ * node does not know yet. Suspicion and death are local judgements (the sweep) and never travel.
+ * Members heard only second-hand are flagged (`firstHand: false`) so leadership can ignore them.
  */
 export class GossipMembership {
   private readonly members = new Map<string, MemberRecord>();
+  private readonly limits: GossipMembershipLimits;
   private selfHeartbeat = 0;
   private selfState: 'alive' | 'left' = 'alive';
+  private tombstones = 0;
+  /** The members in a stable order for paging and sampling; rebuilt after joins and removals. */
+  private ring: MemberRecord[] = [];
+  private ringDirty = false;
+  /** Where the next digest page starts in the ring. */
+  private cursor = 0;
+  readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0 };
 
   constructor(
     private self: GossipMemberInfo,
     readonly incarnation: number,
-  ) {}
+    limits: Partial<GossipMembershipLimits> = {},
+  ) {
+    this.limits = { ...DEFAULT_MEMBERSHIP_LIMITS, ...limits };
+  }
 
   get selfId(): string {
     return this.self.nodeId;
@@ -60,6 +126,22 @@ export class GossipMembership {
 
   get selfInfo(): GossipMemberInfo {
     return this.self;
+  }
+
+  /** Members known, this node excluded, tombstones included. */
+  get size(): number {
+    return this.members.size;
+  }
+
+  get tombstoneCount(): number {
+    return this.tombstones;
+  }
+
+  /** Members by local state, this node excluded. */
+  stateCounts(): Record<GossipMemberState, number> {
+    const counts: Record<GossipMemberState, number> = { alive: 0, suspect: 0, dead: 0, left: 0 };
+    for (const member of this.members.values()) counts[member.state]++;
+    return counts;
   }
 
   setSelfUrl(url: string): void {
@@ -75,30 +157,112 @@ export class GossipMembership {
     this.selfHeartbeat++;
   }
 
-  merge(entries: readonly GossipDigestEntry[], now: number): MemberChange[] {
+  /** Merges what `sender` (the authenticated node id of the message) says; returns what changed. */
+  merge(entries: readonly GossipDigestEntry[], sender: string, now: number): MemberChange[] {
     const changes: MemberChange[] = [];
     for (const entry of entries) {
       if (entry.nodeId === this.self.nodeId) continue;
-      const { incarnation, heartbeat, state, ...info } = entry;
-      const known = this.members.get(entry.nodeId);
-      if (!known) {
-        this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now });
-        changes.push({ info, previous: undefined, state, progressed: state === 'alive', infoChanged: true });
-        continue;
-      }
-      const newer = incarnation > known.incarnation || (incarnation === known.incarnation && heartbeat > known.heartbeat);
-      const leaving = !newer && state === 'left' && known.state !== 'left' && incarnation === known.incarnation && heartbeat === known.heartbeat;
-      if (!newer && !leaving) continue;
-      const previous = known.state;
-      const infoChanged = !sameInfo(known.info, info);
-      known.info = info;
-      known.incarnation = incarnation;
-      known.heartbeat = heartbeat;
-      known.state = state;
-      known.changedAt = now;
-      changes.push({ info, previous, state, progressed: newer && state === 'alive', infoChanged });
+      const change = entry.nodeId === sender ? this.mergeFirstHand(entry, now) : this.mergeRelayed(entry, now);
+      if (change) changes.push(change);
     }
+    this.compact();
     return changes;
+  }
+
+  private mergeFirstHand(entry: GossipDigestEntry, now: number): MemberChange | undefined {
+    const { incarnation, heartbeat, state } = entry;
+    const info = infoOf(entry);
+    const known = this.members.get(entry.nodeId);
+    if (!known) {
+      // A goodbye from a member never known leaves nothing worth keeping.
+      if (state === 'left') return undefined;
+      return this.add(entry, now, { incarnation, heartbeat });
+    }
+    if (!selfMayClaim(known.selfSaid, entry, known.state)) return undefined;
+    const previous = known.state;
+    const progressed = state === 'alive' && (incarnation !== known.incarnation || heartbeat !== known.heartbeat || previous !== 'alive');
+    const infoChanged = !sameInfo(known.info, info);
+    known.info = info;
+    known.incarnation = incarnation;
+    known.heartbeat = heartbeat;
+    known.selfSaid = { incarnation, heartbeat };
+    this.setState(known, state, now);
+    return { info, previous, state, progressed, infoChanged };
+  }
+
+  private mergeRelayed(entry: GossipDigestEntry, now: number): MemberChange | undefined {
+    const known = this.members.get(entry.nodeId);
+    if (!known) {
+      // Introducing a member is how a mesh grows; announcing someone else's departure is not allowed.
+      if (entry.state === 'left') {
+        this.counters.ignoredClaims++;
+        return undefined;
+      }
+      return this.add(entry, now, undefined);
+    }
+    if (entry.state === 'left') {
+      if (known.state !== 'left') this.counters.ignoredClaims++;
+      return undefined;
+    }
+    if (entry.incarnation !== known.incarnation) {
+      if (entry.incarnation > known.incarnation) this.counters.ignoredClaims++;
+      return undefined;
+    }
+    // Only the member itself comes back from `left`; anyone may carry its heartbeat forward.
+    if (known.state === 'left' || entry.heartbeat <= known.heartbeat) return undefined;
+    const previous = known.state;
+    known.heartbeat = entry.heartbeat;
+    this.setState(known, 'alive', now);
+    return { info: known.info, previous, state: 'alive', progressed: true, infoChanged: false };
+  }
+
+  private add(entry: GossipDigestEntry, now: number, selfSaid: Version | undefined): MemberChange | undefined {
+    if (this.members.size >= this.limits.maxMembers && !this.dropOldestTombstone()) {
+      this.counters.refusedMembers++;
+      return undefined;
+    }
+    const { incarnation, heartbeat, state } = entry;
+    const info = infoOf(entry);
+    this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now, selfSaid });
+    this.ringDirty = true;
+    if (isTombstone(state)) this.tombstones++;
+    return { info, previous: undefined, state, progressed: state === 'alive', infoChanged: true };
+  }
+
+  private setState(record: MemberRecord, state: GossipMemberState, now: number): void {
+    if (isTombstone(record.state) !== isTombstone(state)) this.tombstones += isTombstone(state) ? 1 : -1;
+    record.state = state;
+    record.changedAt = now;
+  }
+
+  private remove(nodeId: string, record: MemberRecord): void {
+    if (isTombstone(record.state)) this.tombstones--;
+    this.members.delete(nodeId);
+    this.ringDirty = true;
+  }
+
+  /** Forgets the tombstone that changed longest ago; false when there is none. */
+  private dropOldestTombstone(): boolean {
+    let oldest: [string, MemberRecord] | undefined;
+    for (const pair of this.members) {
+      if (isTombstone(pair[1].state) && (!oldest || pair[1].changedAt < oldest[1].changedAt)) oldest = pair;
+    }
+    if (!oldest) return false;
+    this.remove(oldest[0], oldest[1]);
+    this.counters.compactedTombstones++;
+    return true;
+  }
+
+  /** Keeps at most maxTombstones left/dead members, forgetting the oldest first. */
+  private compact(): void {
+    const excess = this.tombstones - this.limits.maxTombstones;
+    if (excess <= 0) return;
+    const oldest = [...this.members]
+      .filter(([, record]) => isTombstone(record.state))
+      .sort((a, b) => a[1].changedAt - b[1].changedAt)
+      .slice(0, excess);
+    for (const [nodeId, record] of oldest) this.remove(nodeId, record);
+    this.counters.compactedTombstones += oldest.length;
   }
 
   /** Marks silent members suspect, then dead; forgets long-gone ones. */
@@ -109,36 +273,71 @@ export class GossipMembership {
       let next: GossipMemberState = member.state;
       if (member.state === 'alive' && silentFor > suspicionTimeoutMs) next = 'suspect';
       else if (member.state === 'suspect' && silentFor > 2 * suspicionTimeoutMs) next = 'dead';
-      else if ((member.state === 'dead' || member.state === 'left') && silentFor > forgetAfterMs) {
-        this.members.delete(nodeId);
+      else if (isTombstone(member.state) && silentFor > forgetAfterMs) {
+        this.remove(nodeId, member);
         continue;
       }
       if (next === member.state) continue;
       const previous = member.state;
-      member.state = next;
-      if (next === 'dead') member.changedAt = now;
+      if (next === 'dead') this.setState(member, next, now);
+      else member.state = next;
       changes.push({ info: member.info, previous, state: next, progressed: false, infoChanged: false });
     }
+    this.compact();
     return changes;
   }
 
   selfEntry(): GossipDigestEntry {
-    return { ...this.self, incarnation: this.incarnation, heartbeat: this.selfHeartbeat, state: this.selfState };
+    return entryOf(this.self, this.incarnation, this.selfHeartbeat, this.selfState);
   }
 
-  /** What this node tells others: itself and every member not judged dead. */
-  digest(): GossipDigestEntry[] {
-    const entries: GossipDigestEntry[] = this.self.url ? [this.selfEntry()] : [];
-    for (const member of this.members.values()) {
-      if (member.state === 'dead') continue;
-      entries.push({
-        ...member.info,
-        incarnation: member.incarnation,
-        heartbeat: member.heartbeat,
-        state: member.state === 'left' ? 'left' : 'alive',
-      });
+  /**
+   * What this node tells others: itself first, then every member not judged dead, starting where the
+   * previous page ended (so that a mesh larger than one message is covered page after page). Lazy:
+   * a message takes only what fits. Call `advance(n)` with how many of the others it carried.
+   */
+  *digest(): Generator<GossipDigestEntry, void, undefined> {
+    if (this.self.url) yield this.selfEntry();
+    const ring = this.currentRing();
+    const start = ring.length === 0 ? 0 : this.cursor % ring.length;
+    for (let i = 0; i < ring.length; i++) {
+      const member = ring[(start + i) % ring.length];
+      if (!member || member.state === 'dead') continue;
+      yield entryOf(member.info, member.incarnation, member.heartbeat, member.state === 'left' ? 'left' : 'alive');
     }
-    return entries;
+  }
+
+  /** Moves the page start past `carried` entries of the last digest (this node's own entry not counted). */
+  advance(carried: number): void {
+    const length = this.currentRing().length;
+    this.cursor = length === 0 ? 0 : (this.cursor + carried) % length;
+  }
+
+  private currentRing(): MemberRecord[] {
+    if (this.ringDirty) {
+      this.ring = [...this.members.values()];
+      this.ringDirty = false;
+    }
+    return this.ring;
+  }
+
+  /** Up to `count` distinct URLs of alive or suspect members, chosen at random (the gossip targets of a round). */
+  pick(count: number, random: () => number = Math.random): string[] {
+    const ring = this.currentRing();
+    const chosen = new Set<string>();
+    const worthIt = (member: MemberRecord | undefined): member is MemberRecord => member?.state === 'alive' || member?.state === 'suspect';
+    // Random probes first (cheap in a large mesh), then a scan so that a mostly-dead table still yields targets.
+    for (let attempt = 0; attempt < count * 4 && chosen.size < count && ring.length > 0; attempt++) {
+      const member = ring[Math.floor(random() * ring.length)];
+      if (worthIt(member)) chosen.add(member.info.url);
+    }
+    if (chosen.size < count) {
+      for (const url of this.reachable(random)) {
+        if (chosen.size >= count) break;
+        chosen.add(url);
+      }
+    }
+    return [...chosen];
   }
 
   /** URLs of members worth gossiping with (alive or suspect), in random order. */
@@ -163,6 +362,7 @@ export class GossipMembership {
       state: this.selfState,
       lastChangeAgoMs: 0,
       self: true,
+      firstHand: true,
     };
     const others = [...this.members.values()].map(
       (member): GossipMemberView => ({
@@ -172,6 +372,7 @@ export class GossipMembership {
         state: member.state,
         lastChangeAgoMs: Math.max(0, now - member.changedAt),
         self: false,
+        firstHand: member.selfSaid !== undefined,
       }),
     );
     return [self, ...others].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));

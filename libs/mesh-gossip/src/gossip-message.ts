@@ -3,6 +3,14 @@ import type { GossipDigestEntry, GossipMessage } from './interfaces/gossip-membe
 
 export class GossipMessageError extends Error {
   override readonly name = 'GossipMessageError';
+
+  /** `tooLarge`: over a count limit (413) rather than malformed (400). */
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
 }
 
 type Fields = Record<string, unknown>;
@@ -12,6 +20,8 @@ const isText = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length <= max && !/\p{Cc}/u.test(value);
 const isId = (value: unknown): value is string => isText(value, GOSSIP_LIMITS.idLength) && value.trim().length > 0;
 const isVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isNonce = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 16 && value.length <= GOSSIP_LIMITS.nonceLength && /^[A-Za-z0-9_-]+$/.test(value);
 
 function isHttpUrl(value: unknown): value is string {
   if (!isText(value, GOSSIP_LIMITS.urlLength)) return false;
@@ -65,16 +75,26 @@ export function parseDigestEntry(value: unknown): GossipDigestEntry | undefined 
  */
 export function parseGossipMessage(body: unknown): { message: GossipMessage; dropped: number } {
   if (!isObject(body)) throw new GossipMessageError('gossip message must be a JSON object');
-  const { from, members } = body;
+  const { from, members, sentAt, nonce, replyTo } = body;
   if (!isId(from)) throw new GossipMessageError("gossip message needs 'from', a non-blank node id");
   if (!Array.isArray(members)) throw new GossipMessageError("gossip message needs 'members', an array");
+  if (sentAt !== undefined && !isVersion(sentAt)) throw new GossipMessageError("gossip message 'sentAt' must be epoch milliseconds");
+  if (nonce !== undefined && !isNonce(nonce)) throw new GossipMessageError("gossip message 'nonce' must be 16 to 64 base64url characters");
+  if (replyTo !== undefined && !isNonce(replyTo)) throw new GossipMessageError("gossip message 'replyTo' must be 16 to 64 base64url characters");
   if (members.length > GOSSIP_LIMITS.members) {
-    throw new GossipMessageError(`gossip message has more than ${GOSSIP_LIMITS.members} members`);
+    throw new GossipMessageError(`gossip message has more than ${GOSSIP_LIMITS.members} members`, true);
   }
   const parsed: GossipDigestEntry[] = [];
   for (const member of members) {
     const entry = parseDigestEntry(member);
     if (entry) parsed.push(entry);
   }
-  return { message: { from, members: parsed }, dropped: members.length - parsed.length };
+  const message: GossipMessage = {
+    from,
+    members: parsed,
+    ...(sentAt === undefined ? {} : { sentAt }),
+    ...(nonce === undefined ? {} : { nonce }),
+    ...(replyTo === undefined ? {} : { replyTo }),
+  };
+  return { message, dropped: members.length - parsed.length };
 }

@@ -1,8 +1,19 @@
 export { MeshGossipModule } from './mesh-gossip.module';
 export { MeshGossipService } from './mesh-gossip.service';
-export type { MembershipListener } from './mesh-gossip.service';
-export { GossipMembership } from './gossip-membership';
-export type { MemberChange } from './gossip-membership';
+export type { MembershipListener, MeshGossipStats } from './mesh-gossip.service';
+export { GossipMembership, DEFAULT_MEMBERSHIP_LIMITS } from './gossip-membership';
+export type { MemberChange, GossipMembershipLimits, MembershipCounters } from './gossip-membership';
+export { GossipProtocol, GOSSIP_INBOUND_OUTCOMES, GOSSIP_OUTBOUND_OUTCOMES } from './gossip-protocol';
+export type { GossipMessageCounters, GossipOutboundOutcome, GossipProtocolOptions } from './gossip-protocol';
+export { GossipCodec } from './gossip-codec';
+export { scaledSuspicionMs, SUSPICION_ROUNDS_PER_PAGE } from './scaled-suspicion';
+export { GossipRefusal } from './gossip-refusal';
+export type { GossipInboundOutcome } from './gossip-refusal';
+export { GossipHttpClient, GossipAddressRefused } from './gossip-http-client';
+export type { GossipTlsOptions } from './gossip-http-client';
+export { GossipKeyring, GossipKeyError, decodeGossipKey, GOSSIP_KEY_BYTES, GOSSIP_KEYRING_MAX } from './security/gossip-keyring';
+export { GossipReplayGuard } from './security/gossip-replay-guard';
+export { GossipAddressPolicy, GossipAllowError, isForbiddenAddress } from './security/gossip-address-policy';
 export { parseGossipMessage, parseDigestEntry, GossipMessageError } from './gossip-message';
 export { GOSSIP_LIMITS, MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
 export type {
@@ -13,5 +24,3 @@ export type {
   GossipMessage,
 } from './interfaces/gossip-member.interface';
 export type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
-export { fetchGossipTransport } from './gossip-transport';
-export type { GossipAnswer, GossipRequest, GossipTransport } from './gossip-transport';

@@ -1,21 +1,29 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { GossipMessageError } from './gossip-message';
-import type { GossipMemberView, GossipMessage } from './interfaces/gossip-member.interface';
+import { Body, Controller, Get, Header, HttpCode, HttpException, Post } from '@nestjs/common';
+import { GossipRefusal } from './gossip-refusal';
+import type { GossipMemberView } from './interfaces/gossip-member.interface';
 import { MeshGossipService } from './mesh-gossip.service';
+
+const REASONS: Readonly<Record<GossipRefusal['status'], string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  413: 'Payload Too Large',
+};
 
 /** The gossip endpoint other nodes call, and the membership view for operators. */
 @Controller('control')
 export class MeshGossipController {
   constructor(private readonly gossip: MeshGossipService) {}
 
+  /** Answers with this node's digest, as the JSON text the protocol wrote (signed when keyed). */
   @Post('gossip')
   @HttpCode(200)
-  exchange(@Body() body: unknown): GossipMessage {
+  @Header('content-type', 'application/json; charset=utf-8')
+  exchange(@Body() body: unknown): string {
     try {
       return this.gossip.receive(body);
     } catch (error) {
-      if (error instanceof GossipMessageError) {
-        throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: error.message });
+      if (error instanceof GossipRefusal) {
+        throw new HttpException({ statusCode: error.status, error: REASONS[error.status], message: error.message }, error.status);
       }
       throw error;
     }

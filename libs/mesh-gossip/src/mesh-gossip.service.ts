@@ -1,13 +1,30 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { GOSSIP_LEFT_REASON, PeerLeaseHealthTracker, recordGossipMember } from '@omnirelay/peer-health';
-import { GossipMembership, type MemberChange } from './gossip-membership';
-import { parseGossipMessage } from './gossip-message';
-import { fetchGossipTransport, type GossipTransport } from './gossip-transport';
-import type { GossipMemberInfo, GossipMemberView, GossipMessage } from './interfaces/gossip-member.interface';
+import { GossipAddressRefused, GossipHttpClient } from './gossip-http-client';
+import type { MemberChange } from './gossip-membership';
+import { GossipProtocol, type GossipMessageCounters } from './gossip-protocol';
+import { GossipRefusal } from './gossip-refusal';
+import type { GossipMemberInfo, GossipMemberView } from './interfaces/gossip-member.interface';
 import type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
-import { MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
+import { GOSSIP_LIMITS, MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
+import { GossipAddressPolicy } from './security/gossip-address-policy';
+import { GossipKeyring } from './security/gossip-keyring';
 
 export type MembershipListener = (members: readonly GossipMemberView[]) => void;
+
+export interface MeshGossipStats {
+  readonly rounds: number;
+  readonly failedRequests: number;
+  readonly droppedEntries: number;
+  readonly signed: boolean;
+  readonly members: number;
+  readonly tombstones: number;
+  readonly refusedMembers: number;
+  readonly refusedAddresses: number;
+  readonly ignoredClaims: number;
+  readonly compactedTombstones: number;
+  readonly messages: { readonly inbound: Readonly<Record<string, number>>; readonly outbound: Readonly<Record<string, number>> };
+}
 
 /**
  * Gossips membership with other nodes over HTTP and records what it learns into the kit's tracker:
@@ -17,17 +34,17 @@ export type MembershipListener = (members: readonly GossipMemberView[]) => void;
 @Injectable()
 export class MeshGossipService implements OnApplicationShutdown {
   private readonly logger = new Logger('MeshGossip');
-  private readonly membership: GossipMembership;
+  private readonly protocol: GossipProtocol;
+  private readonly client: GossipHttpClient;
   private readonly roundIntervalMs: number;
   private readonly fanout: number;
   private readonly suspicionTimeoutMs: number;
-  private readonly requestTimeoutMs: number;
   private readonly forgetAfterMs: number;
   private readonly seeds: readonly string[];
-  private readonly transport: GossipTransport;
-  private readonly requestHeaders: Readonly<Record<string, string>>;
   private readonly listeners = new Set<MembershipListener>();
   private timer: NodeJS.Timeout | undefined;
+  private rounds = 0;
+  private failedRequests = 0;
 
   constructor(
     @Inject(MESH_GOSSIP_OPTIONS) options: MeshGossipOptions,
@@ -43,37 +60,51 @@ export class MeshGossipService implements OnApplicationShutdown {
       http3: options.http3 ?? false,
       labels: { ...options.labels },
     };
+    this.seeds = (options.seeds ?? []).map((seed) => seed.replace(/\/$/, ''));
+    const policy = options.allow && options.allow.length > 0 ? new GossipAddressPolicy(options.allow) : GossipAddressPolicy.forSeeds(this.seeds);
+    const keys = options.keys ?? [];
     // A restart is a new incarnation, so its versions beat everything the old process said.
-    this.membership = new GossipMembership(self, Date.now());
+    this.protocol = new GossipProtocol(self, Date.now(), {
+      policy,
+      ...(keys.length > 0 ? { keyring: GossipKeyring.fromBase64(keys) } : {}),
+      limits: {
+        ...(options.maxMembers === undefined ? {} : { maxMembers: options.maxMembers }),
+        ...(options.maxTombstones === undefined ? {} : { maxTombstones: options.maxTombstones }),
+      },
+      ...(options.replayWindowMs === undefined ? {} : { replayWindowMs: options.replayWindowMs }),
+    });
+    this.client = new GossipHttpClient(policy, options.requestTimeoutMs ?? 1000, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
     this.roundIntervalMs = options.roundIntervalMs ?? 1000;
     this.fanout = options.fanout ?? 3;
     this.suspicionTimeoutMs = options.suspicionTimeoutMs ?? 5000;
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 1000;
     this.forgetAfterMs = options.forgetAfterMs ?? 600_000;
-    this.seeds = (options.seeds ?? []).map((seed) => seed.replace(/\/$/, ''));
-    this.transport = options.transport ?? fetchGossipTransport;
-    this.requestHeaders = {
-      'content-type': 'application/json',
-      ...(options.authToken === undefined ? {} : { authorization: `Bearer ${options.authToken}` }),
-    };
   }
 
   get nodeId(): string {
-    return this.membership.selfId;
+    return this.protocol.membership.selfId;
+  }
+
+  /** Message counts by direction and outcome: plain numbers, read at scrape time by a metrics exporter. */
+  get messageCounters(): Readonly<GossipMessageCounters> {
+    return this.protocol.counters;
   }
 
   /** Starts gossiping once the HTTP server listens at `selfUrl`. */
   start(selfUrl: string): void {
     if (this.timer) return;
-    this.membership.setSelfUrl(selfUrl.replace(/\/$/, ''));
-    recordGossipMember(this.tracker, this.membership.selfInfo);
+    this.protocol.membership.setSelfUrl(selfUrl.replace(/\/$/, ''));
+    recordGossipMember(this.tracker, this.protocol.membership.selfInfo);
+    if (!this.protocol.signed) {
+      // Not a warning: the loopback demo is meant to run like this, and the gate refuses warnings.
+      this.logger.log('gossip is unsigned (no cluster key): fine on loopback for a demo; production needs a gossip key');
+    }
     void this.round();
     this.timer = setInterval(() => void this.round(), this.roundIntervalMs);
   }
 
   /** The local view, this node included, sorted by node id. */
   members(): GossipMemberView[] {
-    return this.membership.view(Date.now());
+    return this.protocol.membership.view(Date.now());
   }
 
   /** Called after every membership change (join, leave, suspicion, death, new metadata). */
@@ -82,11 +113,29 @@ export class MeshGossipService implements OnApplicationShutdown {
     return () => this.listeners.delete(listener);
   }
 
-  /** Handles a message from another node and answers with this node's digest (push-pull). */
-  receive(body: unknown): GossipMessage {
-    const { message } = parseGossipMessage(body);
-    this.recordChanges(this.membership.merge(message.members, Date.now()));
-    return { from: this.nodeId, members: this.membership.digest() };
+  stats(): MeshGossipStats {
+    const { membership, counters } = this.protocol;
+    return {
+      rounds: this.rounds,
+      failedRequests: this.failedRequests,
+      droppedEntries: counters.droppedEntries,
+      signed: this.protocol.signed,
+      members: membership.size,
+      tombstones: membership.tombstoneCount,
+      ...membership.counters,
+      refusedAddresses: counters.refusedAddresses,
+      messages: { inbound: { ...counters.inbound }, outbound: { ...counters.outbound } },
+    };
+  }
+
+  /**
+   * Handles a message from another node and answers with this node's digest (push-pull), as the
+   * JSON text to send. Throws GossipRefusal (counted) for a message refused at the door.
+   */
+  receive(body: unknown): string {
+    const { changes, reply } = this.protocol.receive(body, Date.now());
+    this.recordChanges(changes);
+    return reply;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -94,33 +143,41 @@ export class MeshGossipService implements OnApplicationShutdown {
     clearInterval(this.timer);
     this.timer = undefined;
     // Say goodbye, so that peers record the departure at once instead of after the suspicion timeout.
-    this.membership.leave();
-    await this.sendTo(this.membership.reachable());
+    this.protocol.membership.leave();
+    await Promise.all(this.protocol.membership.reachable().map((url) => this.exchange(url)));
   }
 
   private async round(): Promise<void> {
-    this.membership.beat();
-    this.recordChanges(this.membership.sweep(Date.now(), this.suspicionTimeoutMs, this.forgetAfterMs));
+    this.rounds++;
+    const { membership } = this.protocol;
+    membership.beat();
+    const suspicionMs = this.protocol.suspicionTimeoutMs(this.suspicionTimeoutMs, this.roundIntervalMs);
+    this.recordChanges(membership.sweep(Date.now(), suspicionMs, this.forgetAfterMs));
     this.tracker.recordLeaseHeartbeat(this.nodeId);
-    const reachable = this.membership.reachable();
-    const targets = reachable.length > 0 ? reachable.slice(0, this.fanout) : this.seeds;
-    await this.sendTo(targets);
+    const picked = membership.pick(this.fanout);
+    const targets = picked.length > 0 ? picked : this.seeds;
+    await Promise.all(targets.map((url) => this.exchange(url)));
   }
 
-  private async sendTo(urls: readonly string[]): Promise<void> {
-    const message: GossipMessage = { from: this.nodeId, members: this.membership.digest() };
-    const body = JSON.stringify(message);
-    await Promise.all(urls.map((url) => this.exchange(url, body)));
-  }
-
-  private async exchange(url: string, body: string): Promise<void> {
+  private async exchange(url: string): Promise<void> {
+    const { outbound } = this.protocol.counters;
+    const { body, nonce } = this.protocol.request(Date.now());
     try {
-      const answer = await this.transport({ url: `${url}/control/gossip`, body, headers: this.requestHeaders, timeoutMs: this.requestTimeoutMs });
-      if (answer.status < 200 || answer.status > 299) throw new Error(`HTTP ${answer.status}`);
-      const { message } = parseGossipMessage(JSON.parse(answer.body));
-      this.recordChanges(this.membership.merge(message.members, Date.now()));
+      const reply = await this.client.post(url, body);
+      if (reply.status !== 200) {
+        outbound[reply.status >= 400 && reply.status < 500 ? 'refused' : 'failed']++;
+        this.failedRequests++;
+        this.logger.debug(`gossip with ${url}: HTTP ${reply.status}`);
+        return;
+      }
+      this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()));
+      outbound.accepted++;
     } catch (error) {
-      // A peer that is down or answers garbage is a normal event in a mesh: log it, keep going.
+      // A peer that is down or answers garbage is a normal event in a mesh: count it, keep going.
+      this.failedRequests++;
+      if (error instanceof GossipAddressRefused) outbound['not-allowed']++;
+      else if (error instanceof GossipRefusal) outbound[error.outcome === 'unauthenticated' || error.outcome === 'replayed' ? 'unauthenticated' : 'malformed']++;
+      else outbound.failed++;
       this.logger.debug(`gossip with ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -8,7 +8,8 @@ function score(scope: string, nodeId: string): string {
 }
 
 /**
- * Embedded leadership: each scope is led by the alive candidate with the highest rendezvous score,
+ * Embedded leadership: each scope is led by the alive candidate with the highest rendezvous score
+ * among members heard first-hand (a member only others mention may be invented),
  * so every node that sees the same membership elects the same leader, and scopes spread over
  * candidates. Suspect members do not lead, so a silent leader is replaced within the suspicion
  * timeout. Terms are counted per node and only grow.
@@ -43,7 +44,8 @@ export class GossipLeadershipStore implements LeadershipStore {
   update(members: readonly GossipMemberView[]): void {
     const alive = members.filter((m) => m.state === 'alive');
     this.alive = alive.map((m) => m.nodeId);
-    const candidates = alive.filter((m) => this.candidateRoles.has(m.role)).map((m) => m.nodeId);
+    // Only members heard first-hand may lead: one that others merely mention could be invented.
+    const candidates = alive.filter((m) => m.firstHand && this.candidateRoles.has(m.role)).map((m) => m.nodeId);
     for (const scope of this.scopes) {
       let leaderId: string | undefined;
       let best = '';

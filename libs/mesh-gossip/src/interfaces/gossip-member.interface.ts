@@ -25,8 +25,15 @@ export interface GossipDigestEntry extends GossipMemberInfo {
 }
 
 export interface GossipMessage {
+  /** The sender's node id; authenticated by the envelope's MAC when the cluster has a gossip key. */
   readonly from: string;
   readonly members: readonly GossipDigestEntry[];
+  /** Epoch ms when sent; required (and checked against the replay window) when messages are signed. */
+  readonly sentAt?: number;
+  /** Random, unique per message; required (and remembered for the replay window) when messages are signed. */
+  readonly nonce?: string;
+  /** In an answer: the nonce of the request it answers. */
+  readonly replyTo?: string;
 }
 
 /** A member as the local node sees it. */
@@ -37,4 +44,6 @@ export interface GossipMemberView extends GossipMemberInfo {
   /** Milliseconds since the local node last saw this member's version advance or state change. */
   readonly lastChangeAgoMs: number;
   readonly self: boolean;
+  /** The member itself told this node its current version (false: known only from other members). */
+  readonly firstHand: boolean;
 }

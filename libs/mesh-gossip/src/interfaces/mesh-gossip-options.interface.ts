@@ -1,4 +1,4 @@
-import type { GossipTransport } from '../gossip-transport';
+import type { GossipTlsOptions } from '../gossip-http-client';
 
 export interface MeshGossipOptions {
   readonly nodeId: string;
@@ -20,8 +20,24 @@ export interface MeshGossipOptions {
   readonly requestTimeoutMs?: number;
   /** Dead and left members are forgotten after this long (default 600000). */
   readonly forgetAfterMs?: number;
-  /** Sent as `Authorization: Bearer <token>` on every gossip request (hosts that require tokens). */
+  /**
+   * Cluster keys, base64 of 32 bytes each: the first signs, all verify. Without keys gossip is
+   * unsigned (the loopback demo); production needs a key.
+   */
+  readonly keys?: readonly string[];
+  /**
+   * Where members may be (CIDRs, addresses, host names, `*.suffix`). Default: loopback and the
+   * network of each seed. Link-local and metadata addresses are never allowed.
+   */
+  readonly allow?: readonly string[];
+  /** Members known at once (default 4096); more are refused and counted. */
+  readonly maxMembers?: number;
+  /** Left and dead members kept (default 1024); the oldest are forgotten first. */
+  readonly maxTombstones?: number;
+  /** A signed message is accepted within ±this of its sentAt (default 30000). */
+  readonly replayWindowMs?: number;
+  /** TLS options for gossip requests to https:// members. */
+  readonly tls?: GossipTlsOptions;
+  /** Sent as `Authorization: Bearer <token>` with every gossip request, for hosts that require tokens; never logged. */
   readonly authToken?: string;
-  /** How requests are sent (default: fetch); for a private CA or a client certificate. */
-  readonly transport?: GossipTransport;
 }

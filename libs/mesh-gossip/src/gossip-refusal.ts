@@ -1,0 +1,15 @@
+/** How a message from another node ended; the labels of the message counters. */
+export type GossipInboundOutcome = 'accepted' | 'unauthenticated' | 'replayed' | 'malformed' | 'too-large';
+
+/** A message refused at the door, with the HTTP status the endpoint answers. */
+export class GossipRefusal extends Error {
+  override readonly name = 'GossipRefusal';
+
+  constructor(
+    readonly status: 400 | 401 | 413,
+    readonly outcome: Exclude<GossipInboundOutcome, 'accepted'>,
+    message: string,
+  ) {
+    super(message);
+  }
+}
