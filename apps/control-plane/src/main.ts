@@ -63,6 +63,9 @@ async function serve(argv: readonly string[]): Promise<number> {
   logger.log(`Peers:        ${base}/control/peers`);
   if (security.tokens === null) logger.log('No tokens file: every endpoint is open (loopback only). See --auth-tokens-file.');
   else logger.log(`Bearer tokens required (${security.tokens.size} in the tokens file)${tls?.requireClientCertificate ? ', and client certificates' : ''}.`);
+  if (security.tokens !== null && config.authToken === undefined) {
+    logger.log('No --auth-token: gossip and worker calls from this node carry no token, and protected peers will refuse them.');
+  }
   return -1;
 }
 
