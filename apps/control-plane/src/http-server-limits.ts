@@ -1,8 +1,13 @@
 /** Headers must arrive within this (Node's own default is 60 s). */
 const HEADERS_TIMEOUT_MS = 10_000;
-/** A connection with no traffic at all for this long is closed. */
-const IDLE_TIMEOUT_MS = 30_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/**
+ * A connection with no traffic at all for this long is closed (a client that stops reading its answer).
+ * Idle keep-alive connections keep Fastify's own bound (72 s): a shorter one races a loaded event
+ * loop, whose keep-alive timer can fire before it reads the next request already sent.
+ */
+const IDLE_TIMEOUT_MS = 60_000;
+/** Largest request body on any route (413 above): room for a 64 KiB work payload and for gossip. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Time bounds of the HTTP server, so a client that sends slowly (a body one byte every few seconds)
@@ -10,11 +15,15 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
  * `headersTimeout`) only every `connectionsCheckingInterval`, so that interval is kept short.
  */
 export function httpServerLimits(requestTimeoutMs: number): {
-  fastify: { requestTimeout: number; connectionTimeout: number; keepAliveTimeout: number };
+  fastify: { requestTimeout: number; connectionTimeout: number; bodyLimit: number };
   node: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
 } {
   return {
-    fastify: { requestTimeout: requestTimeoutMs, connectionTimeout: IDLE_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS },
+    fastify: {
+      requestTimeout: requestTimeoutMs,
+      connectionTimeout: IDLE_TIMEOUT_MS,
+      bodyLimit: BODY_LIMIT_BYTES,
+    },
     node: {
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
       requestTimeout: requestTimeoutMs,

@@ -28,21 +28,29 @@ async function serve(argv: readonly string[]): Promise<number> {
   const { config } = parsed;
   const limits = httpServerLimits(config.requestTimeoutMs);
   const tls = security.tls.server;
-  const adapter = new FastifyAdapter({
-    ...limits.fastify,
-    ...(tls
-      ? {
-          https: {
-            ...limits.node,
-            cert: tls.cert,
-            key: tls.key,
-            ...(tls.ca ? { ca: tls.ca } : {}),
-            requestCert: tls.requireClientCertificate,
-            rejectUnauthorized: tls.requireClientCertificate,
-          },
-        }
-      : { http: limits.node }),
-  });
+  let adapter: FastifyAdapter;
+  try {
+    adapter = new FastifyAdapter({
+      ...limits.fastify,
+      ...(tls
+        ? {
+            https: {
+              ...limits.node,
+              cert: tls.cert,
+              key: tls.key,
+              ...(tls.ca ? { ca: tls.ca } : {}),
+              requestCert: tls.requireClientCertificate,
+              rejectUnauthorized: tls.requireClientCertificate,
+            },
+          }
+        : { http: limits.node }),
+    });
+  } catch (error) {
+    // The TLS context is built here: a key that does not match its certificate, or a damaged PEM file.
+    if (!tls) throw error;
+    process.stderr.write(`--tls-cert / --tls-key / --tls-ca: cannot serve HTTPS with these files: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 64;
+  }
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, security), adapter, {
     logger: ['log', 'warn', 'error'],
   });
@@ -63,6 +71,9 @@ async function serve(argv: readonly string[]): Promise<number> {
   logger.log(`Peers:        ${base}/control/peers`);
   if (security.tokens === null) logger.log('No tokens file: every endpoint is open (loopback only). See --auth-tokens-file.');
   else logger.log(`Bearer tokens required (${security.tokens.size} in the tokens file)${tls?.requireClientCertificate ? ', and client certificates' : ''}.`);
+  if (security.tokens !== null && config.authToken === undefined) {
+    logger.log('No --auth-token: gossip and worker calls from this node carry no token, and protected peers will refuse them.');
+  }
   return -1;
 }
 
