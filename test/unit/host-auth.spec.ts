@@ -183,6 +183,7 @@ describe('host flags', () => {
     ['--grace-ms', '0'],
     ['--worker-heartbeat-ms', '0'],
     ['--max-queued-items', '0'],
+    ['--max-peers', '0'],
     ['--request-timeout-ms', '5'],
     ['--port', '65536'],
     ['--lease-duration-ms', '0x10'],
@@ -194,6 +195,12 @@ describe('host flags', () => {
   it('accepts the edges of the ranges', () => {
     expect(parse('--lease-duration-ms', String(2 ** 31 - 1)).leaseDurationMs).toBe(2 ** 31 - 1);
     expect(parse('--completed-retention', '0').completedRetention).toBe(0);
+    expect(parse().maxPeers).toBe(100_000);
+  });
+
+  it('refuses a synthetic fleet larger than --max-peers, naming both flags', () => {
+    expect(() => parse('--synthetic-peers', '200000')).toThrow(/--synthetic-peers \(200000\) exceeds --max-peers \(100000\)/);
+    expect(parse('--synthetic-peers', '200000', '--max-peers', '200000').maxPeers).toBe(200_000);
   });
 
   it('takes --tls-client-auth alone as on, and never echoes a bad --auth-token', () => {

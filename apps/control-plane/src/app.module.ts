@@ -65,7 +65,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PrometheusModule.register({ path: '/metrics' }),
-        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs }),
+        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs, maxPeers: config.maxPeers }),
         MeshGossipModule.forRoot({
           nodeId: config.nodeId,
           role: config.role,

@@ -35,6 +35,7 @@ export interface HostConfig {
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
   readonly maxConnections: number;
+  readonly maxPeers: number;
   readonly advertiseUrl: string | undefined;
   /** Base64 cluster gossip key; never logged. */
   readonly gossipKey: string | undefined;
@@ -95,6 +96,7 @@ const SETTINGS = {
   completedRetention: { flag: '--completed-retention', env: 'COMPLETED_RETENTION', kind: 'int', fallback: '1000', max: 10_000_000, help: 'dispatcher: finished items kept for inspection (counts cover all)' },
   maxAttempts: { flag: '--max-attempts', env: 'MAX_ATTEMPTS', kind: 'int', fallback: '5', min: 1, max: 1000, help: 'dispatcher: attempts per item before it is dead-lettered' },
   requestTimeoutMs: { flag: '--request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: 'int', fallback: '10000', min: 100, max: 120_000, help: 'a request (headers and body) not received within this is cut' },
+  maxPeers: { flag: '--max-peers', env: 'MAX_PEERS', kind: 'int', fallback: '100000', min: 1, max: 10_000_000, help: 'peers the lease-health tracker follows at once; events of new peers past it are counted (peer-limit) and dropped' },
   maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections accepted at once; more are closed' },
   advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
   gossipKey: { flag: '--gossip-key', env: 'OMNIRELAY_GOSSIP_KEY', kind: 'key', help: 'cluster key signing gossip (HMAC-SHA256), base64 of 32 bytes: openssl rand -base64 32; production needs one' },
@@ -206,6 +208,9 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   if (config.gossipKey !== undefined && config.gossipKeys.length > 0) {
     throw new HostConfigError('give either --gossip-key (OMNIRELAY_GOSSIP_KEY) or --gossip-keys (OMNIRELAY_GOSSIP_KEYS), not both');
+  }
+  if (config.syntheticPeers > config.maxPeers) {
+    throw new HostConfigError(`--synthetic-peers (${config.syntheticPeers}) exceeds --max-peers (${config.maxPeers}): raise --max-peers (MAX_PEERS)`);
   }
   if (config.gossipMaxMembers < 1) throw new HostConfigError('--gossip-max-members (GOSSIP_MAX_MEMBERS) must be at least 1');
   try {
