@@ -158,6 +158,7 @@ describe('release arguments', () => {
       }
       expect(thrown).toBeInstanceOf(PeerHealthInputError);
       expect((thrown as PeerHealthInputError).argument).toBe('requeued');
+      expect((thrown as PeerHealthInputError).code).toBe('PEER_HEALTH_ERR_INVALID_INPUT');
       expect(JSON.stringify(tracker.snapshot())).toBe(before);
     },
   );
@@ -198,6 +199,7 @@ describe('module options', () => {
     }
     expect(thrown).toBeInstanceOf(PeerHealthConfigurationError);
     expect((thrown as PeerHealthConfigurationError).option).toBe('options');
+    expect((thrown as PeerHealthConfigurationError).code).toBe('PEER_HEALTH_ERR_CONFIGURATION');
     expect((thrown as Error).message).toMatch(/PeerHealthModule\.forRoot\(\) takes an options object/);
   });
 });

@@ -21,7 +21,7 @@ export type {
 } from './tracker/interfaces/peer-lease-health-tracker-options.interface';
 export { ManualClock, systemClock, systemTimers } from './tracker/clock';
 export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
-export { PeerHealthInputError, PeerHealthConfigurationError } from './base/errors/peer-health.errors';
+export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health.errors';
 export {
   GOSSIP_LEFT_REASON,
   gossipMemberMetadata,

@@ -1,9 +1,17 @@
+/** Stable codes of the kit's errors, for callers that branch on them (messages may change). */
+export const PEER_HEALTH_ERROR_CODES = {
+  invalidInput: 'PEER_HEALTH_ERR_INVALID_INPUT',
+  configuration: 'PEER_HEALTH_ERR_CONFIGURATION',
+} as const;
+
 /**
  * Thrown by the tracker's record methods for a bad peer id, lease handle or count.
  * It is thrown before any state changes, so a rejected call leaves the tracker as it was.
  */
 export class PeerHealthInputError extends TypeError {
   override readonly name = 'PeerHealthInputError';
+  /** Always `PEER_HEALTH_ERR_INVALID_INPUT`. */
+  readonly code = PEER_HEALTH_ERROR_CODES.invalidInput;
 
   constructor(
     /** The argument that was rejected, e.g. `peerId` or `handle.leaseId`. */
@@ -17,6 +25,8 @@ export class PeerHealthInputError extends TypeError {
 /** Thrown at start-up (or by the tracker's constructor) for an option that cannot work. */
 export class PeerHealthConfigurationError extends Error {
   override readonly name = 'PeerHealthConfigurationError';
+  /** Always `PEER_HEALTH_ERR_CONFIGURATION`. */
+  readonly code = PEER_HEALTH_ERROR_CODES.configuration;
 
   constructor(
     /** The dotted path of the offending option, e.g. `telemetry.maxPeerLabelValues`. */
@@ -27,6 +37,7 @@ export class PeerHealthConfigurationError extends Error {
   }
 }
 
+/** @internal */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
     return value.length > 40 ? `a string of length ${value.length}` : JSON.stringify(value);
