@@ -12,7 +12,7 @@ import { snapshotOf } from '../support/snapshots';
 
 const held = { sequenceId: 1, attempt: 1, leaseId: '00000000-0000-4000-8000-000000000001' };
 
-describe('edge cases found in review', () => {
+describe('tracker and diagnostics edge cases', () => {
   it('a heartbeat rewrites pending.count after gossip overwrote it, even with an unchanged count', () => {
     const tracker = new PeerLeaseHealthTracker({ clock: new ManualClock(0) });
     tracker.recordLeaseHeartbeat('w', undefined, 4);
