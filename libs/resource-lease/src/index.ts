@@ -18,6 +18,7 @@ export type {
   LeaseReference,
   ResourceLeaseOptions,
   ResourceLeaseStats,
+  WorkerHeartbeatResult,
   WorkItemInput,
   WorkItemState,
   WorkItemView,

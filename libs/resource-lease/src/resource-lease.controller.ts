@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
-import type { LeaseGrant, ResourceLeaseStats, WorkItemView } from './interfaces/resource-lease.interfaces';
-import { parseLeaseReference, parsePendingCount, parseWorkItem, parseWorkerRequest, requireId } from './lease-request-validation';
+import type { LeaseGrant, ResourceLeaseStats, WorkerHeartbeatResult, WorkItemView } from './interfaces/resource-lease.interfaces';
+import { parseLeaseReference, parseWorkerHeartbeat, parseWorkItem, parseWorkerRequest, requireId } from './lease-request-validation';
 import { LeaseRequestError } from './lease-request.error';
 import { ResourceLeaseQueue } from './resource-lease.queue';
 
@@ -84,12 +84,13 @@ export class ResourceLeaseController {
     });
   }
 
+  /** Renews the worker's leases (the named ones, or all): 200 `{ renewed, lost }`. */
   @Post('workers/:workerId/heartbeat')
   @HttpCode(200)
-  workerHeartbeat(@Param('workerId') workerId: string, @Body() body: unknown): { ok: true } {
+  workerHeartbeat(@Param('workerId') workerId: string, @Body() body: unknown): WorkerHeartbeatResult {
     return answer(() => {
-      this.queue.workerHeartbeat(requireId(workerId, 'workerId'), parsePendingCount(body));
-      return { ok: true };
+      const { pendingCount, leaseIds } = parseWorkerHeartbeat(body);
+      return this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
     });
   }
 }
