@@ -12,10 +12,7 @@ import type { AuthTokenTable as AuthTokenTableClass } from '../../dist/apps/cont
 import { workerToken } from './worker-tokens';
 
 // The host's own guard and token table, from its build (dist/apps/control-plane).
-const security = (file: string): unknown => require(resolve(__dirname, '../../apps/control-plane/security', file)) as unknown;
-const { AuthTokenTable } = security('auth-token-table.js') as { AuthTokenTable: typeof AuthTokenTableClass };
-const { BearerAuthGuard } = security('bearer-auth.guard.js') as { BearerAuthGuard: Type };
-const { AUTH_TOKEN_TABLE } = security('auth-tokens.constants.js') as { AUTH_TOKEN_TABLE: symbol };
+const security = (file: string): Promise<unknown> => import(resolve(__dirname, '../../apps/control-plane/security', file));
 
 const arg = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -23,6 +20,9 @@ const arg = (name: string, fallback: number): number => {
 };
 
 async function main(): Promise<void> {
+  const { AuthTokenTable } = (await security('auth-token-table.js')) as { AuthTokenTable: typeof AuthTokenTableClass };
+  const { BearerAuthGuard } = (await security('bearer-auth.guard.js')) as { BearerAuthGuard: Type };
+  const { AUTH_TOKEN_TABLE } = (await security('auth-tokens.constants.js')) as { AUTH_TOKEN_TABLE: symbol };
   const workers = arg('workers', 10_000);
   const leases = arg('leases', 4);
   const tokens = AuthTokenTable.parse(

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { GOSSIP_LEFT_REASON, PeerLeaseHealthTracker, recordGossipMember } from '@omnirelay/peer-health';
+import { GOSSIP_LEFT_REASON, gossipMemberMetadata, PeerLeaseHealthTracker, type GossipMemberMetadata, type PeerRecorder } from '@omnirelay/peer-health';
 import { GossipMembership, type MemberChange } from './gossip-membership';
 import { parseGossipMessage } from './gossip-message';
 import { fetchGossipTransport, type GossipTransport } from './gossip-transport';
@@ -27,6 +27,8 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly transport: GossipTransport;
   private readonly requestHeaders: Readonly<Record<string, string>>;
   private readonly listeners = new Set<MembershipListener>();
+  /** A bound recorder per member not known to be gone (dropped when it leaves or dies): no lookup per event. */
+  private readonly recorders = new Map<string, PeerRecorder>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -66,7 +68,7 @@ export class MeshGossipService implements OnApplicationShutdown {
   start(selfUrl: string): void {
     if (this.timer) return;
     this.membership.setSelfUrl(selfUrl.replace(/\/$/, ''));
-    recordGossipMember(this.tracker, this.membership.selfInfo);
+    this.recordMember(this.membership.selfInfo);
     void this.round();
     this.timer = setInterval(() => void this.round(), this.roundIntervalMs);
   }
@@ -101,7 +103,7 @@ export class MeshGossipService implements OnApplicationShutdown {
   private async round(): Promise<void> {
     this.membership.beat();
     this.recordChanges(this.membership.sweep(Date.now(), this.suspicionTimeoutMs, this.forgetAfterMs));
-    this.tracker.recordLeaseHeartbeat(this.nodeId);
+    this.recorderOf(this.nodeId).heartbeat();
     const reachable = this.membership.reachable();
     const targets = reachable.length > 0 ? reachable.slice(0, this.fanout) : this.seeds;
     await this.sendTo(targets);
@@ -125,16 +127,30 @@ export class MeshGossipService implements OnApplicationShutdown {
     }
   }
 
+  private recorderOf(nodeId: string): PeerRecorder {
+    let recorder = this.recorders.get(nodeId);
+    if (!recorder) {
+      recorder = this.tracker.peer(nodeId);
+      this.recorders.set(nodeId, recorder);
+    }
+    return recorder;
+  }
+
+  private recordMember(member: GossipMemberMetadata & { readonly nodeId: string }): void {
+    this.recorderOf(member.nodeId).gossip(gossipMemberMetadata(member));
+  }
+
   private recordChanges(changes: readonly MemberChange[]): void {
     if (changes.length === 0) return;
     for (const change of changes) {
       const { info, state, previous } = change;
       if (state === 'alive') {
-        if (change.infoChanged || previous !== 'alive') recordGossipMember(this.tracker, info);
-        if (change.progressed) this.tracker.recordLeaseHeartbeat(info.nodeId);
+        if (change.infoChanged || previous !== 'alive') this.recordMember(info);
+        if (change.progressed) this.recorderOf(info.nodeId).heartbeat();
       } else if ((state === 'dead' || state === 'left') && previous !== 'dead' && previous !== 'left') {
-        if (change.infoChanged) recordGossipMember(this.tracker, info);
-        this.tracker.recordDisconnect(info.nodeId, GOSSIP_LEFT_REASON);
+        if (change.infoChanged) this.recordMember(info);
+        this.recorderOf(info.nodeId).disconnect(GOSSIP_LEFT_REASON);
+        this.recorders.delete(info.nodeId);
       }
     }
     const view = this.members();

@@ -50,6 +50,8 @@ export class TrackerBodyWriter {
   /** Peers of the batch, whose places are recorded once the batch is written. */
   private readonly batchPeers: PeerState[] = [];
   private readonly batchOffsets: number[] = [];
+  /** Whether the entry being written is ASCII so far (it then needs no UTF-8 encoding). */
+  private entryAscii = true;
 
   constructor(open: string) {
     this.writeAscii(open);
@@ -84,10 +86,8 @@ export class TrackerBodyWriter {
       return;
     }
     this.flushRun();
-    let ascii = true;
-    const text = this.entryText(peer, (plain) => {
-      ascii &&= plain;
-    });
+    const text = this.entryText(peer);
+    const ascii = this.entryAscii;
     const bytes = ascii ? text.length : Buffer.byteLength(text, 'utf8');
     if (this.batch.length + text.length > BATCH_CHARS || this.position + separator + bytes > this.buffer.length) this.flushBatch();
     if (this.position + separator + bytes > this.buffer.length) this.nextBuffer(separator + bytes);
@@ -121,12 +121,17 @@ export class TrackerBodyWriter {
     return this.chunks;
   }
 
-  private entryText(peer: PeerState, ascii: (plain: boolean) => void): string {
-    const quoted = (text: string): string => {
-      if (isPlain(text)) return `"${text}"`;
-      ascii(false);
-      return JSON.stringify(text);
-    };
+  /** `text` as a JSON string literal; clears `entryAscii` when that is not plain ASCII. */
+  private quoted(text: string): string {
+    if (isPlain(text)) return `"${text}"`;
+    this.entryAscii = false;
+    return JSON.stringify(text);
+  }
+
+  /** The peer's entry as JSON text; sets `entryAscii`. */
+  private entryText(peer: PeerState): string {
+    this.entryAscii = true;
+    const quoted = (text: string): string => this.quoted(text);
     let json = `{"peerId":${quoted(peer.peerId)},"lastHeartbeat":"${formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat)}"`;
     if (peer.lastDisconnect !== undefined) json += `,"lastDisconnect":"${formatWireDate(peer.lastDisconnect)}"`;
     const leases: readonly PeerLeaseHandle[] = peer.leases ?? [];
