@@ -7,7 +7,7 @@ import { NaivePeerTracker } from './baseline/naive-peer-tracker';
 import { alternate, record, spreadFields } from './support/results';
 import { apply, applyBare, applyRecorders, mixedEvents, populate, type BarePeer, type EventStream } from './support/workload';
 
-const EVENTS = 1_000_000;
+const EVENTS = 500_000;
 const ROUNDS = 3;
 
 function rateOf(events: EventStream, run: () => unknown): number {
