@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const address: unknown = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null && 'port' in address ? Number(address.port) : 0;
+  // Exit normally on SIGTERM, so that --cpu-prof can write its profile.
+  process.once('SIGTERM', () => process.exit(0));
   process.stdout.write(`ready ${port}\n`);
 }
 

@@ -62,9 +62,12 @@ describe('the worker heartbeat route', () => {
   it('renews every lease the worker holds when the body names none', async () => {
     const grants = [await leaseFor('worker-1', WORKER_1), await leaseFor('worker-1', WORKER_1), await leaseFor('worker-1', WORKER_1)];
     const other = await leaseFor('worker-2', WORKER_2);
-    const answer = await post('/control/workers/worker-1/heartbeat', WORKER_1);
-    expect(answer).toEqual({ status: 200, body: { renewed: 3, lost: [] } });
-    expect((await post('/control/workers/worker-1/heartbeat', WORKER_1, { pendingCount: 7 })).body).toEqual({ renewed: 3, lost: [] });
+    // Everything renewed: 204, nothing to say.
+    expect(await post('/control/workers/worker-1/heartbeat', WORKER_1)).toEqual({ status: 204, body: undefined });
+    expect(await post('/control/workers/worker-1/heartbeat', WORKER_1, { pendingCount: 7, leaseIds: grants.map((grant) => grant.leaseId) })).toEqual({
+      status: 204,
+      body: undefined,
+    });
     const tracker = running.app.get(PeerLeaseHealthTracker);
     const worker1 = tracker.snapshot().find((peer) => peer.peerId === 'worker-1');
     expect(worker1?.activeLeases.map((lease) => lease.leaseId).sort()).toEqual(grants.map((grant) => grant.leaseId).sort());
@@ -86,7 +89,7 @@ describe('the worker heartbeat route', () => {
   });
 
   it('keeps an idle worker alive: a heartbeat of a worker without leases renews nothing', async () => {
-    expect(await post('/control/workers/worker-1/heartbeat', WORKER_1, {})).toEqual({ status: 200, body: { renewed: 0, lost: [] } });
+    expect(await post('/control/workers/worker-1/heartbeat', WORKER_1, {})).toEqual({ status: 204, body: undefined });
     expect(running.app.get(PeerLeaseHealthTracker).snapshot().find((peer) => peer.peerId === 'worker-1')?.isHealthy).toBe(true);
   });
 

@@ -84,13 +84,21 @@ export class ResourceLeaseController {
     });
   }
 
-  /** Renews the worker's leases (the named ones, or all): 200 `{ renewed, lost }`. */
+  /**
+   * Renews the worker's leases (the named ones, or all): 204 when every named lease was renewed (the
+   * common case, nothing to say), 200 `{ renewed, lost }` when some named lease ids were not.
+   */
   @Post('workers/:workerId/heartbeat')
-  @HttpCode(200)
-  workerHeartbeat(@Param('workerId') workerId: string, @Body() body: unknown): WorkerHeartbeatResult {
+  workerHeartbeat(
+    @Param('workerId') workerId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: StatusReply,
+  ): WorkerHeartbeatResult | undefined {
     return answer(() => {
       const { pendingCount, leaseIds } = parseWorkerHeartbeat(body);
-      return this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
+      const result = this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
+      reply.status(result.lost.length > 0 ? 200 : 204);
+      return result.lost.length > 0 ? result : undefined;
     });
   }
 }
