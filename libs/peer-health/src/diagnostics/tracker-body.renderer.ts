@@ -27,7 +27,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export async function renderTrackerBody(tracker: PeerLeaseHealthTracker): Promise<RenderedTrackerBody> {
   const peers = tracker.orderedPeers();
   const startVersion = tracker.version;
-  const writer = new TrackerBodyWriter('{"peers":[');
+  // ~400 bytes per entry with a lease and a few metadata entries; a short guess costs one more buffer.
+  const writer = new TrackerBodyWriter('{"peers":[', 256 + peers.length * 512);
   let eligiblePeers = 0;
   let unhealthyPeers = 0;
   let pendingReassignments = 0;

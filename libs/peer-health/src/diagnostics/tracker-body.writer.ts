@@ -30,7 +30,7 @@ function isPlain(text: string): boolean {
  */
 export class TrackerBodyWriter {
   private readonly chunks: Buffer[] = [];
-  private buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private buffer: Buffer;
   /** Next free byte of `buffer`; bytes before it are written or reserved for a pending copy or batch. */
   private position = 0;
   /** Start of the part of `buffer` not yet handed out as a chunk. */
@@ -53,7 +53,9 @@ export class TrackerBodyWriter {
   /** Whether the entry being written is ASCII so far (it then needs no UTF-8 encoding). */
   private entryAscii = true;
 
-  constructor(open: string) {
+  /** `expectedBytes`: a guess of the body's size, so that a small body does not hold a whole chunk. */
+  constructor(open: string, expectedBytes: number) {
+    this.buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(4096, Math.ceil(expectedBytes))));
     this.writeAscii(open);
   }
 
