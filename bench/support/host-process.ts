@@ -7,9 +7,9 @@ export interface BenchHost {
   stop(): Promise<void>;
 }
 
-/** Starts support/http-host.js in its own process (so the load generator does not share its CPU time). */
-export function startBenchHost(args: readonly string[]): Promise<BenchHost> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', resolve(__dirname, 'http-host.js'), ...args], {
+/** Starts support/http-host.js (or `script`) in its own process (so the load generator does not share its CPU time). */
+export function startBenchHost(args: readonly string[], script = 'http-host.js'): Promise<BenchHost> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', resolve(__dirname, script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolveHost, reject) => {

@@ -1,4 +1,5 @@
-import type { PeerLeaseHandle } from '@omnirelay/peer-health';
+import type { Clock, PeerLeaseHandle, PeerRecorder } from '@omnirelay/peer-health';
+import { Xoshiro128 } from './random';
 
 /** The record methods both the kit's tracker and the naive baseline offer. */
 export interface PeerEventSink {
@@ -53,9 +54,11 @@ export function populate(sink: PeerEventSink, peers: number, offset = 0, stream?
 
 /**
  * A mixed stream over `peers` peers, valid against a populated sink: 80% heartbeats of the peer's
- * lease, 6% assignments and releases of a second lease, 6% gossip, 2% disconnects.
+ * lease, 6% assignments and releases of a second lease, 6% gossip, 2% disconnects. Each event goes
+ * to a peer drawn uniformly at random (seeded, so every run replays the same stream).
  */
-export function mixedEvents(peers: number, count: number): EventStream {
+export function mixedEvents(peers: number, count: number, seed = 12): EventStream {
+  const random = new Xoshiro128(seed);
   const peerIds = Array.from({ length: peers }, (_, i) => peerIdOf(i));
   const baseHandles = Array.from({ length: peers }, (_, i) => leaseOf(i + 1));
   const extra = new Array<PeerLeaseHandle | undefined>(peers);
@@ -65,7 +68,7 @@ export function mixedEvents(peers: number, count: number): EventStream {
   const extraHandles = new Array<PeerLeaseHandle | undefined>(count);
   let nextSequence = 10_000_000;
   for (let n = 0; n < count; n++) {
-    const i = (n * 7919) % peers;
+    const i = random.below(peers);
     peerIndex[n] = i;
     const roll = n % 50;
     const held = extra[i];
@@ -121,4 +124,55 @@ export function apply(sink: PeerEventSink, stream: EventStream, from = 0, to = s
         break;
     }
   }
+}
+
+/** The same replay as apply(), through one bound recorder per peer (`recorders[i]` records for peer i). */
+export function applyRecorders(recorders: readonly PeerRecorder[], stream: EventStream, from = 0, to = stream.count): void {
+  const { ops, peers, args, extraHandles, baseHandles } = stream;
+  for (let n = from; n < to; n++) {
+    const i = peers[n] ?? 0;
+    const recorder = recorders[i];
+    if (!recorder) continue;
+    switch (ops[n]) {
+      case Op.Heartbeat:
+        recorder.heartbeat(baseHandles[i], args[n]);
+        break;
+      case Op.Assignment: {
+        const handle = extraHandles[n];
+        if (handle) recorder.assign(handle, 'invoice', 'inv');
+        break;
+      }
+      case Op.Release: {
+        const handle = extraHandles[n];
+        if (handle) recorder.release(handle, args[n] === 1);
+        break;
+      }
+      case Op.Gossip:
+        recorder.gossip(ZONES[args[n] ?? 0] ?? {});
+        break;
+      case Op.Disconnect:
+        recorder.disconnect('connection-reset');
+        break;
+    }
+  }
+}
+
+/** What the bare loop writes: one field of a per-peer object. */
+export interface BarePeer {
+  lastHeartbeat: number;
+}
+
+/**
+ * The floor of by-id ingest: per event of the same replay, one `Map.get` by the peer id string, one
+ * clock read and one field write, nothing else. What any by-id tracker pays in cache misses.
+ */
+export function applyBare(map: ReadonlyMap<string, BarePeer>, clock: Clock, stream: EventStream): number {
+  const { peers, peerIds } = stream;
+  let missing = 0;
+  for (let n = 0; n < stream.count; n++) {
+    const peer = map.get(peerIds[peers[n] ?? 0] ?? '');
+    if (peer) peer.lastHeartbeat = clock.now();
+    else missing++;
+  }
+  return missing;
 }

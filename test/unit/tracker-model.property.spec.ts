@@ -23,7 +23,9 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
 const T0 = 1_795_512_600_000;
 const MAX_ID = 12;
 
-const PEER_IDS: readonly unknown[] = ['w-1', 'w-2', 'W-1', 'peer é', 'x'.repeat(MAX_ID), '', '   ', 'x'.repeat(MAX_ID + 1), 42];
+// Ids, keys and values cover both sides of the renderer's "plain text" shortcut: printable ASCII,
+// and what needs escaping or UTF-8 (quotes, backslashes, control characters, DEL, non-ASCII, lone surrogates).
+const PEER_IDS: readonly unknown[] = ['w-1', 'w-2', 'W-1', 'peer é', 'w"\\1', 'w\u007f', 'x'.repeat(MAX_ID), '', '   ', 'x'.repeat(MAX_ID + 1), 42];
 const VALID_PEER_IDS = PEER_IDS.filter((id): id is string => typeof id === 'string' && id.trim() !== '' && id.length <= MAX_ID);
 const LEASE_IDS = [
   '00000000-0000-4000-8000-000000000001',
@@ -34,9 +36,9 @@ const LEASE_IDS = [
 ];
 const KEYS: readonly unknown[] = [
   'mesh.role', 'Mesh.Role', 'label.zone', '__proto__', 'constructor', '9', '10', 'pending.count', 'Pending.Count',
-  'resource.type', 'disconnect.reason', ' ', '', 'k'.repeat(13), 'é', 'ß', 'ı', 'I', 'i',
+  'resource.type', 'disconnect.reason', ' ', '', 'k'.repeat(13), 'é', 'ß', 'ı', 'I', 'i', 'k"q', 'k\\', '\t',
 ];
-const VALUES: readonly unknown[] = ['a', 'B', '', ' ', 'é"\\', '\u0000\n', '\ud800', '😀', 'v'.repeat(9), 'v'.repeat(8), 7, null, undefined, true];
+const VALUES: readonly unknown[] = ['a', 'B', '', ' ', 'é"\\', '\u0000\n', '\ud800', '😀', '"', '\\', '\u007f', '\u001f', 'a/b~', 'v'.repeat(9), 'v'.repeat(8), 7, null, undefined, true];
 
 type Via = 'id' | 'recorder';
 /** A handle: a pooled object (reused, maybe mutated) or a fresh literal. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { GOSSIP_LEFT_REASON, PeerLeaseHealthTracker, recordGossipMember } from '@omnirelay/peer-health';
+import { GOSSIP_LEFT_REASON, gossipMemberMetadata, PeerLeaseHealthTracker, type GossipMemberMetadata, type PeerRecorder } from '@omnirelay/peer-health';
 import { GossipAddressRefused, GossipHttpClient } from './gossip-http-client';
 import type { MemberChange } from './gossip-membership';
 import { GossipProtocol, type GossipMessageCounters } from './gossip-protocol';
@@ -42,6 +42,8 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly forgetAfterMs: number;
   private readonly seeds: readonly string[];
   private readonly listeners = new Set<MembershipListener>();
+  /** A bound recorder per member not known to be gone (dropped when it leaves or dies): no lookup per event. */
+  private readonly recorders = new Map<string, PeerRecorder>();
   private timer: NodeJS.Timeout | undefined;
   private rounds = 0;
   private failedRequests = 0;
@@ -93,7 +95,7 @@ export class MeshGossipService implements OnApplicationShutdown {
   start(selfUrl: string): void {
     if (this.timer) return;
     this.protocol.membership.setSelfUrl(selfUrl.replace(/\/$/, ''));
-    recordGossipMember(this.tracker, this.protocol.membership.selfInfo);
+    this.recordMember(this.protocol.membership.selfInfo);
     if (!this.protocol.signed) {
       // Not a warning: the loopback demo is meant to run like this, and the gate refuses warnings.
       this.logger.log('gossip is unsigned (no cluster key): fine on loopback for a demo; production needs a gossip key');
@@ -153,7 +155,7 @@ export class MeshGossipService implements OnApplicationShutdown {
     membership.beat();
     const suspicionMs = this.protocol.suspicionTimeoutMs(this.suspicionTimeoutMs, this.roundIntervalMs);
     this.recordChanges(membership.sweep(Date.now(), suspicionMs, this.forgetAfterMs));
-    this.tracker.recordLeaseHeartbeat(this.nodeId);
+    this.recorderOf(this.nodeId).heartbeat();
     const picked = membership.pick(this.fanout);
     const targets = picked.length > 0 ? picked : this.seeds;
     await Promise.all(targets.map((url) => this.exchange(url)));
@@ -182,16 +184,30 @@ export class MeshGossipService implements OnApplicationShutdown {
     }
   }
 
+  private recorderOf(nodeId: string): PeerRecorder {
+    let recorder = this.recorders.get(nodeId);
+    if (!recorder) {
+      recorder = this.tracker.peer(nodeId);
+      this.recorders.set(nodeId, recorder);
+    }
+    return recorder;
+  }
+
+  private recordMember(member: GossipMemberMetadata & { readonly nodeId: string }): void {
+    this.recorderOf(member.nodeId).gossip(gossipMemberMetadata(member));
+  }
+
   private recordChanges(changes: readonly MemberChange[]): void {
     if (changes.length === 0) return;
     for (const change of changes) {
       const { info, state, previous } = change;
       if (state === 'alive') {
-        if (change.infoChanged || previous !== 'alive') recordGossipMember(this.tracker, info);
-        if (change.progressed) this.tracker.recordLeaseHeartbeat(info.nodeId);
+        if (change.infoChanged || previous !== 'alive') this.recordMember(info);
+        if (change.progressed) this.recorderOf(info.nodeId).heartbeat();
       } else if ((state === 'dead' || state === 'left') && previous !== 'dead' && previous !== 'left') {
-        if (change.infoChanged) recordGossipMember(this.tracker, info);
-        this.tracker.recordDisconnect(info.nodeId, GOSSIP_LEFT_REASON);
+        if (change.infoChanged) this.recordMember(info);
+        this.recorderOf(info.nodeId).disconnect(GOSSIP_LEFT_REASON);
+        this.recorders.delete(info.nodeId);
       }
     }
     const view = this.members();

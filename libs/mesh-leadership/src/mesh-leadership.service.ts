@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { MeshGossipService } from '@omnirelay/mesh-gossip';
-import { PeerLeaseHealthTracker, recordLeadership, type LeadershipRole } from '@omnirelay/peer-health';
+import { leadershipMetadataKey, PeerLeaseHealthTracker, type LeadershipRole, type PeerRecorder } from '@omnirelay/peer-health';
 import { GossipLeadershipStore } from './gossip-leadership.store';
 import type { LeadershipStore, ScopeLeadership } from './interfaces/leadership-store.interface';
 import { LEADERSHIP_STORE } from './mesh-leadership.constants';
@@ -11,8 +11,8 @@ import { LEADERSHIP_STORE } from './mesh-leadership.constants';
  */
 @Injectable()
 export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
-  /** nodeId -> scope -> role last recorded */
-  private readonly recorded = new Map<string, Map<string, LeadershipRole>>();
+  /** nodeId -> its recorder and, per scope, the role last recorded */
+  private readonly recorded = new Map<string, { readonly recorder: PeerRecorder; readonly roles: Map<string, LeadershipRole> }>();
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -43,24 +43,24 @@ export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
   private sync(): void {
     const leaders = this.store.leaders();
     for (const nodeId of this.store.participants()) {
-      let roles = this.recorded.get(nodeId);
-      if (!roles) {
-        roles = new Map();
-        this.recorded.set(nodeId, roles);
+      let node = this.recorded.get(nodeId);
+      if (!node) {
+        node = { recorder: this.tracker.peer(nodeId), roles: new Map() };
+        this.recorded.set(nodeId, node);
       }
       for (const { scope, leaderId } of leaders) {
         const role: LeadershipRole = leaderId === nodeId ? 'leader' : 'follower';
-        if (roles.get(scope) === role) continue;
-        roles.set(scope, role);
-        recordLeadership(this.tracker, nodeId, scope, role);
+        if (node.roles.get(scope) === role) continue;
+        node.roles.set(scope, role);
+        node.recorder.gossip({ [leadershipMetadataKey(scope)]: role });
       }
     }
     // A node that is gone leads nothing any more; forget what was recorded so that it is written
     // again if the node comes back.
     const present = new Set(this.store.participants());
-    for (const [nodeId, roles] of this.recorded) {
+    for (const [nodeId, node] of this.recorded) {
       if (present.has(nodeId)) continue;
-      for (const [scope, role] of roles) if (role === 'leader') recordLeadership(this.tracker, nodeId, scope, 'follower');
+      for (const [scope, role] of node.roles) if (role === 'leader') node.recorder.gossip({ [leadershipMetadataKey(scope)]: 'follower' });
       this.recorded.delete(nodeId);
     }
   }

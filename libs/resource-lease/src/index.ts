@@ -11,6 +11,8 @@ export {
   DEFAULT_COMPLETED_RETENTION,
   DEFAULT_MAX_ATTEMPTS,
   MAX_HOLDERS_PER_ITEM,
+  MAX_HEARTBEAT_LEASE_IDS,
+  MAX_LEASE_ID_LENGTH,
 } from './resource-lease.constants';
 export { jsonDepthExceeds } from './payload-bounds';
 export type {
@@ -18,6 +20,7 @@ export type {
   LeaseReference,
   ResourceLeaseOptions,
   ResourceLeaseStats,
+  WorkerHeartbeatResult,
   WorkItemInput,
   WorkItemState,
   WorkItemView,

@@ -1,5 +1,6 @@
 import type { LeaseReference, WorkItemInput } from './interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from './lease-request.error';
+import { MAX_HEARTBEAT_LEASE_IDS, MAX_LEASE_ID_LENGTH } from './resource-lease.constants';
 
 type Fields = Record<string, unknown>;
 
@@ -50,8 +51,25 @@ export function parseLeaseReference(value: unknown): LeaseReference & { pendingC
   };
 }
 
-export function parsePendingCount(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const pending = body(value)['pendingCount'];
-  return pending === undefined ? undefined : requireInteger(pending, 'pendingCount', 0);
+/**
+ * The body of a worker heartbeat: nothing (or `{}`) renews every lease the worker holds;
+ * `{ leaseIds: [...] }` the named ones; `pendingCount` as for a lease heartbeat. Bounded: at most
+ * MAX_HEARTBEAT_LEASE_IDS ids of at most MAX_LEASE_ID_LENGTH characters.
+ */
+export function parseWorkerHeartbeat(value: unknown): { pendingCount?: number; leaseIds?: readonly string[] } {
+  if (value === undefined || value === null || value === '') return {};
+  const fields = body(value);
+  const pending = fields['pendingCount'];
+  const pendingCount = pending === undefined ? undefined : requireInteger(pending, 'pendingCount', 0);
+  const ids = fields['leaseIds'];
+  if (ids !== undefined && (!Array.isArray(ids) || ids.length > MAX_HEARTBEAT_LEASE_IDS)) {
+    throw new LeaseRequestError(400, 'invalid-request', `'leaseIds' must be an array of at most ${MAX_HEARTBEAT_LEASE_IDS} lease ids`);
+  }
+  const leaseIds = ids === undefined ? undefined : (ids as unknown[]).map((id) => {
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_LEASE_ID_LENGTH) {
+      throw new LeaseRequestError(400, 'invalid-request', `every lease id must be a non-empty string of at most ${MAX_LEASE_ID_LENGTH} characters`);
+    }
+    return id;
+  });
+  return { ...(pendingCount === undefined ? {} : { pendingCount }), ...(leaseIds === undefined ? {} : { leaseIds }) };
 }

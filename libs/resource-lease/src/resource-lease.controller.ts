@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
-import type { LeaseGrant, ResourceLeaseStats, WorkItemView } from './interfaces/resource-lease.interfaces';
-import { parseLeaseReference, parsePendingCount, parseWorkItem, parseWorkerRequest, requireId } from './lease-request-validation';
+import type { LeaseGrant, ResourceLeaseStats, WorkerHeartbeatResult, WorkItemView } from './interfaces/resource-lease.interfaces';
+import { parseLeaseReference, parseWorkerHeartbeat, parseWorkItem, parseWorkerRequest, requireId } from './lease-request-validation';
 import { LeaseRequestError } from './lease-request.error';
 import { ResourceLeaseQueue } from './resource-lease.queue';
 
@@ -84,12 +84,21 @@ export class ResourceLeaseController {
     });
   }
 
+  /**
+   * Renews the worker's leases (the named ones, or all): 204 when every named lease was renewed (the
+   * common case, nothing to say), 200 `{ renewed, lost }` when some named lease ids were not.
+   */
   @Post('workers/:workerId/heartbeat')
-  @HttpCode(200)
-  workerHeartbeat(@Param('workerId') workerId: string, @Body() body: unknown): { ok: true } {
+  workerHeartbeat(
+    @Param('workerId') workerId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: StatusReply,
+  ): WorkerHeartbeatResult | undefined {
     return answer(() => {
-      this.queue.workerHeartbeat(requireId(workerId, 'workerId'), parsePendingCount(body));
-      return { ok: true };
+      const { pendingCount, leaseIds } = parseWorkerHeartbeat(body);
+      const result = this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
+      reply.status(result.lost.length > 0 ? 200 : 204);
+      return result.lost.length > 0 ? result : undefined;
     });
   }
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { PeerHealthDiagnosticsService, PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
+import { PeerHealthDiagnosticsService, PeerLeaseHealthTracker, type PeerLeaseHandle, type PeerRecorder } from '@omnirelay/peer-health';
 import type {
   LeaseGrant,
   LeaseReference,
   ResourceLeaseOptions,
+  WorkerHeartbeatResult,
   ResourceLeaseStats,
   WorkItemInput,
   WorkItemState,
@@ -35,6 +36,12 @@ interface WorkItem {
   readonly holders: string[];
 }
 
+/** A worker holding at least one lease: its leases, and its recorder into the tracker. */
+interface WorkerLeases {
+  readonly recorder: PeerRecorder;
+  readonly leases: Map<string, WorkItem>;
+}
+
 /** Dead-lettered sequence ids listed by `stats()`. */
 const RECENT_DEAD_LETTERS = 20;
 
@@ -51,6 +58,8 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
   private readonly limits: ResolvedResourceLeaseOptions;
   private readonly items = new Map<number, WorkItem>();
   private readonly leases = new Map<string, WorkItem>();
+  /** Workers that hold leases (an entry goes with its last lease), so their events skip the tracker's lookup. */
+  private readonly workers = new Map<string, WorkerLeases>();
   /** Sequence ids waiting, oldest first; requeued items go to the front. */
   private pending: number[] = [];
   /** Finished sequence ids still kept in `items`, oldest first. */
@@ -115,7 +124,9 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     if (item.holders.length >= MAX_HOLDERS_PER_ITEM) item.holders.shift();
     item.holders.push(workerId);
     this.leases.set(handle.leaseId, item);
-    this.tracker.recordLeaseAssignment(workerId, handle, item.resourceType, item.resourceId);
+    const worker = this.workerOf(workerId);
+    worker.leases.set(handle.leaseId, item);
+    worker.recorder.assign(handle, item.resourceType, item.resourceId);
     return { ...handle, resourceType: item.resourceType, resourceId: item.resourceId, payload: item.payload, leaseDurationMs: this.leaseDurationMs };
   }
 
@@ -126,7 +137,7 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
   push(candidates: readonly string[]): { workerId: string; grant: LeaseGrant } | undefined {
     if (this.pending.length === 0) return undefined;
     const eligible = candidates.filter((id) => this.health.isPeerEligible(id));
-    const load = (id: string) => [...this.leases.values()].filter((item) => item.lease?.workerId === id).length;
+    const load = (id: string) => this.workers.get(id)?.leases.size ?? 0;
     const workerId = eligible.sort((a, b) => load(a) - load(b))[0];
     if (workerId === undefined) return undefined;
     const grant = this.lease(workerId);
@@ -135,8 +146,12 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
 
   heartbeat(leaseId: string, reference: LeaseReference, pendingCount?: number): void {
     const item = this.held(leaseId, reference);
-    item.lease?.timer.refresh();
-    this.tracker.recordLeaseHeartbeat(reference.workerId, item.lease?.handle, pendingCount);
+    const lease = item.lease;
+    if (!lease) return;
+    lease.timer.refresh();
+    const recorder = this.workers.get(lease.workerId)?.recorder;
+    if (recorder) recorder.heartbeat(lease.handle, pendingCount);
+    else this.tracker.recordLeaseHeartbeat(lease.workerId, lease.handle, pendingCount);
   }
 
   complete(leaseId: string, reference: LeaseReference): void {
@@ -146,7 +161,7 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     item.completedBy = reference.workerId;
     this.completed++;
     this.finish(item);
-    this.tracker.recordLeaseReleased(reference.workerId, handle, false);
+    this.recordRelease(reference.workerId, handle, false);
   }
 
   /** The worker gives the item back: it is requeued with the next attempt, or dead-lettered after its last. */
@@ -154,12 +169,40 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     const item = this.held(leaseId, reference);
     const handle = this.release(item);
     const requeued = this.requeue(item);
-    this.tracker.recordLeaseReleased(reference.workerId, handle, requeued);
+    this.recordRelease(reference.workerId, handle, requeued);
   }
 
-  /** A heartbeat from a worker that holds no lease (it is alive and idle). */
-  workerHeartbeat(workerId: string, pendingCount?: number): void {
-    this.tracker.recordLeaseHeartbeat(workerId, undefined, pendingCount);
+  /**
+   * One heartbeat for a worker's leases: renews each of `leaseIds` the worker holds, or every lease
+   * it holds when `leaseIds` is undefined. Named leases it does not hold (expired, finished, another
+   * worker's, unknown) are not renewed and are listed as `lost`, so the worker can stop working on
+   * them. A worker holding none is still alive: the tracker records a heartbeat without a lease.
+   */
+  workerHeartbeat(workerId: string, pendingCount?: number, leaseIds?: readonly string[]): WorkerHeartbeatResult {
+    const worker = this.workers.get(workerId);
+    let renewed = 0;
+    const lost: string[] = [];
+    const renew = (item: WorkItem): void => {
+      const lease = item.lease;
+      if (!lease) return;
+      lease.timer.refresh();
+      worker?.recorder.heartbeat(lease.handle, pendingCount);
+      renewed++;
+    };
+    if (leaseIds === undefined) {
+      if (worker) for (const item of worker.leases.values()) renew(item);
+    } else {
+      for (const leaseId of new Set(leaseIds)) {
+        const item = worker?.leases.get(leaseId);
+        if (item) renew(item);
+        else lost.push(leaseId);
+      }
+    }
+    if (renewed === 0) {
+      if (worker) worker.recorder.heartbeat(undefined, pendingCount);
+      else this.tracker.recordLeaseHeartbeat(workerId, undefined, pendingCount);
+    }
+    return { renewed, lost };
   }
 
   stats(): ResourceLeaseStats {
@@ -215,6 +258,7 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     if (!lease) throw new LeaseRequestError(409, 'lease-mismatch', `item ${item.sequenceId} is not leased`);
     clearTimeout(lease.timer);
     this.leases.delete(lease.leaseId);
+    this.workers.get(lease.workerId)?.leases.delete(lease.leaseId);
     item.lease = undefined;
     return lease.handle;
   }
@@ -251,7 +295,29 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     const handle = this.release(item);
     const requeued = this.requeue(item);
     this.expired++;
-    this.tracker.recordLeaseReleased(lease.workerId, handle, requeued);
-    this.tracker.recordDisconnect(lease.workerId, LEASE_EXPIRED_REASON);
+    const recorder = this.workers.get(lease.workerId)?.recorder ?? this.tracker.peer(lease.workerId);
+    this.recordRelease(lease.workerId, handle, requeued);
+    recorder.disconnect(LEASE_EXPIRED_REASON);
+  }
+
+  /** The worker's entry, made when it takes its first lease. */
+  private workerOf(workerId: string): WorkerLeases {
+    let worker = this.workers.get(workerId);
+    if (!worker) {
+      worker = { recorder: this.tracker.peer(workerId), leases: new Map() };
+      this.workers.set(workerId, worker);
+    }
+    return worker;
+  }
+
+  /** Records a release through the worker's recorder; a worker left without leases loses its entry. */
+  private recordRelease(workerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
+    const worker = this.workers.get(workerId);
+    if (!worker) {
+      this.tracker.recordLeaseReleased(workerId, handle, requeued);
+      return;
+    }
+    worker.recorder.release(handle, requeued);
+    if (worker.leases.size === 0) this.workers.delete(workerId);
   }
 }

@@ -7,7 +7,8 @@ import type { AuthRole } from './auth-role';
  * - `roles`: a token of one of the roles;
  * - `lease-request`: a worker leasing as its own subject (body `workerId`);
  * - `lease-held`: a worker acting on a lease it holds (body `workerId` and the holder of `:leaseId`);
- * - `idle-heartbeat`: a worker heart-beating as its own subject (`:workerId`).
+ * - `idle-heartbeat`: a worker heart-beating as its own subject (`:workerId`); the heartbeat renews
+ *   only leases that subject holds, so naming another worker's lease ids renews nothing.
  * Admin tokens pass every rule.
  */
 export type RouteAccess =

@@ -20,6 +20,7 @@ export function putLease(peer: PeerState, handle: PeerLeaseHandle): void {
   let at = leases.length;
   while (at > 0 && compareLeases(leases[at - 1] ?? handle, handle) > 0) at--;
   leases.splice(at, 0, handle);
+  peer.leasesVersion++;
 }
 
 export function removeLease(peer: PeerState, leaseId: string): boolean {
@@ -27,6 +28,7 @@ export function removeLease(peer: PeerState, leaseId: string): boolean {
   const index = leases ? leases.findIndex((lease) => lease.leaseId === leaseId) : -1;
   if (!leases || index < 0) return false;
   leases.splice(index, 1);
+  peer.leasesVersion++;
   return true;
 }
 

@@ -11,10 +11,11 @@ import { PeerHealthInputError } from '../base/errors/peer-health.errors';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { compareOrdinal } from '../base/ordering';
 import { FlapDetector } from './flap-detector';
+import type { HeldLeaseMemo } from './held-lease-memo';
 import { HealthDeadlines } from './health-deadlines';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
-import { findLease, putLease, removeLease } from './peer-collections';
+import { findLease, findMetadata, putLease, removeLease } from './peer-collections';
 import { PeerEventCounters } from './peer-event-counters';
 import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
@@ -314,6 +315,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     known: PeerState | undefined,
     handle: PeerLeaseHandle | null | undefined,
     pendingCount: number | undefined,
+    memo?: HeldLeaseMemo,
   ): PeerState | undefined {
     const now = this.begin();
     const prior = known && !known.evicted ? known : this.peers.get(peerId);
@@ -322,7 +324,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     try {
       assertPendingCount(pendingCount);
       if (handle !== undefined && handle !== null) {
-        held = heldLease(prior, handle);
+        held = memo?.recall(prior, handle) ?? heldLease(prior, handle);
         lease = held ?? canonicalLease(handle);
       }
     } catch (error) {
@@ -331,7 +333,16 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     const peer = this.admit(peerId, now, prior);
     if (peer) {
       // Unless the very state that holds it came back, check again: admit() may have evicted the peer.
-      if (lease && !(held === lease && peer === prior) && !findLease(peer, lease.leaseId)) putLease(peer, lease);
+      if (lease && !(held === lease && peer === prior)) {
+        const listed = findLease(peer, lease.leaseId);
+        if (!listed) putLease(peer, lease);
+        held = listed ?? lease;
+      }
+      if (memo) {
+        // Only a listed lease equal to the handle field for field may stand for it next time.
+        if (handle && held && lease && held.sequenceId === lease.sequenceId && held.attempt === lease.attempt) memo.remember(peer, handle, held);
+        else memo.forget();
+      }
       if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) this.writePendingCount(peer, pendingCount);
       peer.counters.heartbeats++;
       peer.disconnected = false;
@@ -457,9 +468,23 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   private writePendingCount(peer: PeerState, pendingCount: number): void {
     const text = pendingCount < SMALL_COUNTS.length ? (SMALL_COUNTS[pendingCount] ?? String(pendingCount)) : String(pendingCount);
+    // The entry this path wrote last is still at its place, and holds the last count: overwrite it,
+    // without the case-insensitive walk over the peer's keys (the count changes on most heartbeats).
+    const entries = peer.metadata;
+    const at = peer.pendingCountAt;
+    if (entries && peer.lastPendingCount >= 0 && entries[at] === WELL_KNOWN_KEYS.pendingCount && text.length <= this.settings.metadataLimits.maxValueLength) {
+      entries[at + 1] = text;
+      peer.changed();
+      peer.lastPendingCount = pendingCount;
+      return;
+    }
     const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.settings.metadataLimits, WELL_KNOWN_KEYS.pendingCount);
-    if (dropped) this.counters.recordAnomaly(dropped);
-    else peer.lastPendingCount = pendingCount;
+    if (dropped) {
+      this.counters.recordAnomaly(dropped);
+      return;
+    }
+    peer.lastPendingCount = pendingCount;
+    peer.pendingCountAt = findMetadata(peer, WELL_KNOWN_KEYS.pendingCount);
   }
 
   private setHealthy(peer: PeerState, healthy: boolean, reason: PeerHealthTransitionReason, at: number): void {

@@ -1,4 +1,5 @@
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import { HeldLeaseMemo } from './held-lease-memo';
 import type { PeerLeaseHealthTracker } from './peer-lease-health.tracker';
 import type { PeerState } from './peer-state';
 
@@ -11,6 +12,8 @@ import type { PeerState } from './peer-state';
 export class PeerRecorder {
   /** The peer's state as of the last event; dropped by the tracker's own check when the peer was evicted. */
   private state: PeerState | undefined;
+  /** The handle of the last heartbeat and the held lease it matched (see HeldLeaseMemo). */
+  private readonly memo = new HeldLeaseMemo();
 
   /** @internal */
   constructor(
@@ -21,7 +24,7 @@ export class PeerRecorder {
 
   /** As `recordLeaseHeartbeat(peerId, handle, pendingCount)`. */
   heartbeat(handle?: PeerLeaseHandle | null, pendingCount?: number): void {
-    this.state = this.tracker.heartbeatOf(this.peerId, this.state, handle, pendingCount);
+    this.state = this.tracker.heartbeatOf(this.peerId, this.state, handle, pendingCount, this.memo);
   }
 
   /** As `recordLeaseAssignment(peerId, handle, resourceType, resourceId)`. */

@@ -23,15 +23,22 @@ export class PeerState {
   inRetention = false;
   /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
   lastPendingCount = -1;
+  /** Where in `metadata` the heartbeat path last wrote `pending.count` (checked before it is trusted). */
+  pendingCountAt = -1;
   /** Cached immutable snapshot and wire-format fragment, dropped on any change (see changed()). */
   snapshot: PeerLeaseHealthSnapshot | undefined;
-  /** UTF-8 wire fragment with a leading comma, written by the tracker renderer. */
-  fragment: Buffer | undefined;
-  /** The peer id as a JSON string literal, for the renderer. */
-  peerIdJson: string | undefined;
+  /**
+   * Where the peer's wire entry (UTF-8, no separator) sits in the last body the tracker renderer
+   * wrote: bytes [fragmentStart, fragmentEnd) of fragmentChunk. Unset when the peer changed since.
+   */
+  fragmentChunk: Buffer | undefined;
+  fragmentStart = 0;
+  fragmentEnd = 0;
   evicted = false;
   /** Active leases, sorted by sequenceId, attempt, leaseId (see peer-collections). */
   leases: PeerLeaseHandle[] | undefined;
+  /** Grows whenever `leases` changes: a recorder's remembered lease is still held while it is equal. */
+  leasesVersion = 0;
   /**
    * Metadata as a flat list [key, value, key, value, ...], sorted by key case-insensitively (see
    * peer-collections): no object per entry, which halves what a peer's metadata costs.
@@ -50,6 +57,6 @@ export class PeerState {
   /** Drops what was derived from the old state. */
   changed(): void {
     this.snapshot = undefined;
-    this.fragment = undefined;
+    this.fragmentChunk = undefined;
   }
 }

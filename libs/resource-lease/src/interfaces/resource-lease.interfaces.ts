@@ -40,6 +40,14 @@ export interface LeaseReference {
   readonly attempt: number;
 }
 
+/** The answer to a worker heartbeat (`POST /control/workers/:workerId/heartbeat`). */
+export interface WorkerHeartbeatResult {
+  /** Leases renewed: their expiry starts over. */
+  readonly renewed: number;
+  /** Lease ids named in the request that the worker does not hold (any more): not renewed. */
+  readonly lost: readonly string[];
+}
+
 export interface WorkItemView {
   readonly sequenceId: number;
   readonly resourceType: string;

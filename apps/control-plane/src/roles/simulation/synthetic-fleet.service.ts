@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
+import { PeerLeaseHealthTracker, type PeerLeaseHandle, type PeerRecorder } from '@omnirelay/peer-health';
 
 export interface SyntheticFleetSettings {
   readonly peers: number;
@@ -17,23 +17,26 @@ const TICK_MS = 10;
 export class SyntheticFleetService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private readonly ids: string[];
+  /** One bound recorder per synthetic worker, as a producer holding a connection per peer would. */
+  private readonly recorders: PeerRecorder[];
   private readonly handles: PeerLeaseHandle[];
   private cursor = 0;
   private nextSequence: number;
 
   constructor(
-    private readonly tracker: PeerLeaseHealthTracker,
+    tracker: PeerLeaseHealthTracker,
     private readonly settings: SyntheticFleetSettings,
   ) {
     this.ids = Array.from({ length: settings.peers }, (_, i) => `synthetic-${String(i).padStart(7, '0')}`);
+    this.recorders = this.ids.map((id) => tracker.peer(id));
     this.handles = this.ids.map((_, i) => this.lease(i + 1));
     this.nextSequence = settings.peers + 1;
   }
 
   onApplicationBootstrap(): void {
-    this.ids.forEach((id, i) => {
-      this.tracker.recordGossip(id, { 'mesh.role': 'worker', 'mesh.region': `region-${i % 4}`, 'label.synthetic': 'true' });
-      this.tracker.recordLeaseAssignment(id, this.handles[i] ?? this.lease(i + 1), 'synthetic', `item-${i % 100}`);
+    this.recorders.forEach((recorder, i) => {
+      recorder.gossip({ 'mesh.role': 'worker', 'mesh.region': `region-${i % 4}`, 'label.synthetic': 'true' });
+      recorder.assign(this.handles[i] ?? this.lease(i + 1), 'synthetic', `item-${i % 100}`);
     });
     const perTick = Math.max(1, Math.round((this.settings.eventsPerSecond * TICK_MS) / 1000));
     this.timer = setInterval(() => this.tick(perTick), TICK_MS);
@@ -52,17 +55,18 @@ export class SyntheticFleetService implements OnApplicationBootstrap, OnModuleDe
     for (let k = 0; k < events; k++) {
       const i = this.cursor;
       this.cursor = (this.cursor + 7919) % this.ids.length;
-      const id = this.ids[i] ?? '';
+      const recorder = this.recorders[i];
+      if (!recorder) continue;
       const handle = this.handles[i] ?? this.lease(i + 1);
       if (k % 97 === 0) {
-        this.tracker.recordLeaseReleased(id, handle, true);
+        recorder.release(handle, true);
         const next = this.lease(this.nextSequence++);
         this.handles[i] = next;
-        this.tracker.recordLeaseAssignment(id, next, 'synthetic', `item-${i % 100}`);
+        recorder.assign(next, 'synthetic', `item-${i % 100}`);
       } else if (k % 499 === 0) {
-        this.tracker.recordDisconnect(id, 'synthetic-churn');
+        recorder.disconnect('synthetic-churn');
       } else {
-        this.tracker.recordLeaseHeartbeat(id, handle, k % 16);
+        recorder.heartbeat(handle, k % 16);
       }
     }
   }
