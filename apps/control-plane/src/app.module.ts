@@ -15,6 +15,7 @@ import { SimulatedWorkersService } from './roles/simulation/simulated-workers.se
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
+import { hostStores } from './store/host-stores';
 
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
@@ -23,7 +24,10 @@ export class AppModule {
     const leads = config.role !== 'worker';
     const dispatches = config.role === 'all-in-one' || config.role === 'dispatcher';
     const simulates = config.role === 'all-in-one' && config.simulation;
+    // --store: the embedded defaults, or etcd for leadership and the dispatcher's items.
+    const stores = hostStores(config, dispatches);
     const providers: Provider[] = [
+      { provide: 'HOST_STORE_CLOSER', useValue: stores.closer },
       { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
     ];
@@ -76,7 +80,7 @@ export class AppModule {
           suspicionTimeoutMs: config.suspicionTimeoutMs,
           transport: ({ url, body, headers, timeoutMs }) => client.post(url, body, timeoutMs, headers),
         }),
-        ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes })] : []),
+        ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes, ...(stores.leadership ? { store: stores.leadership } : {}) })] : []),
         ...(dispatches
           ? [
               ResourceLeaseModule.forRoot({
@@ -84,6 +88,8 @@ export class AppModule {
                 maxQueuedItems: config.maxQueuedItems,
                 completedRetention: config.completedRetention,
                 maxAttempts: config.maxAttempts,
+                ...(stores.work ? { store: stores.work } : {}),
+                onStoreError: stores.onStoreError('dispatcher'),
               }),
             ]
           : []),

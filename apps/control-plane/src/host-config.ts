@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 
 export const ROLES = ['all-in-one', 'control-plane', 'dispatcher', 'worker'] as const;
 export type HostRole = (typeof ROLES)[number];
+export const STORES = ['memory', 'etcd'] as const;
+export type HostStore = (typeof STORES)[number];
 
 export interface HostConfig {
   readonly role: HostRole;
@@ -35,13 +37,22 @@ export interface HostConfig {
   readonly requestTimeoutMs: number;
   readonly maxConnections: number;
   readonly advertiseUrl: string | undefined;
+  readonly store: HostStore;
+  readonly etcdEndpoints: readonly string[];
+  readonly etcdPrefix: string;
+  readonly leaderTtlMs: number;
+  readonly etcdCa: string | undefined;
+  readonly etcdCert: string | undefined;
+  readonly etcdKey: string | undefined;
+  readonly etcdUsername: string | undefined;
+  readonly etcdPassword: string | undefined;
 }
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
 }
 
-type Kind = 'text' | 'secret' | 'int' | 'list' | 'url' | 'role' | 'switch';
+type Kind = 'text' | 'secret' | 'int' | 'list' | 'url' | 'role' | 'switch' | 'store' | 'prefix';
 
 interface Setting {
   readonly flag: string;
@@ -90,6 +101,15 @@ const SETTINGS = {
   requestTimeoutMs: { flag: '--request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: 'int', fallback: '10000', min: 100, max: 120_000, help: 'a request (headers and body) not received within this is cut' },
   maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections accepted at once; more are closed' },
   advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
+  store: { flag: '--store', env: 'OMNIRELAY_STORE', kind: 'store', fallback: 'memory', help: `leadership and dispatcher store: ${STORES.join(' or ')}` },
+  etcdEndpoints: { flag: '--etcd-endpoints', env: 'OMNIRELAY_ETCD_ENDPOINTS', kind: 'list', fallback: 'http://127.0.0.1:2379', help: 'store etcd: comma-separated etcd client URLs' },
+  etcdPrefix: { flag: '--etcd-prefix', env: 'OMNIRELAY_ETCD_PREFIX', kind: 'prefix', fallback: '/omnirelay/', help: 'store etcd: key prefix of this mesh' },
+  leaderTtlMs: { flag: '--leader-ttl-ms', env: 'OMNIRELAY_LEADER_TTL_MS', kind: 'int', fallback: '5000', min: 1000, max: 3_600_000, help: 'store etcd: a leader that cannot renew steps down within this' },
+  etcdCa: { flag: '--etcd-ca', env: 'OMNIRELAY_ETCD_CA', kind: 'text', help: 'store etcd: PEM CA to verify etcd with (https endpoints)' },
+  etcdCert: { flag: '--etcd-cert', env: 'OMNIRELAY_ETCD_CERT', kind: 'text', help: 'store etcd: PEM client certificate for etcd' },
+  etcdKey: { flag: '--etcd-key', env: 'OMNIRELAY_ETCD_KEY', kind: 'text', help: 'store etcd: PEM private key of --etcd-cert' },
+  etcdUsername: { flag: '--etcd-username', env: 'OMNIRELAY_ETCD_USERNAME', kind: 'text', help: 'store etcd: user of etcd password auth' },
+  etcdPassword: { flag: '--etcd-password', env: 'OMNIRELAY_ETCD_PASSWORD', kind: 'secret', help: 'store etcd: password of --etcd-username (never printed)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -145,6 +165,12 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
     case 'role':
       if (!(ROLES as readonly string[]).includes(raw)) throw fail(`one of ${ROLES.join(', ')}`);
       return raw;
+    case 'store':
+      if (!(STORES as readonly string[]).includes(raw)) throw fail(`one of ${STORES.join(', ')}`);
+      return raw;
+    case 'prefix':
+      if (!/^\/[A-Za-z0-9._/-]{0,200}\/$/.test(raw)) throw fail('a key prefix like /omnirelay/ (starting and ending with /)');
+      return raw;
     case 'switch':
       if (raw !== 'on' && raw !== 'off') throw fail('on or off');
       return raw === 'on';
@@ -173,6 +199,15 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   const config = values as unknown as HostConfig;
   if (role === 'worker' && config.dispatcherUrl === undefined && !flags.has('--help')) {
     throw new HostConfigError('the worker role needs --dispatcher-url (DISPATCHER_URL)');
+  }
+  if (config.store === 'etcd') {
+    if (config.etcdEndpoints.length === 0 || !config.etcdEndpoints.every((e) => /^https?:\/\/[^\s/]+\/?$/.test(e))) {
+      throw new HostConfigError('--etcd-endpoints (OMNIRELAY_ETCD_ENDPOINTS) must be base URLs like http://127.0.0.1:2379');
+    }
+    if ((config.etcdCert === undefined) !== (config.etcdKey === undefined)) throw new HostConfigError('--etcd-cert and --etcd-key go together');
+    if ((config.etcdUsername === undefined) !== (config.etcdPassword === undefined)) {
+      throw new HostConfigError('--etcd-username and --etcd-password go together');
+    }
   }
   return { help: flags.has('--help'), config };
 }

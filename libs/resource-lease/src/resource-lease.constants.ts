@@ -14,3 +14,5 @@ export const DEFAULT_COMPLETED_RETENTION = 1_000;
 export const DEFAULT_MAX_ATTEMPTS = 5;
 /** Holders remembered per item (the most recent ones). */
 export const MAX_HOLDERS_PER_ITEM = 16;
+/** The WorkStore the dispatcher keeps its items in (default: a MemoryWorkStore). */
+export const WORK_STORE = Symbol('WORK_STORE');

@@ -38,14 +38,14 @@ export class BearerAuthGuard implements CanActivate {
     @Optional() private readonly queue?: ResourceLeaseQueue,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.tokens === null || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<RequestLike>();
     const access = routeAccess(request.method, request.routeOptions?.url ?? request.url.split('?')[0] ?? '');
     if (access.kind === 'public') return true;
     const principal = this.authenticate(request, http.getResponse<ReplyLike>(), this.tokens);
-    this.authorize(principal, access, request);
+    await this.authorize(principal, access, request);
     return true;
   }
 
@@ -63,7 +63,7 @@ export class BearerAuthGuard implements CanActivate {
     });
   }
 
-  private authorize(principal: Principal, access: RouteAccess, request: RequestLike): void {
+  private async authorize(principal: Principal, access: RouteAccess, request: RequestLike): Promise<void> {
     if (principal.role === 'admin') return;
     if (access.kind === 'roles') {
       if (access.roles.includes(principal.role)) return;
@@ -81,7 +81,7 @@ export class BearerAuthGuard implements CanActivate {
     if (access.kind === 'lease-held') {
       // A lease id is bound to one worker for its whole life, so this answer cannot change before the handler runs.
       const leaseId = field(request.params, 'leaseId');
-      const holder = typeof leaseId === 'string' ? this.queue?.holderOf(leaseId) : undefined;
+      const holder = typeof leaseId === 'string' ? await this.queue?.holderOf(leaseId) : undefined;
       if (holder !== undefined && holder !== subject) throw forbidden('this lease is held by another worker');
     }
   }
