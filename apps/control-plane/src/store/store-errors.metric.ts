@@ -11,7 +11,7 @@ export type StoreComponent = 'leadership' | 'dispatcher';
  */
 export function storeErrorsCounter(): Counter<'component'> {
   const existing = register.getSingleMetric(STORE_ERRORS_METRIC);
-  if (existing instanceof Counter) return existing as Counter<'component'>;
+  if (existing instanceof Counter) return existing;
   const counter = new Counter({
     name: STORE_ERRORS_METRIC,
     help: 'Failed calls to the external store (etcd), by component',

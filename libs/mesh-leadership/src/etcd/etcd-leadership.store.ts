@@ -171,7 +171,7 @@ export class EtcdLeadershipStore implements LeadershipStore {
       const value = kv.value.toString();
       if (key.startsWith(`${this.root}member/`)) members.push(value);
       else if (key.startsWith(`${this.root}leader/`)) {
-        leaders.set(key.slice(`${this.root}leader/`.length), { leaderId: value, term: Number(kv.create_revision), lease: String(kv.lease) });
+        leaders.set(key.slice(`${this.root}leader/`.length), { leaderId: value, term: Number(kv.create_revision), lease: kv.lease });
       }
     }
     this.members = members.sort();

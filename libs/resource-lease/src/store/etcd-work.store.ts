@@ -152,7 +152,7 @@ export class EtcdWorkStore implements WorkStore {
     const released: Released[] = [];
     const leases = await this.client.getAll().prefix(`${this.root}leases/`).exec();
     for (const kv of leases.kvs) {
-      const lease: Versioned<EtcdLease> = { key: kv.key.toString(), value: this.parse<EtcdLease>(kv), modRevision: kv.mod_revision };
+      const lease: Versioned<EtcdLease> = { key: kv.key.toString(), value: this.parseLease(kv), modRevision: kv.mod_revision };
       if (lease.value.deadline > now) continue;
       // A lost race (the worker heart-beat or finished just now) leaves the lease alone until the next sweep.
       const expired = await this.end(lease, 'failed', undefined, fence);
@@ -170,7 +170,7 @@ export class EtcdWorkStore implements WorkStore {
     const counts = new Map<string, number>();
     const leases = await this.client.getAll().prefix(`${this.root}leases/`).exec();
     for (const kv of leases.kvs) {
-      const { workerId } = this.parse<EtcdLease>(kv);
+      const { workerId } = this.parseLease(kv);
       counts.set(workerId, (counts.get(workerId) ?? 0) + 1);
     }
     return counts;
@@ -216,14 +216,14 @@ export class EtcdWorkStore implements WorkStore {
     return this.client.getAll().prefix(`${this.root}${under}`).count();
   }
 
-  private parse<T>(kv: IKeyValue): T {
-    return JSON.parse(kv.value.toString()) as T;
+  private parseLease(kv: IKeyValue): EtcdLease {
+    return JSON.parse(kv.value.toString()) as EtcdLease;
   }
 
   private async read<T>(key: string): Promise<Versioned<T> | undefined> {
     const answer = await this.client.get(key).exec();
     const kv = answer.kvs[0];
-    return kv === undefined ? undefined : { key, value: this.parse<T>(kv), modRevision: kv.mod_revision };
+    return kv === undefined ? undefined : { key, value: JSON.parse(kv.value.toString()) as T, modRevision: kv.mod_revision };
   }
 
   private async held(leaseId: string, reference: LeaseReference): Promise<Versioned<EtcdLease>> {
