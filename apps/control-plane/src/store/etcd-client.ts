@@ -11,6 +11,8 @@ export function createEtcdClient(config: HostConfig): Etcd3 {
     hosts: [...config.etcdEndpoints],
     dialTimeout: ETCD_CALL_TIMEOUT_MS,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + ETCD_CALL_TIMEOUT_MS }),
+    // gRPC backs off reconnecting up to two minutes by default; an etcd that is back should be used within a second.
+    grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1000 },
   };
   const credentials =
     config.etcdCa === undefined

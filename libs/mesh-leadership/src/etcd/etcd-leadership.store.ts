@@ -133,7 +133,16 @@ export class EtcdLeadershipStore implements LeadershipStore {
       this.setDeadline(sentAt + this.options.ttlMs);
       return;
     }
-    const answer = await this.lease.keepaliveOnce();
+    const lease = this.lease;
+    const answer = await lease.keepaliveOnce().catch((error: unknown) => {
+      // Past the deadline the lease may be gone on the server ("lease not found" on every renewal
+      // after a pause or an outage): forget it, so the next tick starts over with a new one.
+      if (this.now() >= this.actUntil && this.lease === lease) {
+        this.lease = undefined;
+        this.leaseId = '';
+      }
+      throw error;
+    });
     const grantedMs = Number(answer.TTL) * 1000;
     if (!(grantedMs > 0)) {
       // etcd let the lease expire: whatever it held is gone; start over with a new one.
