@@ -43,7 +43,9 @@ const SCOPES = ['global', 'shard-00'];
 class Mesh {
   readonly hosts = new Map<string, RunningHost>();
   /** Every process ever started, killed ones included: their output is the record. */
-  readonly everyHost: RunningHost[] = [];
+  readonly everyHost: Array<{ nodeId: string; host: RunningHost }> = [];
+  /** When each killed node died: it acted no more after that, whatever its log left open. */
+  readonly killedAt = new Map<string, number>();
 
   constructor(private readonly endpoints: string) {}
 
@@ -54,7 +56,7 @@ class Mesh {
       readyTimeoutMs: 30_000,
     });
     this.hosts.set(nodeId, host);
-    this.everyHost.push(host);
+    this.everyHost.push({ nodeId, host });
     return host;
   }
 
@@ -69,6 +71,7 @@ class Mesh {
     if (!host?.pid) throw new Error(`${nodeId} is not running`);
     process.kill(host.pid, 'SIGKILL');
     await host.exited;
+    this.killedAt.set(nodeId, Date.now());
     this.hosts.delete(nodeId);
   }
 
@@ -85,21 +88,24 @@ class Mesh {
     const views = await Promise.all(nodeIds.map(async (id) => (await this.leaders(id)).scopes.find((s) => s.scope === scope)));
     const first = views[0];
     if (first?.leaderId === undefined) return undefined;
-    const same = views.every((v) => v?.leaderId === first.leaderId && v.term === first.term);
+    const same = views.every((v) => v?.leaderId === first.leaderId && v?.term === first.term);
     return same ? { leaderId: first.leaderId, term: first.term } : undefined;
   }
 
   intervals(): Interval[] {
     const found: Interval[] = [];
-    for (const host of this.everyHost) {
+    for (const { host } of this.everyHost) {
       for (const match of host.output().matchAll(/leadership-interval (\{.*\})/g)) found.push(JSON.parse(match[1] ?? '{}') as Interval);
     }
     return found;
   }
 }
 
-/** Closed intervals of a node replace its open one of the same term; what is still open runs until now. */
-function actingIntervals(intervals: readonly Interval[]): Array<Required<Interval>> {
+/**
+ * Closed intervals of a node replace its open one of the same term; what is still open runs until the
+ * node was killed, or until now.
+ */
+function actingIntervals(intervals: readonly Interval[], killedAt: ReadonlyMap<string, number>): Array<Required<Interval>> {
   const byKey = new Map<string, Interval>();
   for (const interval of intervals) {
     const key = `${interval.nodeId}/${interval.scope}/${interval.term}/${interval.start}`;
@@ -107,7 +113,7 @@ function actingIntervals(intervals: readonly Interval[]): Array<Required<Interva
     if (known?.end === undefined) byKey.set(key, interval);
   }
   const now = Date.now();
-  return [...byKey.values()].map((i) => ({ ...i, end: i.end ?? now }));
+  return [...byKey.values()].map((i) => ({ ...i, end: i.end ?? killedAt.get(i.nodeId) ?? now }));
 }
 
 function overlaps(intervals: ReadonlyArray<Required<Interval>>): string[] {
@@ -139,9 +145,11 @@ async function enqueue(dispatcherUrl: string, from: number, to: number): Promise
   }
 }
 
-/** Sequence ids of every accepted completion in the workers' completion logs. */
-function completions(hosts: readonly RunningHost[]): number[] {
-  return hosts.flatMap((host) => [...host.output().matchAll(/completed item (\d+) attempt \d+/g)].map((m) => Number(m[1])));
+/** Sequence ids of every completion the dispatchers committed, from their completion logs (killed ones included). */
+function completions(mesh: Mesh): number[] {
+  return mesh.everyHost
+    .filter(({ nodeId }) => nodeId.startsWith('dispatcher-'))
+    .flatMap(({ host }) => [...host.output().matchAll(/completed item (\d+) attempt \d+ by /g)].map((m) => Number(m[1])));
 }
 
 async function workStats(url: string): Promise<WorkStats> {
@@ -212,7 +220,7 @@ describe('leadership on etcd', () => {
     const { value: now } = await pollUntil('every node agreeing again', () => mesh.agreed(running, 'global'), LEADER_TTL_MS + SLACK_MS);
     expect(now.leaderId).not.toBe(before.value.leaderId);
     expect(now.term).toBeGreaterThan(before.value.term);
-    const intervals = actingIntervals(mesh.intervals());
+    const intervals = actingIntervals(mesh.intervals(), mesh.killedAt);
     expect(intervals.filter((i) => i.nodeId === before.value.leaderId && i.scope === 'global').length).toBeGreaterThan(0);
     expect(overlaps(intervals)).toEqual([]);
   }, 40_000);
@@ -221,7 +229,6 @@ describe('leadership on etcd', () => {
 describe('the dispatcher on etcd', () => {
   let etcd: EtcdCluster;
   let mesh: Mesh;
-  const workers: RunningHost[] = [];
 
   beforeAll(async () => {
     etcd = await startEtcdCluster({ size: 1 });
@@ -249,14 +256,14 @@ describe('the dispatcher on etcd', () => {
     expect(await workStats(mesh.url(survivor))).toMatchObject({ total: 200, pending: 200 });
 
     const seeds = mesh.url(survivor);
-    workers.push(await mesh.start('worker-1', ['--role', 'worker', '--seeds', seeds, '--dispatcher-url', mesh.url(doomed)]));
-    workers.push(await mesh.start('worker-2', ['--role', 'worker', '--seeds', seeds, '--dispatcher-url', mesh.url(survivor)]));
-    workers.push(await mesh.start('worker-3', ['--role', 'worker', '--seeds', seeds, '--dispatcher-url', mesh.url(survivor)]));
+    await mesh.start('worker-1', ['--role', 'worker', '--seeds', seeds, '--dispatcher-url', mesh.url(doomed)]);
+    await mesh.start('worker-2', ['--role', 'worker', '--seeds', seeds, '--dispatcher-url', mesh.url(survivor)]);
+    await mesh.start('worker-3', ['--role', 'worker', '--seeds', seeds, '--dispatcher-url', mesh.url(survivor)]);
 
-    await pollUntil('20 completions', async () => (completions(workers).length >= 20 ? true : undefined), 30_000);
+    await pollUntil('20 completions', () => Promise.resolve(completions(mesh).length >= 20 ? true : undefined), 30_000);
     await mesh.kill(doomed);
-    const mark = completions(workers).length;
-    await pollUntil('20 more completions', async () => (completions(workers).length >= mark + 20 ? true : undefined), 30_000);
+    const mark = completions(mesh).length;
+    await pollUntil('20 more completions', () => Promise.resolve(completions(mesh).length >= mark + 20 ? true : undefined), 30_000);
     await mesh.kill('worker-2');
 
     const { value: stats } = await pollUntil(
@@ -269,7 +276,7 @@ describe('the dispatcher on etcd', () => {
       200,
     );
     expect(stats).toMatchObject({ total: 200, pending: 0, leased: 0, completed: 200, deadLettered: 0 });
-    const done = completions(workers).sort((a, b) => a - b);
+    const done = completions(mesh).sort((a, b) => a - b);
     expect(done).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   }, 150_000);
 
@@ -321,7 +328,7 @@ describe('the dispatcher on etcd', () => {
     }
     expect(healthStatuses.length).toBeGreaterThan(10);
     expect(healthStatuses.filter((status) => status !== 200)).toEqual([]);
-    const done = completions(workers).sort((a, b) => a - b);
+    const done = completions(mesh).sort((a, b) => a - b);
     expect(done).toEqual(Array.from({ length: 260 }, (_, i) => i + 1));
   }, 120_000);
 });
@@ -329,7 +336,6 @@ describe('the dispatcher on etcd', () => {
 describe('a three-member etcd cluster', () => {
   let etcd: EtcdCluster;
   let mesh: Mesh;
-  const workers: RunningHost[] = [];
 
   beforeAll(async () => {
     etcd = await startEtcdCluster({ size: 3 });
@@ -337,7 +343,7 @@ describe('a three-member etcd cluster', () => {
     await mesh.start('cp-1', ['--role', 'control-plane']);
     await mesh.start('cp-2', ['--role', 'control-plane', '--seeds', mesh.url('cp-1')]);
     await mesh.start('dispatcher-1', ['--role', 'dispatcher', '--seeds', mesh.url('cp-1')]);
-    workers.push(await mesh.start('worker-1', ['--role', 'worker', '--seeds', mesh.url('cp-1'), '--dispatcher-url', mesh.url('dispatcher-1')]));
+    await mesh.start('worker-1', ['--role', 'worker', '--seeds', mesh.url('cp-1'), '--dispatcher-url', mesh.url('dispatcher-1')]);
   }, 90_000);
 
   afterAll(async () => {
@@ -365,7 +371,7 @@ describe('a three-member etcd cluster', () => {
     expect(stats).toMatchObject({ total: 40, pending: 0, leased: 0 });
     // Same leader, same term: the loss of a member is invisible to leadership.
     expect(await mesh.agreed(nodes, 'global')).toEqual(before);
-    expect(overlaps(actingIntervals(mesh.intervals()))).toEqual([]);
-    expect(completions(workers).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect(overlaps(actingIntervals(mesh.intervals(), mesh.killedAt))).toEqual([]);
+    expect(completions(mesh).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
   }, 90_000);
 });

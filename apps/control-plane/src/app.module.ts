@@ -16,6 +16,7 @@ import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.servic
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 import { hostStores } from './store/host-stores';
+import { logCompletion } from './roles/dispatcher/completion-log';
 
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
@@ -90,6 +91,8 @@ export class AppModule {
                 maxAttempts: config.maxAttempts,
                 ...(stores.work ? { store: stores.work } : {}),
                 onStoreError: stores.onStoreError('dispatcher'),
+                // A dispatcher logs every completion it committed: the record that each item was done once.
+                ...(config.role === 'dispatcher' ? { onCompleted: logCompletion } : {}),
               }),
             ]
           : []),

@@ -102,6 +102,7 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
   async complete(leaseId: string, reference: LeaseReference): Promise<void> {
     const { lease } = await this.call(this.store.release(leaseId, reference, 'completed'));
     this.tracker.recordLeaseReleased(reference.workerId, handleOf(lease), false);
+    this.options.onCompleted?.(lease);
   }
 
   /** The worker gives the item back: it is requeued with the next attempt, or dead-lettered after its last. */
