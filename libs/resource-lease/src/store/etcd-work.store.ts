@@ -100,8 +100,9 @@ export class EtcdWorkStore implements WorkStore {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       const head = await this.client.getAll().prefix(`${this.root}pending/`).sort('Key', 'Ascend').limit(8).exec();
       if (head.kvs.length === 0) return undefined;
-      // The first in order unless a race was just lost on it: then spread over the next few.
-      const entry = head.kvs[attempt === 0 ? 0 : Math.floor(Math.random() * head.kvs.length)];
+      // Any of the first few in order: dispatchers (and concurrent requests) picking the very first
+      // would all race for one item; requeued items still sort before new ones.
+      const entry = head.kvs[Math.floor(Math.random() * head.kvs.length)];
       if (entry === undefined) return undefined;
       const item = await this.read<EtcdItem>(this.itemKey(Number(entry.value.toString())));
       if (item === undefined) continue;
