@@ -45,8 +45,8 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.create<NestFastifyApplication>(HeartbeatBenchModule, new FastifyAdapter(), { logger: ['error'] });
   const queue = app.get(ResourceLeaseQueue);
-  for (let i = 0; i < workers * leases; i++) queue.enqueue({ resourceType: 'bench', resourceId: `item-${i}` });
-  for (let i = 0; i < workers; i++) for (let k = 0; k < leases; k++) queue.lease(`worker-${i}`);
+  for (let i = 0; i < workers * leases; i++) await queue.enqueue({ resourceType: 'bench', resourceId: `item-${i}` });
+  for (let i = 0; i < workers; i++) for (let k = 0; k < leases; k++) await queue.lease(`worker-${i}`);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.post('/bare/workers/:workerId/heartbeat', (_request, reply) => {

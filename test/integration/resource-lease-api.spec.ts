@@ -63,7 +63,7 @@ describe('the resource-lease dispatcher over HTTP', () => {
     );
     expect(w2).toMatchObject({ isHealthy: false, activeAssignments: 0, pendingReassignments: 1 });
     expect(w2?.metadata['disconnect.reason']).toBe('lease-expired');
-    expect(running.app.get(ResourceLeaseQueue).item(1)).toMatchObject({ state: 'pending', attempt: 3, holders: ['w-1', 'w-2'] });
+    expect(await running.app.get(ResourceLeaseQueue).item(1)).toMatchObject({ state: 'pending', attempt: 3, holders: ['w-1', 'w-2'] });
     // The unhealthy worker is not eligible for work until it heartbeats again.
     expect((await post('/control/leases', { workerId: 'w-2' })).status).toBe(409);
     await post('/control/workers/w-2/heartbeat', {});
@@ -96,12 +96,12 @@ describe('the resource-lease dispatcher over HTTP', () => {
     expect(stats).toMatchObject({ total: 2, leased: 1, pending: 1, completed: 0 });
   });
 
-  it('skips workers the snapshot providers call ineligible when pushing work', () => {
+  it('skips workers the snapshot providers call ineligible when pushing work', async () => {
     const queue = running.app.get(ResourceLeaseQueue);
     running.app.get(PeerLeaseHealthTracker).recordDisconnect('down', 'gone');
-    queue.enqueue({ resourceType: 'a', resourceId: '1' });
-    expect(queue.push(['down'])).toBeUndefined();
-    expect(queue.push(['down', 'up'])?.workerId).toBe('up');
+    await queue.enqueue({ resourceType: 'a', resourceId: '1' });
+    expect(await queue.push(['down'])).toBeUndefined();
+    expect((await queue.push(['down', 'up']))?.workerId).toBe('up');
   });
 });
 

@@ -22,9 +22,9 @@ async function queueWith(options: ResourceLeaseOptions): Promise<{ queue: Resour
   return { queue: moduleRef.get(ResourceLeaseQueue), close: () => moduleRef.close() };
 }
 
-function refusal(action: () => unknown): LeaseRequestError {
+async function refusal(action: () => unknown): Promise<LeaseRequestError> {
   try {
-    action();
+    await action();
   } catch (error) {
     if (error instanceof LeaseRequestError) return error;
     throw error;
@@ -54,56 +54,56 @@ describe('the dispatcher limits', () => {
   it('refuses a payload that is too deep (400) or too large (413) before storing anything', async () => {
     const made = await queueWith({ maxPayloadBytes: 1024, maxPayloadDepth: 4 });
     close = made.close;
-    expect(refusal(() => made.queue.enqueue(item(1, nested(5000))))).toMatchObject({ status: 400, code: 'payload-too-deep' });
-    expect(refusal(() => made.queue.enqueue(item(2, 'x'.repeat(1100))))).toMatchObject({ status: 413, code: 'payload-too-large' });
-    expect(made.queue.enqueue(item(3, nested(4)))).toBe(1);
-    expect(made.queue.stats()).toMatchObject({ total: 1, pending: 1 });
+    expect(await refusal(() => made.queue.enqueue(item(1, nested(5000))))).toMatchObject({ status: 400, code: 'payload-too-deep' });
+    expect(await refusal(() => made.queue.enqueue(item(2, 'x'.repeat(1100))))).toMatchObject({ status: 413, code: 'payload-too-large' });
+    expect(await made.queue.enqueue(item(3, nested(4)))).toBe(1);
+    expect(await made.queue.stats()).toMatchObject({ total: 1, pending: 1 });
   });
 
   it('answers 429 once the unfinished items reach the cap, and takes work again once one finishes', async () => {
     const made = await queueWith({ maxQueuedItems: 2 });
     close = made.close;
-    made.queue.enqueue(item(1));
-    made.queue.enqueue(item(2));
-    expect(refusal(() => made.queue.enqueue(item(3)))).toMatchObject({ status: 429, code: 'queue-full' });
-    const grant = made.queue.lease('w-1');
+    await made.queue.enqueue(item(1));
+    await made.queue.enqueue(item(2));
+    expect(await refusal(() => made.queue.enqueue(item(3)))).toMatchObject({ status: 429, code: 'queue-full' });
+    const grant = await made.queue.lease('w-1');
     if (!grant) throw new Error('no grant');
-    expect(refusal(() => made.queue.enqueue(item(3)))).toMatchObject({ status: 429 });
-    made.queue.complete(grant.leaseId, { workerId: 'w-1', sequenceId: grant.sequenceId, attempt: grant.attempt });
-    expect(made.queue.enqueue(item(3))).toBe(3);
+    expect(await refusal(() => made.queue.enqueue(item(3)))).toMatchObject({ status: 429 });
+    await made.queue.complete(grant.leaseId, { workerId: 'w-1', sequenceId: grant.sequenceId, attempt: grant.attempt });
+    expect(await made.queue.enqueue(item(3))).toBe(3);
   });
 
   it('drops a payload on completion and keeps only the newest finished items, with every count', async () => {
     const made = await queueWith({ completedRetention: 2 });
     close = made.close;
     for (let n = 1; n <= 4; n++) {
-      made.queue.enqueue(item(n, { big: 'x'.repeat(1000) }));
-      const grant = made.queue.lease('w-1');
+      await made.queue.enqueue(item(n, { big: 'x'.repeat(1000) }));
+      const grant = await made.queue.lease('w-1');
       if (!grant) throw new Error('no grant');
-      made.queue.complete(grant.leaseId, { workerId: 'w-1', sequenceId: grant.sequenceId, attempt: grant.attempt });
+      await made.queue.complete(grant.leaseId, { workerId: 'w-1', sequenceId: grant.sequenceId, attempt: grant.attempt });
     }
-    expect(made.queue.stats()).toMatchObject({ total: 4, completed: 4, pending: 0, leased: 0 });
-    expect(refusal(() => made.queue.item(1))).toMatchObject({ status: 404 });
-    expect(refusal(() => made.queue.item(2))).toMatchObject({ status: 404 });
-    expect(made.queue.item(4)).toMatchObject({ state: 'completed', completedBy: 'w-1' });
+    expect(await made.queue.stats()).toMatchObject({ total: 4, completed: 4, pending: 0, leased: 0 });
+    expect(await refusal(() => made.queue.item(1))).toMatchObject({ status: 404 });
+    expect(await refusal(() => made.queue.item(2))).toMatchObject({ status: 404 });
+    expect(await made.queue.item(4)).toMatchObject({ state: 'completed', completedBy: 'w-1' });
   });
 
   it('dead-letters an item after its last attempt instead of requeueing it for ever, and bounds its holders', async () => {
     const made = await queueWith({ maxAttempts: 20 });
     close = made.close;
-    made.queue.enqueue(item(1));
+    await made.queue.enqueue(item(1));
     for (let attempt = 1; attempt <= 20; attempt++) {
-      const grant = made.queue.lease(`w-${attempt}`);
+      const grant = await made.queue.lease(`w-${attempt}`);
       if (!grant) throw new Error(`no grant at attempt ${attempt}`);
       expect(grant.attempt).toBe(attempt);
-      made.queue.fail(grant.leaseId, { workerId: `w-${attempt}`, sequenceId: 1, attempt });
+      await made.queue.fail(grant.leaseId, { workerId: `w-${attempt}`, sequenceId: 1, attempt });
     }
-    expect(made.queue.lease('w-21')).toBeUndefined();
-    const view = made.queue.item(1);
+    expect(await made.queue.lease('w-21')).toBeUndefined();
+    const view = await made.queue.item(1);
     expect(view).toMatchObject({ state: 'dead-letter', attempt: 20 });
     expect(view.holders).toHaveLength(MAX_HOLDERS_PER_ITEM);
     expect(view.holders.at(-1)).toBe('w-20');
-    const stats = made.queue.stats();
+    const stats = await made.queue.stats();
     expect(stats).toMatchObject({ total: 1, pending: 0, leased: 0, completed: 0, deadLettered: 1, requeued: 19, recentDeadLetters: [1] });
     expect(stats.total).toBe(stats.pending + stats.leased + stats.completed + stats.deadLettered);
   });

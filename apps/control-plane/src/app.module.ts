@@ -16,6 +16,8 @@ import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.servic
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
 import { GossipMessagesMetric } from './telemetry/gossip-messages.metric';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
+import { hostStores } from './store/host-stores';
+import { logCompletion } from './roles/dispatcher/completion-log';
 
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
@@ -24,7 +26,10 @@ export class AppModule {
     const leads = config.role !== 'worker';
     const dispatches = config.role === 'all-in-one' || config.role === 'dispatcher';
     const simulates = config.role === 'all-in-one' && config.simulation;
+    // --store: the embedded defaults, or etcd for leadership and the dispatcher's items.
+    const stores = hostStores(config, dispatches);
     const providers: Provider[] = [
+      { provide: 'HOST_STORE_CLOSER', useValue: stores.closer },
       { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
       GossipMessagesMetric,
@@ -82,7 +87,7 @@ export class AppModule {
           authToken: config.authToken,
           ...(security.tls.client ? { tls: security.tls.client } : {}),
         }),
-        ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes })] : []),
+        ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes, ...(stores.leadership ? { store: stores.leadership } : {}) })] : []),
         ...(dispatches
           ? [
               ResourceLeaseModule.forRoot({
@@ -90,6 +95,10 @@ export class AppModule {
                 maxQueuedItems: config.maxQueuedItems,
                 completedRetention: config.completedRetention,
                 maxAttempts: config.maxAttempts,
+                ...(stores.work ? { store: stores.work } : {}),
+                onStoreError: stores.onStoreError('dispatcher'),
+                // A dispatcher logs every completion it committed: the record that each item was done once.
+                ...(config.role === 'dispatcher' ? { onCompleted: logCompletion } : {}),
               }),
             ]
           : []),

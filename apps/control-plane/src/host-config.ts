@@ -3,6 +3,8 @@ import { decodeGossipKey, GOSSIP_KEYRING_MAX, GossipAddressPolicy, GossipAllowEr
 
 export const ROLES = ['all-in-one', 'control-plane', 'dispatcher', 'worker'] as const;
 export type HostRole = (typeof ROLES)[number];
+export const STORES = ['memory', 'etcd'] as const;
+export type HostStore = (typeof STORES)[number];
 
 export interface HostConfig {
   readonly role: HostRole;
@@ -43,13 +45,22 @@ export interface HostConfig {
   readonly gossipKeys: readonly string[];
   readonly gossipAllow: readonly string[];
   readonly gossipMaxMembers: number;
+  readonly store: HostStore;
+  readonly etcdEndpoints: readonly string[];
+  readonly etcdPrefix: string;
+  readonly leaderTtlMs: number;
+  readonly etcdCa: string | undefined;
+  readonly etcdCert: string | undefined;
+  readonly etcdKey: string | undefined;
+  readonly etcdUsername: string | undefined;
+  readonly etcdPassword: string | undefined;
 }
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
 }
 
-type Kind = 'text' | 'secret' | 'key' | 'key-list' | 'int' | 'list' | 'url' | 'role' | 'switch';
+type Kind = 'text' | 'secret' | 'key' | 'key-list' | 'int' | 'list' | 'url' | 'role' | 'switch' | 'store' | 'prefix';
 
 interface Setting {
   readonly flag: string;
@@ -103,6 +114,15 @@ const SETTINGS = {
   gossipKeys: { flag: '--gossip-keys', env: 'OMNIRELAY_GOSSIP_KEYS', kind: 'key-list', fallback: '', help: 'key rotation: comma-separated keys, the first signs, all verify (instead of --gossip-key)' },
   gossipAllow: { flag: '--gossip-allow', env: 'GOSSIP_ALLOW', kind: 'list', fallback: '', help: 'CIDRs or host names members may advertise and be contacted at (default: loopback and the seeds\' networks)' },
   gossipMaxMembers: { flag: '--gossip-max-members', env: 'GOSSIP_MAX_MEMBERS', kind: 'int', fallback: '4096', min: 1, max: 1_000_000, help: 'gossip members known at once; more are refused and counted' },
+  store: { flag: '--store', env: 'OMNIRELAY_STORE', kind: 'store', fallback: 'memory', help: `leadership and dispatcher store: ${STORES.join(' or ')}` },
+  etcdEndpoints: { flag: '--etcd-endpoints', env: 'OMNIRELAY_ETCD_ENDPOINTS', kind: 'list', fallback: 'http://127.0.0.1:2379', help: 'store etcd: comma-separated etcd client URLs' },
+  etcdPrefix: { flag: '--etcd-prefix', env: 'OMNIRELAY_ETCD_PREFIX', kind: 'prefix', fallback: '/omnirelay/', help: 'store etcd: key prefix of this mesh' },
+  leaderTtlMs: { flag: '--leader-ttl-ms', env: 'OMNIRELAY_LEADER_TTL_MS', kind: 'int', fallback: '5000', min: 1000, max: 3_600_000, help: 'store etcd: a leader that cannot renew steps down within this' },
+  etcdCa: { flag: '--etcd-ca', env: 'OMNIRELAY_ETCD_CA', kind: 'text', help: 'store etcd: PEM CA to verify etcd with (https endpoints)' },
+  etcdCert: { flag: '--etcd-cert', env: 'OMNIRELAY_ETCD_CERT', kind: 'text', help: 'store etcd: PEM client certificate for etcd' },
+  etcdKey: { flag: '--etcd-key', env: 'OMNIRELAY_ETCD_KEY', kind: 'text', help: 'store etcd: PEM private key of --etcd-cert' },
+  etcdUsername: { flag: '--etcd-username', env: 'OMNIRELAY_ETCD_USERNAME', kind: 'text', help: 'store etcd: user of etcd password auth' },
+  etcdPassword: { flag: '--etcd-password', env: 'OMNIRELAY_ETCD_PASSWORD', kind: 'secret', help: 'store etcd: password of --etcd-username (never printed)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -157,6 +177,12 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
       return raw.replace(/\/$/, '');
     case 'role':
       if (!(ROLES as readonly string[]).includes(raw)) throw fail(`one of ${ROLES.join(', ')}`);
+      return raw;
+    case 'store':
+      if (!(STORES as readonly string[]).includes(raw)) throw fail(`one of ${STORES.join(', ')}`);
+      return raw;
+    case 'prefix':
+      if (!/^\/[A-Za-z0-9._/-]{0,200}\/$/.test(raw)) throw fail('a key prefix like /omnirelay/ (starting and ending with /)');
       return raw;
     case 'switch':
       if (raw !== 'on' && raw !== 'off') throw fail('on or off');
@@ -218,6 +244,15 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   } catch (error) {
     if (error instanceof GossipAllowError) throw new HostConfigError(error.message);
     throw error;
+  }
+  if (config.store === 'etcd') {
+    if (config.etcdEndpoints.length === 0 || !config.etcdEndpoints.every((e) => /^https?:\/\/[^\s/]+\/?$/.test(e))) {
+      throw new HostConfigError('--etcd-endpoints (OMNIRELAY_ETCD_ENDPOINTS) must be base URLs like http://127.0.0.1:2379');
+    }
+    if ((config.etcdCert === undefined) !== (config.etcdKey === undefined)) throw new HostConfigError('--etcd-cert and --etcd-key go together');
+    if ((config.etcdUsername === undefined) !== (config.etcdPassword === undefined)) {
+      throw new HostConfigError('--etcd-username and --etcd-password go together');
+    }
   }
   return { help: flags.has('--help'), config };
 }

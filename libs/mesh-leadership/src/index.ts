@@ -4,3 +4,8 @@ export { GossipLeadershipStore } from './gossip-leadership.store';
 export { LEADERSHIP_STORE, DEFAULT_SCOPES, DEFAULT_CANDIDATE_ROLES } from './mesh-leadership.constants';
 export type { LeadershipStore, ScopeLeadership } from './interfaces/leadership-store.interface';
 export type { MeshLeadershipOptions } from './interfaces/mesh-leadership-options.interface';
+export { EtcdLeadershipStore } from './etcd/etcd-leadership.store';
+export type { LeadershipFence } from './etcd/etcd-leadership.store';
+export type { EtcdLeadershipOptions } from './etcd/etcd-leadership-options.interface';
+export { LEADERSHIP_INTERVAL_MARKER, formatLeadershipInterval } from './etcd/leadership-interval-log';
+export type { LeadershipInterval } from './etcd/leadership-interval-log';

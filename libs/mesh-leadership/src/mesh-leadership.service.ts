@@ -27,13 +27,15 @@ export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
       this.unsubscribe.push(this.gossip.onChange((members) => store.update(members)));
       store.update(this.gossip.members());
     }
+    this.store.start?.();
     this.unsubscribe.push(this.store.onChange(() => this.sync()));
     this.unsubscribe.push(this.gossip.onChange(() => this.sync()));
     this.sync();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     for (const off of this.unsubscribe.splice(0)) off();
+    await this.store.stop?.();
   }
 
   leaders(): readonly ScopeLeadership[] {

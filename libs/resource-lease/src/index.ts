@@ -1,6 +1,11 @@
 export { ResourceLeaseModule } from './resource-lease.module';
 export { ResourceLeaseQueue } from './resource-lease.queue';
 export { LeaseRequestError } from './lease-request.error';
+export { MemoryWorkStore } from './store/memory-work.store';
+export { EtcdWorkStore } from './store/etcd-work.store';
+export type { EtcdWorkStoreOptions, SweepFence } from './store/etcd-work.store';
+export type { ClaimedItem, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './store/work-store.interface';
+export type { ResourceLeaseModuleOptions } from './resource-lease-module-options';
 export type { LeaseErrorCode } from './lease-request.error';
 export {
   LEASE_EXPIRED_REASON,
@@ -13,6 +18,7 @@ export {
   MAX_HOLDERS_PER_ITEM,
   MAX_HEARTBEAT_LEASE_IDS,
   MAX_LEASE_ID_LENGTH,
+  WORK_STORE,
 } from './resource-lease.constants';
 export { jsonDepthExceeds } from './payload-bounds';
 export type {

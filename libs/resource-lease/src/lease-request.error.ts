@@ -6,14 +6,15 @@ export type LeaseErrorCode =
   | 'worker-ineligible'
   | 'payload-too-deep'
   | 'payload-too-large'
-  | 'queue-full';
+  | 'queue-full'
+  | 'store-unavailable';
 
 /** A request the queue refuses; `status` is the HTTP status the controller answers with. */
 export class LeaseRequestError extends Error {
   override readonly name = 'LeaseRequestError';
 
   constructor(
-    readonly status: 400 | 404 | 409 | 413 | 429,
+    readonly status: 400 | 404 | 409 | 413 | 429 | 503,
     readonly code: LeaseErrorCode,
     message: string,
   ) {

@@ -18,3 +18,5 @@ export const MAX_HOLDERS_PER_ITEM = 16;
 export const MAX_HEARTBEAT_LEASE_IDS = 1024;
 /** Longest lease id a worker heartbeat may name (lease ids are UUIDs, 36 characters). */
 export const MAX_LEASE_ID_LENGTH = 64;
+/** The WorkStore the dispatcher keeps its items in (default: a MemoryWorkStore). */
+export const WORK_STORE = Symbol('WORK_STORE');

@@ -9,9 +9,9 @@ interface StatusReply {
   status(code: number): unknown;
 }
 
-function answer<T>(action: () => T): T {
+async function answer<T>(action: () => T | Promise<T>): Promise<T> {
   try {
-    return action();
+    return await action();
   } catch (error) {
     if (error instanceof LeaseRequestError) {
       throw new HttpException({ statusCode: error.status, error: error.code, message: error.message }, error.status);
@@ -27,17 +27,17 @@ export class ResourceLeaseController {
 
   @Post('work')
   @HttpCode(201)
-  enqueue(@Body() body: unknown): { sequenceId: number } {
-    return answer(() => ({ sequenceId: this.queue.enqueue(parseWorkItem(body)) }));
+  enqueue(@Body() body: unknown): Promise<{ sequenceId: number }> {
+    return answer(async () => ({ sequenceId: await this.queue.enqueue(parseWorkItem(body)) }));
   }
 
   @Get('work')
-  stats(): ResourceLeaseStats {
-    return this.queue.stats();
+  stats(): Promise<ResourceLeaseStats> {
+    return answer(() => this.queue.stats());
   }
 
   @Get('work/:sequenceId')
-  item(@Param('sequenceId') sequenceId: string): WorkItemView {
+  item(@Param('sequenceId') sequenceId: string): Promise<WorkItemView> {
     return answer(() => {
       // Decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
       const id = /^[1-9][0-9]{0,15}$/.test(sequenceId) ? Number(sequenceId) : Number.NaN;
@@ -48,9 +48,9 @@ export class ResourceLeaseController {
 
   /** 200 with the lease, or 204 when nothing is pending. */
   @Post('leases')
-  lease(@Body() body: unknown, @Res({ passthrough: true }) reply: StatusReply): LeaseGrant | undefined {
-    return answer(() => {
-      const grant = this.queue.lease(parseWorkerRequest(body).workerId);
+  lease(@Body() body: unknown, @Res({ passthrough: true }) reply: StatusReply): Promise<LeaseGrant | undefined> {
+    return answer(async () => {
+      const grant = await this.queue.lease(parseWorkerRequest(body).workerId);
       reply.status(grant ? 200 : 204);
       return grant;
     });
@@ -58,28 +58,28 @@ export class ResourceLeaseController {
 
   @Post('leases/:leaseId/heartbeat')
   @HttpCode(200)
-  heartbeat(@Param('leaseId') leaseId: string, @Body() body: unknown): { ok: true } {
-    return answer(() => {
+  heartbeat(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
+    return answer(async () => {
       const reference = parseLeaseReference(body);
-      this.queue.heartbeat(leaseId, reference, reference.pendingCount);
+      await this.queue.heartbeat(leaseId, reference, reference.pendingCount);
       return { ok: true };
     });
   }
 
   @Post('leases/:leaseId/complete')
   @HttpCode(200)
-  complete(@Param('leaseId') leaseId: string, @Body() body: unknown): { ok: true } {
-    return answer(() => {
-      this.queue.complete(leaseId, parseLeaseReference(body));
+  complete(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
+    return answer(async () => {
+      await this.queue.complete(leaseId, parseLeaseReference(body));
       return { ok: true };
     });
   }
 
   @Post('leases/:leaseId/fail')
   @HttpCode(200)
-  fail(@Param('leaseId') leaseId: string, @Body() body: unknown): { ok: true } {
-    return answer(() => {
-      this.queue.fail(leaseId, parseLeaseReference(body));
+  fail(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
+    return answer(async () => {
+      await this.queue.fail(leaseId, parseLeaseReference(body));
       return { ok: true };
     });
   }
@@ -93,10 +93,10 @@ export class ResourceLeaseController {
     @Param('workerId') workerId: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: StatusReply,
-  ): WorkerHeartbeatResult | undefined {
-    return answer(() => {
+  ): Promise<WorkerHeartbeatResult | undefined> {
+    return answer(async () => {
       const { pendingCount, leaseIds } = parseWorkerHeartbeat(body);
-      const result = this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
+      const result = await this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
       reply.status(result.lost.length > 0 ? 200 : 204);
       return result.lost.length > 0 ? result : undefined;
     });

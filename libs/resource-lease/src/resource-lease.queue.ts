@@ -1,323 +1,204 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { PeerHealthDiagnosticsService, PeerLeaseHealthTracker, type PeerLeaseHandle, type PeerRecorder } from '@omnirelay/peer-health';
+import { PeerHealthDiagnosticsService, PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
 import type {
   LeaseGrant,
   LeaseReference,
-  ResourceLeaseOptions,
-  WorkerHeartbeatResult,
   ResourceLeaseStats,
+  WorkerHeartbeatResult,
   WorkItemInput,
-  WorkItemState,
   WorkItemView,
 } from './interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from './lease-request.error';
 import { checkPayload } from './payload-bounds';
-import { LEASE_EXPIRED_REASON, MAX_HOLDERS_PER_ITEM, RESOURCE_LEASE_OPTIONS } from './resource-lease.constants';
+import { LEASE_EXPIRED_REASON, RESOURCE_LEASE_OPTIONS, WORK_STORE } from './resource-lease.constants';
 import { resolveResourceLeaseOptions, type ResolvedResourceLeaseOptions } from './resource-lease-options';
+import type { ResourceLeaseModuleOptions } from './resource-lease-module-options';
+import type { Released, StoredLease, WorkStore } from './store/work-store.interface';
 
-interface ActiveLease {
-  readonly leaseId: string;
-  readonly workerId: string;
-  readonly handle: PeerLeaseHandle;
-  readonly timer: NodeJS.Timeout;
+/** Sweeps for expired leases this often: a fifth of the lease duration, within 10 ms to 1 s. */
+function sweepIntervalMs(leaseDurationMs: number): number {
+  return Math.min(1000, Math.max(10, Math.floor(leaseDurationMs / 5)));
 }
 
-interface WorkItem {
-  readonly sequenceId: number;
-  readonly resourceType: string;
-  readonly resourceId: string;
-  /** Dropped (null) once the item is finished: only unfinished work costs its payload's memory. */
-  payload: unknown;
-  attempt: number;
-  state: WorkItemState;
-  lease: ActiveLease | undefined;
-  completedBy: string | undefined;
-  readonly holders: string[];
-}
-
-/** A worker holding at least one lease: its leases, and its recorder into the tracker. */
-interface WorkerLeases {
-  readonly recorder: PeerRecorder;
-  readonly leases: Map<string, WorkItem>;
-}
-
-/** Dead-lettered sequence ids listed by `stats()`. */
-const RECENT_DEAD_LETTERS = 20;
+const handleOf = (lease: StoredLease): PeerLeaseHandle => ({ sequenceId: lease.sequenceId, attempt: lease.attempt, leaseId: lease.leaseId });
 
 /**
- * The resource-lease queue. Every item is always exactly one of pending, leased, completed or
- * dead-lettered, so counts add up whatever fails. Every assignment, heartbeat, release and expiry is
- * recorded into the kit's tracker; workers the snapshot providers call ineligible get no work.
- * Memory is bounded: unfinished items by `maxQueuedItems`, payloads by size and depth, finished items
- * by `completedRetention` (their counts are kept), holders per item by MAX_HOLDERS_PER_ITEM.
+ * The dispatcher: the logic every store shares. Checks requests (payload bounds, eligibility), asks
+ * the store for one atomic step, and records every assignment, heartbeat, release and expiry into the
+ * kit's tracker. A store failure (etcd unreachable) is a 503, counted in `storeErrors`; the store's
+ * own refusals pass through as 404/409/429.
  */
 @Injectable()
 export class ResourceLeaseQueue implements OnModuleDestroy {
   readonly leaseDurationMs: number;
   private readonly limits: ResolvedResourceLeaseOptions;
-  private readonly items = new Map<number, WorkItem>();
-  private readonly leases = new Map<string, WorkItem>();
-  /** Workers that hold leases (an entry goes with its last lease), so their events skip the tracker's lookup. */
-  private readonly workers = new Map<string, WorkerLeases>();
-  /** Sequence ids waiting, oldest first; requeued items go to the front. */
-  private pending: number[] = [];
-  /** Finished sequence ids still kept in `items`, oldest first. */
-  private readonly finished: number[] = [];
-  private readonly recentDeadLetters: number[] = [];
-  private nextSequenceId = 1;
+  private readonly sweeper: NodeJS.Timeout;
+  private sweeping = false;
   private requeued = 0;
   private expired = 0;
-  private completed = 0;
-  private deadLettered = 0;
+  private storeErrorCount = 0;
 
   constructor(
-    @Inject(RESOURCE_LEASE_OPTIONS) options: ResourceLeaseOptions,
+    @Inject(RESOURCE_LEASE_OPTIONS) private readonly options: ResourceLeaseModuleOptions,
+    @Inject(WORK_STORE) private readonly store: WorkStore,
     private readonly tracker: PeerLeaseHealthTracker,
     private readonly health: PeerHealthDiagnosticsService,
   ) {
     this.limits = resolveResourceLeaseOptions(options);
     this.leaseDurationMs = this.limits.leaseDurationMs;
+    this.sweeper = setInterval(() => void this.sweep(), sweepIntervalMs(this.leaseDurationMs));
+    this.sweeper.unref();
+  }
+
+  /** Failed store calls since start (the host exports them as a metric). */
+  get storeErrors(): number {
+    return this.storeErrorCount;
   }
 
   /** Refuses a payload over the bounds (400, 413) or a full queue (429) before anything is stored. */
-  enqueue(input: WorkItemInput): number {
+  async enqueue(input: WorkItemInput): Promise<number> {
     const payload = input.payload ?? null;
     checkPayload(payload, { maxBytes: this.limits.maxPayloadBytes, maxDepth: this.limits.maxPayloadDepth });
-    if (this.pending.length + this.leases.size >= this.limits.maxQueuedItems) {
-      throw new LeaseRequestError(429, 'queue-full', `the queue holds ${this.limits.maxQueuedItems} unfinished items; try again later`);
-    }
-    const sequenceId = this.nextSequenceId++;
-    this.items.set(sequenceId, {
-      sequenceId,
-      resourceType: input.resourceType,
-      resourceId: input.resourceId,
-      payload,
-      attempt: 1,
-      state: 'pending',
-      lease: undefined,
-      completedBy: undefined,
-      holders: [],
-    });
-    this.pending.push(sequenceId);
-    return sequenceId;
+    return this.call(this.store.add(input.resourceType, input.resourceId, payload));
   }
 
   /** The worker holding `leaseId`, or undefined when no such lease is active (a lease id never changes hands). */
-  holderOf(leaseId: string): string | undefined {
-    return this.leases.get(leaseId)?.lease?.workerId;
+  async holderOf(leaseId: string): Promise<string | undefined> {
+    return this.call(this.store.holderOf(leaseId));
   }
 
   /** Gives the next pending item to `workerId`; undefined when nothing is pending. */
-  lease(workerId: string): LeaseGrant | undefined {
+  async lease(workerId: string): Promise<LeaseGrant | undefined> {
     if (!this.health.isPeerEligible(workerId)) {
       throw new LeaseRequestError(409, 'worker-ineligible', `worker ${workerId} is not eligible for work (unhealthy)`);
     }
-    const sequenceId = this.pending.shift();
-    const item = sequenceId === undefined ? undefined : this.items.get(sequenceId);
-    if (!item) return undefined;
-    const handle: PeerLeaseHandle = { sequenceId: item.sequenceId, attempt: item.attempt, leaseId: randomUUID() };
-    const timer = setTimeout(() => this.expire(item), this.leaseDurationMs);
-    timer.unref();
-    item.state = 'leased';
-    item.lease = { leaseId: handle.leaseId, workerId, handle, timer };
-    if (item.holders.length >= MAX_HOLDERS_PER_ITEM) item.holders.shift();
-    item.holders.push(workerId);
-    this.leases.set(handle.leaseId, item);
-    const worker = this.workerOf(workerId);
-    worker.leases.set(handle.leaseId, item);
-    worker.recorder.assign(handle, item.resourceType, item.resourceId);
-    return { ...handle, resourceType: item.resourceType, resourceId: item.resourceId, payload: item.payload, leaseDurationMs: this.leaseDurationMs };
+    const claimed = await this.call(this.store.claim(workerId, randomUUID(), Date.now() + this.leaseDurationMs));
+    if (!claimed) return undefined;
+    const handle: PeerLeaseHandle = { sequenceId: claimed.sequenceId, attempt: claimed.attempt, leaseId: claimed.leaseId };
+    this.tracker.recordLeaseAssignment(workerId, handle, claimed.resourceType, claimed.resourceId);
+    return { ...claimed, leaseDurationMs: this.leaseDurationMs };
   }
 
   /**
    * Pushes the next pending item to one of `candidates`: the eligible one holding the fewest leases.
    * Undefined when nothing is pending or no candidate is eligible.
    */
-  push(candidates: readonly string[]): { workerId: string; grant: LeaseGrant } | undefined {
-    if (this.pending.length === 0) return undefined;
+  async push(candidates: readonly string[]): Promise<{ workerId: string; grant: LeaseGrant } | undefined> {
     const eligible = candidates.filter((id) => this.health.isPeerEligible(id));
-    const load = (id: string) => this.workers.get(id)?.leases.size ?? 0;
-    const workerId = eligible.sort((a, b) => load(a) - load(b))[0];
+    if (eligible.length === 0) return undefined;
+    const load = await this.call(this.store.leaseCounts());
+    const workerId = eligible.sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0))[0];
     if (workerId === undefined) return undefined;
-    const grant = this.lease(workerId);
+    const grant = await this.lease(workerId);
     return grant ? { workerId, grant } : undefined;
   }
 
-  heartbeat(leaseId: string, reference: LeaseReference, pendingCount?: number): void {
-    const item = this.held(leaseId, reference);
-    const lease = item.lease;
-    if (!lease) return;
-    lease.timer.refresh();
-    const recorder = this.workers.get(lease.workerId)?.recorder;
-    if (recorder) recorder.heartbeat(lease.handle, pendingCount);
-    else this.tracker.recordLeaseHeartbeat(lease.workerId, lease.handle, pendingCount);
+  async heartbeat(leaseId: string, reference: LeaseReference, pendingCount?: number): Promise<void> {
+    const lease = await this.call(this.store.extend(leaseId, reference, Date.now() + this.leaseDurationMs));
+    // With the handle, a heartbeat re-adds a lease this process never granted (after a failover).
+    this.tracker.recordLeaseHeartbeat(reference.workerId, handleOf(lease), pendingCount);
   }
 
-  complete(leaseId: string, reference: LeaseReference): void {
-    const item = this.held(leaseId, reference);
-    const handle = this.release(item);
-    item.state = 'completed';
-    item.completedBy = reference.workerId;
-    this.completed++;
-    this.finish(item);
-    this.recordRelease(reference.workerId, handle, false);
+  async complete(leaseId: string, reference: LeaseReference): Promise<void> {
+    const { lease } = await this.call(this.store.release(leaseId, reference, 'completed'));
+    this.tracker.recordLeaseReleased(reference.workerId, handleOf(lease), false);
+    this.options.onCompleted?.(lease);
   }
 
   /** The worker gives the item back: it is requeued with the next attempt, or dead-lettered after its last. */
-  fail(leaseId: string, reference: LeaseReference): void {
-    const item = this.held(leaseId, reference);
-    const handle = this.release(item);
-    const requeued = this.requeue(item);
-    this.recordRelease(reference.workerId, handle, requeued);
+  async fail(leaseId: string, reference: LeaseReference): Promise<void> {
+    const { lease, requeued } = await this.call(this.store.release(leaseId, reference, 'failed'));
+    if (requeued) this.requeued++;
+    this.tracker.recordLeaseReleased(reference.workerId, handleOf(lease), requeued);
   }
 
+  /** A heartbeat from a worker that holds no lease (it is alive and idle). */
   /**
-   * One heartbeat for a worker's leases: renews each of `leaseIds` the worker holds, or every lease
-   * it holds when `leaseIds` is undefined. Named leases it does not hold (expired, finished, another
-   * worker's, unknown) are not renewed and are listed as `lost`, so the worker can stop working on
-   * them. A worker holding none is still alive: the tracker records a heartbeat without a lease.
+   * A worker's heartbeat: renews the named leases it holds (all of them when none is named), and
+   * records the worker alive even when it holds none. Named leases it does not hold are `lost`.
    */
-  workerHeartbeat(workerId: string, pendingCount?: number, leaseIds?: readonly string[]): WorkerHeartbeatResult {
-    const worker = this.workers.get(workerId);
-    let renewed = 0;
+  async workerHeartbeat(workerId: string, pendingCount?: number, leaseIds?: readonly string[]): Promise<WorkerHeartbeatResult> {
+    const held = await this.call(this.store.leasesOf(workerId));
+    const byId = new Map(held.map((lease) => [lease.leaseId, lease]));
     const lost: string[] = [];
-    const renew = (item: WorkItem): void => {
-      const lease = item.lease;
-      if (!lease) return;
-      lease.timer.refresh();
-      worker?.recorder.heartbeat(lease.handle, pendingCount);
-      renewed++;
-    };
-    if (leaseIds === undefined) {
-      if (worker) for (const item of worker.leases.values()) renew(item);
-    } else {
+    const wanted: StoredLease[] = [];
+    if (leaseIds === undefined) wanted.push(...held);
+    else {
       for (const leaseId of new Set(leaseIds)) {
-        const item = worker?.leases.get(leaseId);
-        if (item) renew(item);
+        const lease = byId.get(leaseId);
+        if (lease) wanted.push(lease);
         else lost.push(leaseId);
       }
     }
-    if (renewed === 0) {
-      if (worker) worker.recorder.heartbeat(undefined, pendingCount);
-      else this.tracker.recordLeaseHeartbeat(workerId, undefined, pendingCount);
+    const deadline = Date.now() + this.leaseDurationMs;
+    let renewed = 0;
+    for (const lease of wanted) {
+      try {
+        const extended = await this.call(this.store.extend(lease.leaseId, { workerId, sequenceId: lease.sequenceId, attempt: lease.attempt }, deadline));
+        this.tracker.recordLeaseHeartbeat(workerId, handleOf(extended), pendingCount);
+        renewed++;
+      } catch (error) {
+        // Expired or released between the read and the renewal: lost, like a lease never held.
+        if (!(error instanceof LeaseRequestError) || error.status === 503) throw error;
+        lost.push(lease.leaseId);
+      }
     }
+    if (renewed === 0) this.tracker.recordLeaseHeartbeat(workerId, undefined, pendingCount);
     return { renewed, lost };
   }
 
-  stats(): ResourceLeaseStats {
-    return {
-      total: this.nextSequenceId - 1,
-      pending: this.pending.length,
-      leased: this.leases.size,
-      completed: this.completed,
-      deadLettered: this.deadLettered,
-      requeued: this.requeued,
-      expired: this.expired,
-      recentDeadLetters: [...this.recentDeadLetters],
-    };
+  async stats(): Promise<ResourceLeaseStats> {
+    const counts = await this.call(this.store.counts());
+    return { ...counts, requeued: this.requeued, expired: this.expired };
   }
 
-  item(sequenceId: number): WorkItemView {
-    const item = this.items.get(sequenceId);
+  async item(sequenceId: number): Promise<WorkItemView> {
+    const item = await this.call(this.store.item(sequenceId));
     if (!item) {
       throw new LeaseRequestError(404, 'unknown-item', `no work item ${sequenceId} (finished items are kept up to the completed retention)`);
-    }
-    return {
-      sequenceId: item.sequenceId,
-      resourceType: item.resourceType,
-      resourceId: item.resourceId,
-      state: item.state,
-      attempt: item.attempt,
-      leasedBy: item.lease?.workerId,
-      completedBy: item.completedBy,
-      holders: [...item.holders],
-    };
-  }
-
-  onModuleDestroy(): void {
-    for (const item of this.leases.values()) if (item.lease) clearTimeout(item.lease.timer);
-  }
-
-  private held(leaseId: string, reference: LeaseReference): WorkItem {
-    const item = this.leases.get(leaseId);
-    if (!item?.lease) throw new LeaseRequestError(404, 'unknown-lease', `no active lease ${leaseId}`);
-    const { handle, workerId } = item.lease;
-    if (workerId !== reference.workerId || handle.sequenceId !== reference.sequenceId || handle.attempt !== reference.attempt) {
-      throw new LeaseRequestError(
-        409,
-        'lease-mismatch',
-        `lease ${leaseId} is held by ${workerId} for item ${handle.sequenceId} attempt ${handle.attempt}`,
-      );
     }
     return item;
   }
 
-  private release(item: WorkItem): PeerLeaseHandle {
-    const lease = item.lease;
-    if (!lease) throw new LeaseRequestError(409, 'lease-mismatch', `item ${item.sequenceId} is not leased`);
-    clearTimeout(lease.timer);
-    this.leases.delete(lease.leaseId);
-    this.workers.get(lease.workerId)?.leases.delete(lease.leaseId);
-    item.lease = undefined;
-    return lease.handle;
-  }
-
-  /** Requeues with the next attempt (true), or dead-letters an item whose last attempt this was (false). */
-  private requeue(item: WorkItem): boolean {
-    if (item.attempt >= this.limits.maxAttempts) {
-      item.state = 'dead-letter';
-      this.deadLettered++;
-      if (this.recentDeadLetters.push(item.sequenceId) > RECENT_DEAD_LETTERS) this.recentDeadLetters.shift();
-      this.finish(item);
-      return false;
-    }
-    item.state = 'pending';
-    item.attempt++;
-    this.requeued++;
-    this.pending.unshift(item.sequenceId);
-    return true;
-  }
-
-  /** A finished item loses its payload and is kept for inspection until the retention pushes it out. */
-  private finish(item: WorkItem): void {
-    item.payload = null;
-    this.finished.push(item.sequenceId);
-    while (this.finished.length > this.limits.completedRetention) {
-      const forgotten = this.finished.shift();
-      if (forgotten !== undefined) this.items.delete(forgotten);
+  /** Requeues (or dead-letters) expired leases, when the store lets this process sweep now. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const released = await this.store.sweep(Date.now());
+      for (const expiry of released ?? []) this.recordExpiry(expiry);
+    } catch (error) {
+      this.countStoreError(error);
+    } finally {
+      this.sweeping = false;
     }
   }
 
-  private expire(item: WorkItem): void {
-    const lease = item.lease;
-    if (!lease) return;
-    const handle = this.release(item);
-    const requeued = this.requeue(item);
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private recordExpiry({ lease, requeued }: Released): void {
     this.expired++;
-    const recorder = this.workers.get(lease.workerId)?.recorder ?? this.tracker.peer(lease.workerId);
-    this.recordRelease(lease.workerId, handle, requeued);
-    recorder.disconnect(LEASE_EXPIRED_REASON);
+    if (requeued) this.requeued++;
+    this.tracker.recordLeaseReleased(lease.workerId, handleOf(lease), requeued);
+    this.tracker.recordDisconnect(lease.workerId, LEASE_EXPIRED_REASON);
   }
 
-  /** The worker's entry, made when it takes its first lease. */
-  private workerOf(workerId: string): WorkerLeases {
-    let worker = this.workers.get(workerId);
-    if (!worker) {
-      worker = { recorder: this.tracker.peer(workerId), leases: new Map() };
-      this.workers.set(workerId, worker);
+  /** Passes the store's refusals through; anything else is the store failing: counted, and a 503. */
+  private async call<T>(step: Promise<T>): Promise<T> {
+    try {
+      return await step;
+    } catch (error) {
+      if (error instanceof LeaseRequestError) throw error;
+      this.countStoreError(error);
+      throw new LeaseRequestError(503, 'store-unavailable', 'the work store is unavailable; try again shortly');
     }
-    return worker;
   }
 
-  /** Records a release through the worker's recorder; a worker left without leases loses its entry. */
-  private recordRelease(workerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
-    const worker = this.workers.get(workerId);
-    if (!worker) {
-      this.tracker.recordLeaseReleased(workerId, handle, requeued);
-      return;
-    }
-    worker.recorder.release(handle, requeued);
-    if (worker.leases.size === 0) this.workers.delete(workerId);
+  private countStoreError(error: unknown): void {
+    this.storeErrorCount++;
+    this.options.onStoreError?.(error);
   }
 }

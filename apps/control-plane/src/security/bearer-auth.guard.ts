@@ -38,15 +38,16 @@ export class BearerAuthGuard implements CanActivate {
     @Optional() private readonly queue?: ResourceLeaseQueue,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.tokens === null || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<RequestLike>();
     const access = routeAccess(request.method, request.routeOptions?.url ?? request.url.split('?')[0] ?? '');
     if (access.kind === 'public') return true;
     const principal = this.authenticate(request, http.getResponse<ReplyLike>(), this.tokens);
-    this.authorize(principal, access, request);
-    return true;
+    // Only the lease holder check waits (for the store); every other answer is immediate.
+    const holderCheck = this.authorize(principal, access, request);
+    return holderCheck ? holderCheck.then(() => true) : true;
   }
 
   private authenticate(request: RequestLike, reply: ReplyLike, tokens: AuthTokenTable): Principal {
@@ -63,17 +64,17 @@ export class BearerAuthGuard implements CanActivate {
     });
   }
 
-  private authorize(principal: Principal, access: RouteAccess, request: RequestLike): void {
-    if (principal.role === 'admin') return;
+  private authorize(principal: Principal, access: RouteAccess, request: RequestLike): Promise<void> | undefined {
+    if (principal.role === 'admin') return undefined;
     if (access.kind === 'roles') {
-      if (access.roles.includes(principal.role)) return;
+      if (access.roles.includes(principal.role)) return undefined;
       throw forbidden(`a ${principal.role} token may not ${request.method} this route (it needs ${access.roles.join(' or ')})`);
     }
     if (principal.role !== 'worker') throw forbidden(`a ${principal.role} token may not ${request.method} this route (it needs a worker)`);
     const subject = principal.subject;
     if (access.kind === 'idle-heartbeat') {
       if (field(request.params, 'workerId') !== subject) throw forbidden(`this token may heartbeat only as worker ${String(subject)}`);
-      return;
+      return undefined;
     }
     // A body without a string workerId passes: the dispatcher refuses it with 400.
     const workerId = field(request.body, 'workerId');
@@ -81,8 +82,12 @@ export class BearerAuthGuard implements CanActivate {
     if (access.kind === 'lease-held') {
       // A lease id is bound to one worker for its whole life, so this answer cannot change before the handler runs.
       const leaseId = field(request.params, 'leaseId');
-      const holder = typeof leaseId === 'string' ? this.queue?.holderOf(leaseId) : undefined;
-      if (holder !== undefined && holder !== subject) throw forbidden('this lease is held by another worker');
+      const queue = this.queue;
+      if (typeof leaseId !== 'string' || queue === undefined) return undefined;
+      return queue.holderOf(leaseId).then((holder) => {
+        if (holder !== undefined && holder !== subject) throw forbidden('this lease is held by another worker');
+      });
     }
+    return undefined;
   }
 }

@@ -18,4 +18,8 @@ export interface LeadershipStore {
   onChange(listener: (leadership: ScopeLeadership) => void): () => void;
   /** Node ids that currently take part (leaders and followers). */
   participants(): readonly string[];
+  /** Begins taking part (an external store campaigns from here on). */
+  start?(): void;
+  /** Stops taking part and gives up any leadership at once. */
+  stop?(): Promise<void>;
 }

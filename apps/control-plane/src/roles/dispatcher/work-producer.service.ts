@@ -10,6 +10,7 @@ const MAX_BACKLOG = 200;
 export class WorkProducerService implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private produced = 0;
+  private producing = false;
 
   constructor(
     private readonly queue: ResourceLeaseQueue,
@@ -18,17 +19,23 @@ export class WorkProducerService implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     if (this.intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.queue.stats().pending >= MAX_BACKLOG) return;
-      const n = this.produced++;
-      try {
-        this.queue.enqueue({ resourceType: RESOURCE_TYPES[n % RESOURCE_TYPES.length] ?? 'catalog', resourceId: `item-${n}`, payload: { n } });
-      } catch (error) {
-        // A full queue (--max-queued-items) refuses the item: produce again on the next tick.
-        if (!(error instanceof LeaseRequestError)) throw error;
-      }
-    }, this.intervalMs);
+    this.timer = setInterval(() => void this.produce(), this.intervalMs);
     this.timer.unref();
+  }
+
+  private async produce(): Promise<void> {
+    if (this.producing) return;
+    this.producing = true;
+    try {
+      if ((await this.queue.stats()).pending >= MAX_BACKLOG) return;
+      const n = this.produced++;
+      await this.queue.enqueue({ resourceType: RESOURCE_TYPES[n % RESOURCE_TYPES.length] ?? 'catalog', resourceId: `item-${n}`, payload: { n } });
+    } catch (error) {
+      // A full queue (--max-queued-items) or an unreachable store refuses the item: produce again on the next tick.
+      if (!(error instanceof LeaseRequestError)) throw error;
+    } finally {
+      this.producing = false;
+    }
   }
 
   onModuleDestroy(): void {

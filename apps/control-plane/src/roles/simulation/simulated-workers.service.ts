@@ -68,30 +68,30 @@ export class SimulatedWorkersService implements OnApplicationBootstrap, OnModule
         continue;
       }
       this.transport.connected(worker.id, 'http2', Date.now());
-      this.work(worker);
+      void this.work(worker);
     }
   }
 
-  private work(worker: SimulatedWorker): void {
+  private async work(worker: SimulatedWorker): Promise<void> {
     const grant = worker.grant;
     try {
       if (grant) {
         const reference = { workerId: worker.id, sequenceId: grant.sequenceId, attempt: grant.attempt };
         if (++worker.ticksOnItem < TICKS_PER_ITEM) {
-          this.queue.heartbeat(grant.leaseId, reference, worker.ticksOnItem);
+          await this.queue.heartbeat(grant.leaseId, reference, worker.ticksOnItem);
           return;
         }
         worker.grant = undefined;
         // Every fifth item is handed back for someone else, so requeues show up too.
-        if (grant.sequenceId % 5 === 0) this.queue.fail(grant.leaseId, reference);
-        else this.queue.complete(grant.leaseId, reference);
+        if (grant.sequenceId % 5 === 0) await this.queue.fail(grant.leaseId, reference);
+        else await this.queue.complete(grant.leaseId, reference);
       }
-      this.queue.workerHeartbeat(worker.id);
-      worker.grant = this.queue.lease(worker.id);
+      await this.queue.workerHeartbeat(worker.id);
+      worker.grant = await this.queue.lease(worker.id);
       worker.ticksOnItem = 0;
     } catch (error) {
-      // An expired lease (the quiet worker's) is refused: drop it and take the next item.
-      if (!(error instanceof LeaseRequestError)) throw error;
+      // An expired lease (the quiet worker's) is refused, or the store is unreachable: drop it and take the next item.
+      if (!(error instanceof LeaseRequestError)) this.logger.error(error instanceof Error ? error.message : String(error));
       worker.grant = undefined;
     }
   }

@@ -47,8 +47,8 @@ export class WorkerAgentService implements OnApplicationShutdown {
         const reference = { workerId: this.settings.workerId, sequenceId: held.grant.sequenceId, attempt: held.grant.attempt };
         if (Date.now() - held.startedAt >= this.settings.workMs) {
           this.held = undefined;
-          await this.post(`/control/leases/${held.grant.leaseId}/complete`, reference);
-          this.completed++;
+          const answer = await this.post(`/control/leases/${held.grant.leaseId}/complete`, reference);
+          if (answer.status === 200) this.completed++;
         } else {
           await this.post(`/control/leases/${held.grant.leaseId}/heartbeat`, { ...reference, pendingCount: this.completed });
           return;

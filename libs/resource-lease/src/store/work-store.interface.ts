@@ -1,0 +1,72 @@
+import type { LeaseReference, WorkItemView } from '../interfaces/resource-lease.interfaces';
+
+/** An item as the store hands it to a worker. */
+export interface ClaimedItem {
+  readonly sequenceId: number;
+  readonly attempt: number;
+  readonly leaseId: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly payload: unknown;
+}
+
+/** A lease the store knows, as the dispatcher records it into the tracker. */
+export interface StoredLease {
+  readonly leaseId: string;
+  readonly workerId: string;
+  readonly sequenceId: number;
+  readonly attempt: number;
+}
+
+/** What became of a released lease: requeued with the next attempt, or dead-lettered (`requeued` false), or completed. */
+export interface Released {
+  readonly lease: StoredLease;
+  readonly requeued: boolean;
+}
+
+/** Durable counts: `total = pending + leased + completed + deadLettered`. */
+export interface WorkCounts {
+  readonly total: number;
+  readonly pending: number;
+  readonly leased: number;
+  readonly completed: number;
+  readonly deadLettered: number;
+  readonly recentDeadLetters: readonly number[];
+}
+
+/** Limits every store applies the same way. */
+export interface WorkStoreLimits {
+  readonly maxQueuedItems: number;
+  readonly completedRetention: number;
+  readonly maxAttempts: number;
+}
+
+/**
+ * Where the dispatcher keeps its items. Every method is one atomic step: an item is always exactly one
+ * of pending, leased, completed or dead-lettered. Refusals are LeaseRequestError (404 unknown lease,
+ * 409 held by someone else or for another attempt, 429 full); any other rejection means the store
+ * itself failed (the dispatcher answers 503).
+ */
+export interface WorkStore {
+  /** Stores a new pending item (429 when `maxQueuedItems` are unfinished); resolves with its sequence id. */
+  add(resourceType: string, resourceId: string, payload: unknown): Promise<number>;
+  /** Leases the next pending item (requeued ones first) to `workerId` until `deadline`; undefined when none is pending. */
+  claim(workerId: string, leaseId: string, deadline: number): Promise<ClaimedItem | undefined>;
+  /** Moves the deadline of a lease held as `reference` says. */
+  extend(leaseId: string, reference: LeaseReference, deadline: number): Promise<StoredLease>;
+  /** Ends a lease held as `reference` says: completed, or failed (requeued or dead-lettered by the attempt rule). */
+  release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released>;
+  /**
+   * Requeues (or dead-letters) every lease whose deadline is before `now`, and forgets finished items
+   * beyond the retention. Undefined when this process may not sweep now (another one does).
+   */
+  sweep(now: number): Promise<readonly Released[] | undefined>;
+  holderOf(leaseId: string): Promise<string | undefined>;
+  /** The leases `workerId` holds now. */
+  leasesOf(workerId: string): Promise<readonly StoredLease[]>;
+  /** Active leases per worker id. */
+  leaseCounts(): Promise<ReadonlyMap<string, number>>;
+  counts(): Promise<WorkCounts>;
+  /** undefined when the item is unknown (or finished and beyond the retention). */
+  item(sequenceId: number): Promise<WorkItemView | undefined>;
+}
