@@ -9,6 +9,7 @@ import { format, PARTIAL_RESULTS, type BenchResult } from './support/results';
 const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'ingest.bench.js', flags: ['--max-old-space-size=8192'] },
   { file: 'snapshot.bench.js', flags: ['--max-old-space-size=8192'] },
+  { file: 'query.bench.js', flags: ['--max-old-space-size=8192'] },
   { file: 'http.bench.js', flags: [] },
   { file: 'event-loop.bench.js', flags: [] },
   { file: 'memory.bench.js', flags: ['--expose-gc', '--max-old-space-size=8192'] },

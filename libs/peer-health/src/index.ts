@@ -39,6 +39,11 @@ export { formatWireDate, NEVER_WIRE_DATE } from './diagnostics/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
 export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 export { LeaseHealthController } from './diagnostics/lease-health.controller';
+export { parseLeaseHealthQuery, MAX_PAGE_LIMIT } from './diagnostics/lease-health-query';
+export type { LeaseHealthQuery } from './diagnostics/lease-health-query';
+export { LEASE_HEALTH_FILTERS } from './diagnostics/query/lease-health-filters';
+export type { LeaseHealthFilter, FilterLimits } from './diagnostics/query/lease-health-filters';
+export type { FilterablePeer, PeerPredicate } from './diagnostics/query/filterable-peer';
 
 // Telemetry
 export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';

@@ -9,12 +9,16 @@ import {
   PEER_HEALTH_RESOLVED_OPTIONS,
 } from '../base/peer-health.constants';
 import { platformBody } from './lease-health-controller-body';
-import { parseLeaseHealthQuery } from './lease-health-query';
+import { parseLeaseHealthQuery, type LeaseHealthQuery } from './lease-health-query';
+import { encodeCursor } from './query/lease-health-cursor';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 
 /** What the controller reads of the platform's request (Fastify's and Express's both have it). */
 interface RequestLike {
   readonly query: unknown;
+  readonly url?: string;
+  /** Express's full path when the app is mounted under a sub-path. */
+  readonly originalUrl?: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
@@ -22,6 +26,16 @@ interface RequestLike {
 interface ReplyHeaders {
   status(code: number): unknown;
   header(name: string, value: string): unknown;
+}
+
+/** `Link: <path?…&cursor=…>; rel="next"`: the same path and parameters, with the next page's cursor. */
+function nextPageLink(request: RequestLike, query: LeaseHealthQuery, nextAfter: string): string {
+  const url = request.originalUrl ?? request.url ?? '';
+  const path = url.split('?', 1)[0] ?? '';
+  const parameters = new URLSearchParams();
+  for (const [name, value] of query.carried) parameters.append(name, value);
+  parameters.append('cursor', encodeCursor(nextAfter));
+  return `<${path}?${parameters.toString()}>; rel="next"`;
 }
 
 /** Serves `GET <pathPrefix>/lease-health`: the merged view of every snapshot provider, never a dispatcher's. */
@@ -45,6 +59,7 @@ export class LeaseHealthController {
     const ifNoneMatch = request.headers['if-none-match'];
     const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
+    if (filter && rendered.nextAfter !== undefined) reply.header('Link', nextPageLink(request, filter, rendered.nextAfter));
     if (rendered.leftOut.length > 0) reply.header(PARTIAL_ANSWER_HEADER, rendered.leftOut.join(', '));
     if (rendered.notModified) reply.status(304);
     return platformBody(rendered.body, this.adapterHost.httpAdapter.getType() === 'fastify');

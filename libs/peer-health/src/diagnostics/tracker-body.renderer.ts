@@ -21,7 +21,7 @@ export interface RenderedTrackerBody {
 const OPEN = Buffer.from('{"peers":[');
 
 /** The peer's entry as UTF-8 with a leading comma, encoded once per change of the peer. */
-function fragmentOf(peer: PeerState): Buffer {
+export function fragmentOf(peer: PeerState): Buffer {
   let fragment = peer.fragment;
   if (fragment === undefined) {
     const entry = writePeerParts(
