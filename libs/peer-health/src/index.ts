@@ -37,6 +37,14 @@ export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics'
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
 export { formatWireDate, NEVER_WIRE_DATE } from './diagnostics/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
+export { LeaseHealthEventHub } from './diagnostics/events/lease-health-event-hub';
+export type { PeerHealthEventStreamOptions } from './base/interfaces/peer-health-event-stream-options.interface';
+export type {
+  PeerHealthAnomalyEvent,
+  PeerHealthAnomalyListener,
+  PeerHealthLeadershipChange,
+  PeerHealthLeadershipListener,
+} from './base/interfaces/peer-health-stream-events.interface';
 export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 export { LeaseHealthController } from './diagnostics/lease-health.controller';
 export { parseLeaseHealthQuery, MAX_PAGE_LIMIT } from './diagnostics/lease-health-query';

@@ -1,5 +1,19 @@
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Controller, Get, Header, Inject, Injectable, Req, Res, UseGuards, type CanActivate, type StreamableFile, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Injectable,
+  Req,
+  Res,
+  ServiceUnavailableException,
+  UseGuards,
+  type CanActivate,
+  type StreamableFile,
+  type Type,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import {
@@ -12,6 +26,7 @@ import { platformBody } from './lease-health-controller-body';
 import { parseLeaseHealthQuery, type LeaseHealthQuery } from './lease-health-query';
 import { encodeCursor } from './query/lease-health-cursor';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
+import { LeaseHealthEventHub } from './events/lease-health-event-hub';
 
 /** What the controller reads of the platform's request (Fastify's and Express's both have it). */
 interface RequestLike {
@@ -20,6 +35,12 @@ interface RequestLike {
   /** Express's full path when the app is mounted under a sub-path. */
   readonly originalUrl?: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** Fastify's reply: the raw response is taken over with hijack(); Express's response is the raw response. */
+interface StreamReply {
+  readonly raw?: ServerResponse;
+  hijack?(): unknown;
 }
 
 /** What the controller needs of the platform's reply (Fastify's and Express's both have it). */
@@ -44,6 +65,7 @@ export class LeaseHealthController {
   constructor(
     private readonly diagnostics: PeerHealthDiagnosticsService,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly events: LeaseHealthEventHub,
     @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
   ) {}
 
@@ -63,6 +85,21 @@ export class LeaseHealthController {
     if (rendered.leftOut.length > 0) reply.header(PARTIAL_ANSWER_HEADER, rendered.leftOut.join(', '));
     if (rendered.notModified) reply.status(304);
     return platformBody(rendered.body, this.adapterHost.httpAdapter.getType() === 'fastify');
+  }
+
+  /** `GET <prefix>/lease-health/events`: the tracker's transitions, anomalies and leadership changes as Server-Sent Events. */
+  @Get(`${LEASE_HEALTH_ROUTE}/events`)
+  watch(@Req() request: RequestLike, @Res() reply: StreamReply): void {
+    if (!this.events.hasRoom()) {
+      throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'Too many event-stream watchers' });
+    }
+    const fastify = this.adapterHost.httpAdapter.getType() === 'fastify';
+    const raw = fastify ? reply.raw : (reply as unknown as ServerResponse);
+    if (!raw) throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'No raw response to stream to' });
+    // Fastify must not answer this request itself: the hub owns the response from here on.
+    if (fastify) reply.hijack?.();
+    const lastEventId = request.headers['last-event-id'];
+    this.events.watch(raw, typeof lastEventId === 'string' ? lastEventId : undefined);
   }
 }
 
