@@ -63,7 +63,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PrometheusModule.register({ path: '/metrics' }),
-        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs }),
+        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs, dashboard: true }),
         MeshGossipModule.forRoot({
           nodeId: config.nodeId,
           role: config.role,

@@ -24,6 +24,9 @@ const GOSSIP: RouteAccess = { kind: 'roles', roles: ['node', 'worker', 'admin'] 
 /** The host's routes (Fastify route patterns) and what each needs. */
 const ROUTE_ACCESS: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAccess>([
   ['GET /omnirelay/control/lease-health', READ],
+  ['GET /omnirelay/control/lease-health/events', READ],
+  // The page holds no data: it asks for a token and sends it on its own requests.
+  ['GET /omnirelay/control/dashboard', { kind: 'public' }],
   ['GET /metrics', READ],
   ['GET /control/peers', READ],
   ['GET /control/leaders', READ],

@@ -38,4 +38,9 @@ export interface PeerHealthModuleExtras {
    * kit's module, so their dependencies must be global providers; or pass instances.
    */
   readonly guards?: readonly (Type<CanActivate> | CanActivate)[];
+  /**
+   * Serve `GET <pathPrefix>/dashboard`, a self-contained page (no external resources) over the
+   * endpoint and its event stream, behind the same guards (default `false`).
+   */
+  readonly dashboard?: boolean;
 }
