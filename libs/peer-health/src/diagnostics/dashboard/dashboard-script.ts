@@ -68,8 +68,12 @@ export const DASHBOARD_SCRIPT = `
   }
 
   var rows = [];
+  var cachedList = null;
+  // The sorted, filtered list is rebuilt only when something it depends on changed; scrolling and
+  // the heartbeat-age ticks reuse it.
+  function invalidate() { cachedList = null; }
   function renderTable() {
-    var list = visiblePeers();
+    var list = cachedList || (cachedList = visiblePeers());
     $('shown').textContent = list.length + ' of ' + peers.size + ' peers';
     var viewport = $('viewport');
     $('spacer').style.height = list.length * ROW + 'px';
@@ -145,7 +149,25 @@ export const DASHBOARD_SCRIPT = `
     box.appendChild(dl);
   }
 
-  function renderAll() { renderTiles(); renderTable(); renderDetail(); renderTimeline(); renderLeaders(); }
+  function renderAll() { invalidate(); renderTiles(); renderTable(); renderDetail(); renderTimeline(); renderLeaders(); }
+
+  // Events arrive faster than frames on a large fleet: they mark what changed, one frame draws it.
+  var pending = { tiles: false, table: false, timeline: false, leaders: false };
+  var frameRequested = false;
+  function requestRender(parts) {
+    Object.keys(parts).forEach(function (k) { pending[k] = pending[k] || parts[k]; });
+    if (frameRequested) return;
+    frameRequested = true;
+    window.requestAnimationFrame(function () {
+      frameRequested = false;
+      var p = pending;
+      pending = { tiles: false, table: false, timeline: false, leaders: false };
+      if (p.tiles) renderTiles();
+      if (p.table) renderTable();
+      if (p.timeline) renderTimeline();
+      if (p.leaders) renderLeaders();
+    });
+  }
 
   function onRowClick(event) { selected = event.currentTarget.dataset.peerId; renderTable(); renderDetail(); }
 
@@ -178,7 +200,9 @@ export const DASHBOARD_SCRIPT = `
 
   function scheduleRefresh() {
     if (refreshTimer !== null) return;
-    refreshTimer = setTimeout(function () { refreshTimer = null; load().catch(function () {}); }, 250);
+    // A large fleet's body takes a while to parse: re-read it less often (rows are updated from the events meanwhile).
+    var delay = peers.size > 1000 ? 3000 : 250;
+    refreshTimer = setTimeout(function () { refreshTimer = null; load().catch(function () {}); }, delay);
   }
 
   function onEvent(type, data) {
@@ -188,18 +212,20 @@ export const DASHBOARD_SCRIPT = `
       var p = peers.get(e.peerId);
       if (p && e.to !== 'evicted') { p.isHealthy = e.to === 'healthy'; }
       if (e.to === 'evicted') peers.delete(e.peerId);
+      // The order changes only when it depends on status (or a peer left).
+      if (e.to === 'evicted' || sort.key === 'status' || $('status-filter').value) invalidate();
       timeline.push({ cls: 'status-' + (e.to === 'healthy' ? 'healthy' : 'unhealthy'), text: e.at.slice(11, 19) + ' ' + e.peerId + ': ' + e.from + ' \\u2192 ' + e.to + ' (' + e.reason + ')' });
       if (timeline.length > 1000) timeline.splice(0, timeline.length - 1000);
-      renderTiles(); renderTable(); renderTimeline();
+      requestRender({ tiles: true, table: true, timeline: true });
       scheduleRefresh();
     } else if (type === 'leadership') {
       if (leaders === null) leaders = {};
       leaders[e.scope] = e.leaderId;
       timeline.push({ cls: '', text: e.at.slice(11, 19) + ' leader of ' + e.scope + ': ' + (e.leaderId || '(none)') });
-      renderLeaders(); renderTimeline();
+      requestRender({ leaders: true, timeline: true });
     } else if (type === 'anomaly') {
       timeline.push({ cls: 'muted', text: e.at.slice(11, 19) + ' anomaly ' + e.kind + (e.count > 1 ? ' x' + e.count : '') });
-      renderTimeline();
+      requestRender({ timeline: true });
     } else if (type === 'reset') {
       scheduleRefresh();
     }
@@ -242,13 +268,14 @@ export const DASHBOARD_SCRIPT = `
   }
 
   $('viewport').addEventListener('scroll', function () { window.requestAnimationFrame(renderTable); });
-  $('status-filter').addEventListener('change', renderTable);
-  $('search').addEventListener('input', renderTable);
+  $('status-filter').addEventListener('change', function () { invalidate(); renderTable(); });
+  $('search').addEventListener('input', function () { invalidate(); renderTable(); });
   Array.prototype.forEach.call(document.querySelectorAll('.grid-head span'), function (span) {
     span.addEventListener('click', function () {
       var key = span.dataset.key;
       sort = { key: key, dir: sort.key === key ? -sort.dir : 1 };
       Array.prototype.forEach.call(document.querySelectorAll('.grid-head span'), function (s) { s.classList.toggle('sorted', s.dataset.key === key); });
+      invalidate();
       renderTable();
     });
   });
