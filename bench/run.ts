@@ -9,11 +9,13 @@ import { format, PARTIAL_RESULTS, type BenchResult } from './support/results';
 const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'ingest.bench.js', flags: ['--max-old-space-size=8192'] },
   { file: 'snapshot.bench.js', flags: ['--max-old-space-size=8192'] },
+  { file: 'query.bench.js', flags: ['--max-old-space-size=8192'] },
   { file: 'http.bench.js', flags: [] },
   { file: 'heartbeat.bench.js', flags: [] },
   { file: 'event-loop.bench.js', flags: [] },
   { file: 'memory.bench.js', flags: ['--expose-gc', '--max-old-space-size=8192'] },
   { file: 'transition-lag.bench.js', flags: [] },
+  { file: 'dashboard.bench.js', flags: [] },
 ];
 
 const only = process.argv.slice(2);

@@ -21,6 +21,11 @@ export const STUBBED_OPTIONAL_PACKAGES = [
   'class-transformer', // ValidationPipe, ClassSerializerInterceptor
   '@fastify/static', // FastifyAdapter.useStaticAssets
   '@fastify/view', // FastifyAdapter.setViewEngine
+  // @nestjs/terminus's database indicators (the host's probes use only the peer health indicator)
+  '@mikro-orm/core',
+  '@nestjs/mongoose',
+  '@nestjs/sequelize/dist/common/sequelize.utils',
+  '@nestjs/typeorm/dist/common/typeorm.utils',
 ];
 
 const stubOptionalPackages = {

@@ -9,6 +9,8 @@ export const SYSTEM_PACKAGES = [
   { command: 'objcopy', debianPackage: 'binutils', neededBy: 'the single executable build (scripts/build-executable.mjs)' },
   { command: 'openssl', debianPackage: 'openssl', neededBy: 'test/feature/security.spec.ts (a throwaway CA for TLS)' },
   { command: 'etcd', debianPackage: 'etcd-server', neededBy: 'test/feature/etcd-store.spec.ts (real etcd)' },
+  { command: 'chromium', debianPackage: 'chromium', neededBy: 'test/feature/dashboard-browser.spec.ts (playwright-core drives Debian\'s chromium)' },
+  { command: 'promtool', debianPackage: 'prometheus', neededBy: 'the gate and tests that check deploy/prometheus rules with promtool' },
 ];
 
 const found = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

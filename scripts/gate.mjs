@@ -1,6 +1,6 @@
 // npm run gate: the release gate. Every step must pass without a single warning; a failure names
-// its step. Steps: typescript, eslint, bundle + sea-blob + prepare-binary + postject, start-up,
-// start-up on etcd (the executable's embedded etcd client against a real etcd).
+// its step. Steps: typescript, eslint, alert-rules (promtool), bundle + sea-blob + prepare-binary + postject,
+// start-up, start-up on etcd (the executable's embedded etcd client against a real etcd).
 import { createRequire } from 'node:module';
 import { buildExecutable, run, StepError } from './build-executable.mjs';
 
@@ -70,6 +70,8 @@ const steps = [
     run('typescript', 'npx', ['tsc', '-p', 'tsconfig.json']);
   }],
   ['eslint', () => run('eslint', 'npx', ['eslint', '.', '--max-warnings', '0'])],
+  // Debian's prometheus package ships promtool (.ci/run installs it when missing).
+  ['alert-rules', () => run('alert-rules', 'promtool', ['check', 'rules', 'deploy/prometheus/alerts.yml'])],
   ['executable', () => buildExecutable()],
   ['start-up', () => startUp()],
   ['start-up-etcd', () => startUpOnEtcd()],

@@ -69,6 +69,8 @@ interface Answer {
 interface TestServer {
   readonly url: string;
   readonly requests: string[];
+  /** Requests of the event stream (answered 404, as an older host would). */
+  readonly streamProbes: string[];
 }
 
 const servers: Server[] = [];
@@ -76,7 +78,15 @@ const servers: Server[] = [];
 /** A real HTTP server on 127.0.0.1; `answer` gets the 0-based index of the request. */
 async function serve(answer: (request: number) => Answer | 'hang'): Promise<TestServer> {
   const requests: string[] = [];
+  const streamProbes: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // These servers play a host older than the event stream: `watch` must fall back to polling.
+    if (req.url?.endsWith('/events')) {
+      streamProbes.push(req.url);
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+      res.end('{"statusCode":404,"message":"Cannot GET"}');
+      return;
+    }
     const index = requests.push(req.url ?? '') - 1;
     const reply = answer(index);
     if (reply === 'hang') return;
@@ -86,7 +96,7 @@ async function serve(answer: (request: number) => Answer | 'hang'): Promise<Test
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests };
+  return { url: `http://127.0.0.1:${port}`, requests, streamProbes };
 }
 
 const json = (document: unknown): Answer => ({ body: JSON.stringify(document) });
@@ -412,6 +422,7 @@ describe('omnirelay-peers watch', () => {
   it('prints a line per status change before the refreshed table, plain when not a TTY', async () => {
     const server = await serve((i) => json(i === 0 ? first : second));
     const result = await run(['watch', '--url', server.url, '--count', '2']);
+    expect(server.streamProbes).toEqual(['/omnirelay/control/lease-health/events']);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     expect(result.out).toBe(`${firstTable}\n${transitions.map((t) => `${t}\n`).join('')}${secondTable}`);

@@ -4,6 +4,9 @@ import { MeshLeadershipModule } from '@omnirelay/mesh-leadership';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { TerminusModule } from '@nestjs/terminus';
+import { PeerHealthIndicator } from '@omnirelay/peer-health/terminus';
+import { HealthController } from './health/health.controller';
 import { APP_GUARD } from '@nestjs/core';
 import type { HostConfig } from './host-config';
 import { AUTH_TOKEN_TABLE } from './security/auth-tokens.constants';
@@ -70,7 +73,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         PrometheusModule.register({ path: '/metrics' }),
-        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs, maxPeers: config.maxPeers }),
+        TerminusModule.forRoot({ logger: false }),
+        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs, maxPeers: config.maxPeers, dashboard: true }),
         MeshGossipModule.forRoot({
           nodeId: config.nodeId,
           role: config.role,
@@ -103,7 +107,8 @@ export class AppModule {
             ]
           : []),
       ],
-      providers,
+      controllers: [HealthController],
+      providers: [...providers, PeerHealthIndicator],
     };
   }
 }

@@ -44,6 +44,8 @@ export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
 
   private sync(): void {
     const leaders = this.store.leaders();
+    // The kit's event stream announces leader changes (it ignores a repeated leader).
+    for (const { scope, leaderId, term } of leaders) this.tracker.publishLeadership({ scope, leaderId: leaderId ?? null, term });
     for (const nodeId of this.store.participants()) {
       let node = this.recorded.get(nodeId);
       if (!node) {

@@ -40,7 +40,20 @@ export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics'
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
 export { formatWireDate, NEVER_WIRE_DATE } from './base/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
+export { LeaseHealthEventHub } from './diagnostics/events/lease-health-event-hub';
+export type { PeerHealthEventStreamOptions } from './base/interfaces/peer-health-event-stream-options.interface';
+export type {
+  PeerHealthAnomalyEvent,
+  PeerHealthAnomalyListener,
+  PeerHealthLeadershipChange,
+  PeerHealthLeadershipListener,
+} from './base/interfaces/peer-health-stream-events.interface';
 export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
+export { parseLeaseHealthQuery, MAX_PAGE_LIMIT } from './diagnostics/lease-health-query';
+export type { LeaseHealthQuery } from './diagnostics/lease-health-query';
+export { LEASE_HEALTH_FILTERS } from './diagnostics/query/lease-health-filters';
+export type { LeaseHealthFilter, FilterLimits } from './diagnostics/query/lease-health-filters';
+export type { FilterablePeer, PeerPredicate } from './diagnostics/query/filterable-peer';
 
 // Telemetry
 export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';

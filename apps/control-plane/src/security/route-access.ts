@@ -1,4 +1,4 @@
-import { DEFAULT_LEASE_HEALTH_PATH } from '@omnirelay/peer-health';
+import { DEFAULT_LEASE_HEALTH_PATH, DEFAULT_LEASE_HEALTH_PATH_PREFIX } from '@omnirelay/peer-health';
 import type { AuthRole } from './auth-role';
 
 /**
@@ -26,6 +26,9 @@ const GOSSIP: RouteAccess = { kind: 'roles', roles: ['node', 'worker', 'admin'] 
 /** The host's routes (Fastify route patterns) and what each needs. */
 const ROUTE_ACCESS: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAccess>([
   [`GET ${DEFAULT_LEASE_HEALTH_PATH}`, READ],
+  [`GET ${DEFAULT_LEASE_HEALTH_PATH}/events`, READ],
+  // The page holds no data: it asks for a token and sends it on its own requests.
+  [`GET ${DEFAULT_LEASE_HEALTH_PATH_PREFIX}/dashboard`, { kind: 'public' }],
   ['GET /metrics', READ],
   ['GET /control/peers', READ],
   ['GET /control/leaders', READ],

@@ -1,6 +1,7 @@
 import { parseLeaseHealthDocument, type LeaseHealthDocument, type LeaseHealthPeer } from './lease-health-document';
 import { compareOrdinal } from '../base/ordering';
 import { DEFAULT_LEASE_HEALTH_PATH } from '../base/peer-health.constants';
+import { openChangeSignal, type ChangeSignal } from './event-stream-signal';
 import { printable, renderPeerDetails, renderPeerTable, selectPeers, statusOf, type PeerStatusFilter } from './peer-table';
 
 /** Where the CLI writes and waits; the bin passes the process's, tests pass recorders. */
@@ -45,8 +46,10 @@ Commands:
   list              ranked table: unhealthy first, then most pending reassignments,
                     then stalest heartbeat (default command)
   show <peerId>     every field of one peer
-  watch             print the table every --interval seconds, with a line for each
-                    peer whose status changed since the previous refresh
+  watch             print the table at once when the host's event stream reports a
+                    change (at least every --interval seconds; an older host without
+                    the stream is polled), with a line for each peer whose status
+                    changed since the previous refresh
 
 Options:
   --url <base>      control-plane base URL, may end in a path prefix such as
@@ -145,6 +148,19 @@ async function show(options: Options, io: CliIo): Promise<number> {
  * refresh.
  */
 async function watch(options: Options, io: CliIo): Promise<number> {
+  const changes = await openChangeSignal(`${options.url}${options.path}`, options.token, io.signal);
+  try {
+    return await refreshLoop(options, io, changes);
+  } finally {
+    changes?.close();
+  }
+}
+
+/**
+ * With the host's event stream, a refresh follows each change at once and the interval is only the
+ * longest wait; against an older host without the stream it is plain polling.
+ */
+async function refreshLoop(options: Options, io: CliIo, changes: ChangeSignal | undefined): Promise<number> {
   let previous: ReadonlyMap<string, LeaseHealthPeer> | undefined;
   let exitCode = EXIT_OK;
   for (let refresh = 1; !io.signal?.aborted; refresh++) {
@@ -164,7 +180,7 @@ async function watch(options: Options, io: CliIo): Promise<number> {
     }
     if (options.count !== undefined && refresh >= options.count) break;
     if (io.signal?.aborted) break;
-    await io.sleep(options.intervalMs);
+    await (changes ? Promise.race([changes.next(), io.sleep(options.intervalMs)]) : io.sleep(options.intervalMs));
   }
   return exitCode;
 }

@@ -1,5 +1,19 @@
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Controller, Get, Header, Inject, Injectable, Req, Res, UseGuards, type CanActivate, type StreamableFile, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Inject,
+  Injectable,
+  Req,
+  Res,
+  ServiceUnavailableException,
+  UseGuards,
+  type CanActivate,
+  type StreamableFile,
+  type Type,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import {
@@ -9,19 +23,40 @@ import {
   PEER_HEALTH_RESOLVED_OPTIONS,
 } from '../base/peer-health.constants';
 import { platformBody } from './lease-health-controller-body';
-import { parseLeaseHealthQuery } from './lease-health-query';
+import { parseLeaseHealthQuery, type LeaseHealthQuery } from './lease-health-query';
+import { encodeCursor } from './query/lease-health-cursor';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
+import { LeaseHealthEventHub } from './events/lease-health-event-hub';
 
 /** What the controller reads of the platform's request (Fastify's and Express's both have it). */
 interface RequestLike {
   readonly query: unknown;
+  readonly url?: string;
+  /** Express's full path when the app is mounted under a sub-path. */
+  readonly originalUrl?: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/** Fastify's reply: the raw response is taken over with hijack(); Express's response is the raw response. */
+interface StreamReply {
+  readonly raw?: ServerResponse;
+  hijack?(): unknown;
 }
 
 /** What the controller needs of the platform's reply (Fastify's and Express's both have it). */
 interface ReplyHeaders {
   status(code: number): unknown;
   header(name: string, value: string): unknown;
+}
+
+/** `Link: <path?…&cursor=…>; rel="next"`: the same path and parameters, with the next page's cursor. */
+function nextPageLink(request: RequestLike, query: LeaseHealthQuery, nextAfter: string): string {
+  const url = request.originalUrl ?? request.url ?? '';
+  const path = url.split('?', 1)[0] ?? '';
+  const parameters = new URLSearchParams();
+  for (const [name, value] of query.carried) parameters.append(name, value);
+  parameters.append('cursor', encodeCursor(nextAfter));
+  return `<${path}?${parameters.toString()}>; rel="next"`;
 }
 
 /**
@@ -33,6 +68,7 @@ export class LeaseHealthController {
   constructor(
     private readonly diagnostics: PeerHealthDiagnosticsService,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly events: LeaseHealthEventHub,
     @Inject(PEER_HEALTH_RESOLVED_OPTIONS) private readonly options: ResolvedPeerHealthOptions,
   ) {}
 
@@ -48,9 +84,25 @@ export class LeaseHealthController {
     const ifNoneMatch = request.headers['if-none-match'];
     const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
+    if (filter && rendered.nextAfter !== undefined) reply.header('Link', nextPageLink(request, filter, rendered.nextAfter));
     if (rendered.leftOut.length > 0) reply.header(PARTIAL_ANSWER_HEADER, rendered.leftOut.join(', '));
     if (rendered.notModified) reply.status(304);
     return platformBody(rendered.body, this.adapterHost.httpAdapter.getType() === 'fastify');
+  }
+
+  /** `GET <prefix>/lease-health/events`: the tracker's transitions, anomalies and leadership changes as Server-Sent Events. */
+  @Get(`${LEASE_HEALTH_ROUTE}/events`)
+  watch(@Req() request: RequestLike, @Res() reply: StreamReply): void {
+    if (!this.events.hasRoom()) {
+      throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'Too many event-stream watchers' });
+    }
+    const fastify = this.adapterHost.httpAdapter.getType() === 'fastify';
+    const raw = fastify ? reply.raw : (reply as unknown as ServerResponse);
+    if (!raw) throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'No raw response to stream to' });
+    // Fastify must not answer this request itself: the hub owns the response from here on.
+    if (fastify) reply.hijack?.();
+    const lastEventId = request.headers['last-event-id'];
+    this.events.watch(raw, typeof lastEventId === 'string' ? lastEventId : undefined);
   }
 }
 

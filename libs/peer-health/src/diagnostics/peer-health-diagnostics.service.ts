@@ -7,11 +7,15 @@ import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { systemClock } from '../tracker/clock';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
-import { serializeLeaseHealth } from './lease-health.serializer';
+import { serializeLeaseHealth, serializePeer, writeSummaryTail } from './lease-health.serializer';
 import { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
 import { failureDetail, ProviderFailureLog } from './provider-failure-log';
 import { ProviderSnapshotCalls } from './provider-snapshot-calls';
+import type { LeaseHealthQuery } from './lease-health-query';
+import { SnapshotPeerView, TrackerPeerView } from './query/filterable-views';
+import { pageOf } from './query/lease-health-page';
 import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
+import { TrackerBodyWriter } from './tracker-body.writer';
 
 /** The answer to one request of the endpoint. */
 export interface RenderedLeaseHealth {
@@ -25,6 +29,8 @@ export interface RenderedLeaseHealth {
   readonly notModified: boolean;
   /** Names of the providers this answer was served without (they failed or timed out); empty when complete. */
   readonly leftOut: readonly string[];
+  /** With `limit`: the peer id the next page starts after (the controller announces it in a Link header). */
+  readonly nextAfter?: string;
 }
 
 /** Whether an If-None-Match header value names `etag` (a list, weak tags and `*` included). */
@@ -94,25 +100,47 @@ export class PeerHealthDiagnosticsService {
    * from the tracker renderer: cached per tracker version, and one render serves every request
    * that arrives while it runs. `ifNoneMatch` matching the current ETag gives 304 without rendering.
    */
-  async render(
-    filter?: (peer: PeerLeaseHealthSnapshot) => boolean,
-    ifNoneMatch?: string,
-  ): Promise<RenderedLeaseHealth> {
+  async render(query?: LeaseHealthQuery, ifNoneMatch?: string): Promise<RenderedLeaseHealth> {
     const etag = this.currentEtag();
     if (etag !== undefined && ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
       return { body: undefined, etag, notModified: true, leftOut: [] };
     }
-    if (!filter && this.providers.length === 1 && this.providers[0] === this.tracker) {
+    const trackerOnly = this.providers.length === 1 && this.providers[0] === this.tracker;
+    if (query && trackerOnly) return this.renderTrackerQuery(query, etag);
+    if (!query && trackerOnly) {
       const { chunks, exactVersion } = await this.renderTracker();
       const body = chunks.length === 1 ? chunks[0] : Readable.from(chunks);
       const bodyEtag = exactVersion === undefined ? undefined : this.etagOf(`.${exactVersion}`);
       return { body, etag: bodyEtag, notModified: false, leftOut: [] };
     }
     const { diagnostics, leftOut } = await this.collectSnapshots();
-    const body = serializeLeaseHealth(filter ? diagnostics.filter(filter) : diagnostics);
+    let body: string;
+    let nextAfter: string | undefined;
+    if (query) {
+      const view = new SnapshotPeerView();
+      const page = pageOf(diagnostics.peers, query, (peer) => view.of(peer), (peer) => peer.pendingReassignments);
+      body = `{"peers":[${page.peers.map(serializePeer).join(',')}${writeSummaryTail(page.summary)}`;
+      nextAfter = page.nextAfter;
+    } else {
+      body = serializeLeaseHealth(diagnostics);
+    }
     // A partial body is not the representation the versions stand for: it gets no validator.
     const exact = etag !== undefined && leftOut.length === 0 && this.currentEtag() === etag;
-    return { body, etag: exact ? etag : undefined, notModified: false, leftOut };
+    return { body, etag: exact ? etag : undefined, notModified: false, leftOut, nextAfter };
+  }
+
+  /**
+   * A filtered or paged answer when the tracker is the only provider: one pass over its sorted live
+   * states (no snapshot objects), the page written from the cached wire fragments. Synchronous, so
+   * the body shows exactly the current version.
+   */
+  private renderTrackerQuery(query: LeaseHealthQuery, etag: string | undefined): RenderedLeaseHealth {
+    const view = new TrackerPeerView();
+    const page = pageOf(this.tracker.orderedPeers(), query, (peer) => view.of(peer), (peer) => peer.pendingReassignments);
+    const writer = new TrackerBodyWriter('{"peers":[', 256 + page.peers.length * 512);
+    for (const peer of page.peers) writer.writePeer(peer);
+    const chunks = writer.finish(writeSummaryTail(page.summary));
+    return { body: Buffer.concat(chunks), etag, notModified: false, leftOut: [], nextAfter: page.nextAfter };
   }
 
   /** The current ETag when `ifNoneMatch` names it (the answer is then 304), else undefined. */

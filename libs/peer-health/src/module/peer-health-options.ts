@@ -22,7 +22,18 @@ export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | unde
   }
   objectWithMethodsOption('telemetry.registry', telemetry.registry, ['registerMetric', 'getSingleMetric']);
   objectWithMethodsOption('clock', options?.clock, ['now']);
+  const events = options?.events;
+  const givenEvents: unknown = events;
+  if (givenEvents !== undefined && (typeof givenEvents !== 'object' || givenEvents === null)) {
+    throw new PeerHealthConfigurationError('events', `Option 'events' must be an object, got ${describeValue(givenEvents)}.`);
+  }
   return {
+    events: events && {
+      replayEvents: positiveIntegerOption('events.replayEvents', events.replayEvents, 1024),
+      maxUnreadBytes: positiveIntegerOption('events.maxUnreadBytes', events.maxUnreadBytes, 256 * 1024),
+      keepAliveMs: positiveIntegerOption('events.keepAliveMs', events.keepAliveMs, 15_000),
+      maxWatchers: positiveIntegerOption('events.maxWatchers', events.maxWatchers, 256),
+    },
     providerTimeoutMs: positiveNumberOption('providerTimeoutMs', options?.providerTimeoutMs, DEFAULT_PROVIDER_TIMEOUT_MS),
     maxPeerIdLength: positiveIntegerOption('maxPeerIdLength', options?.maxPeerIdLength, DEFAULT_MAX_PEER_ID_LENGTH),
     clock: options?.clock ?? systemClock,

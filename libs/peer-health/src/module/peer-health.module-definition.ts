@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { createDashboardController } from '../diagnostics/dashboard/dashboard.controller';
 import { createLeaseHealthController } from '../diagnostics/lease-health.controller';
 import { DEFAULT_LEASE_HEALTH_PATH_PREFIX, LEASE_HEALTH_ROUTE, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
 import type { PeerHealthModuleExtras, PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
@@ -11,14 +12,17 @@ export const {
 } = new ConfigurableModuleBuilder<PeerHealthModuleOptions>({ moduleName: 'PeerHealth' })
   .setClassMethodName('forRoot')
   .setExtras<PeerHealthModuleExtras>(
-    { isGlobal: true, controller: true, pathPrefix: DEFAULT_LEASE_HEALTH_PATH_PREFIX },
+    { isGlobal: true, controller: true, pathPrefix: DEFAULT_LEASE_HEALTH_PATH_PREFIX, dashboard: false },
     (definition, extras) => {
       if (extras.controller === false) return { ...definition, global: extras.isGlobal ?? true, controllers: [] };
       const prefix = checkPathPrefix(extras.pathPrefix ?? DEFAULT_LEASE_HEALTH_PATH_PREFIX);
       return {
         ...definition,
         global: extras.isGlobal ?? true,
-        controllers: [createLeaseHealthController(prefix, extras.guards)],
+        controllers: [
+          createLeaseHealthController(prefix, extras.guards),
+          ...(extras.dashboard === true ? [createDashboardController(prefix, extras.guards)] : []),
+        ],
         providers: [
           ...(definition.providers ?? []),
           { provide: PEER_HEALTH_ROUTE_PATH, useValue: `${prefix === '/' ? '' : prefix}/${LEASE_HEALTH_ROUTE}` },

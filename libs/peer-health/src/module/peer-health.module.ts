@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
+import { LeaseHealthEventHub } from '../diagnostics/events/lease-health-event-hub';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
 import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
@@ -61,8 +62,15 @@ export interface PeerHealthFeatureOptions {
     PeerHealthDiagnosticsService,
     PeerHealthTelemetryService,
     ConditionalGetHook,
+    LeaseHealthEventHub,
   ],
-  exports: [PeerLeaseHealthTracker, PEER_HEALTH_SNAPSHOT_PROVIDERS, PeerHealthDiagnosticsService, PeerHealthTelemetryService],
+  exports: [
+    PeerLeaseHealthTracker,
+    PEER_HEALTH_SNAPSHOT_PROVIDERS,
+    PeerHealthDiagnosticsService,
+    PeerHealthTelemetryService,
+    LeaseHealthEventHub,
+  ],
 })
 export class PeerHealthModule extends ConfigurablePeerHealthModule {
   static override forRoot(options: typeof PEER_HEALTH_OPTIONS_TYPE = {}): DynamicModule {

@@ -11,4 +11,5 @@ export const PEER_HEALTH_METRICS = {
   trackedPeers: 'omnirelay_peer_health_tracked_peers',
   transitions: 'omnirelay_peer_health_transitions_total',
   anomalies: 'omnirelay_peer_health_anomalies_total',
+  watchers: 'omnirelay_peer_health_watchers',
 } as const;

@@ -79,6 +79,18 @@ export class PeerHealthMetrics {
     );
     gauge(PEER_HEALTH_METRICS.trackedPeers, 'Peers currently tracked (healthy and unhealthy).', (c) => c.trackedPeers);
 
+    const watchers = new client.Gauge({
+      name: PEER_HEALTH_METRICS.watchers,
+      help: 'Clients connected to the lease-health event stream.',
+      registers: [],
+      collect() {
+        let total = 0;
+        for (const source of sources) total += source.counters.watchers;
+        this.set(total);
+      },
+    });
+    install(watchers, PEER_HEALTH_METRICS.watchers);
+
     counter(
       PEER_HEALTH_METRICS.assignments,
       'Lease assignments recorded.',

@@ -59,6 +59,10 @@ export class PeerEventCounters {
   readonly overflowCell = new PeerCounterCell(OVERFLOW_LABEL_VALUE);
   readonly anomalies = new Map<PeerHealthAnomalyKind, number>();
   gossipUpdates = 0;
+  /** Event-stream watchers connected to the kit's endpoint (exported as a gauge). */
+  watchers = 0;
+  /** Called after each anomaly is counted; set only while somebody listens, so counting stays allocation-free. */
+  anomalyHook: ((kind: PeerHealthAnomalyKind, count: number) => void) | undefined;
 
   private readonly cells = new Map<string, PeerCounterCell>();
   private readonly transitionCounts = new Array<number>(2 * 3 * 6).fill(0);
@@ -123,6 +127,7 @@ export class PeerEventCounters {
 
   recordAnomaly(kind: PeerHealthAnomalyKind, count = 1): void {
     this.anomalies.set(kind, (this.anomalies.get(kind) ?? 0) + count);
+    this.anomalyHook?.(kind, count);
   }
 
   anomalyCount(kind: PeerHealthAnomalyKind): number {

@@ -6,6 +6,12 @@ import type {
   PeerHealthTransitionReason,
 } from '../base/interfaces/peer-health-transition.interface';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type {
+  PeerHealthAnomalyEvent,
+  PeerHealthAnomalyListener,
+  PeerHealthLeadershipChange,
+  PeerHealthLeadershipListener,
+} from '../base/interfaces/peer-health-stream-events.interface';
 import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { PeerHealthInputError } from '../base/errors/peer-health.errors';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
@@ -21,6 +27,7 @@ import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
 import { NEVER, PeerState } from './peer-state';
+import { ListenerSet } from './listener-set';
 import { TrackerEventQueue } from './tracker-event-queue';
 import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from './tracker-settings';
 
@@ -65,6 +72,10 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private readonly deadlines: HealthDeadlines;
   private readonly events: TrackerEventQueue;
   private readonly flapping: FlapDetector;
+  private readonly anomalyListeners: ListenerSet<PeerHealthAnomalyEvent>;
+  private readonly leadershipListeners: ListenerSet<PeerHealthLeadershipChange>;
+  /** The last leader published per scope, so that repeating a leader is not a change. */
+  private readonly leaders = new Map<string, string | null>();
   /** The peers sorted by id, kept until a peer is added or evicted. */
   private ordered: PeerState[] | undefined;
   private healthyPeers = 0;
@@ -83,6 +94,11 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.counters.recordAnomaly(kind);
     };
     this.events = new TrackerEventQueue(this.settings, this.logger, anomaly);
+    const listenerFailed = (error: unknown): void => {
+      this.logger.error(`A peer health event listener threw: ${String(error)}`);
+    };
+    this.anomalyListeners = new ListenerSet(listenerFailed);
+    this.leadershipListeners = new ListenerSet(listenerFailed);
     this.flapping = new FlapDetector(this.settings, this.logger, () => {
       anomaly('flapping');
     });
@@ -222,6 +238,48 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   /** Calls `listener` after every status change, outside the change itself; returns the unsubscribe function. */
   onTransition(listener: PeerHealthTransitionListener): () => void {
     return this.events.subscribe(listener);
+  }
+
+  /**
+   * Calls `listener` after each anomaly is counted, synchronously (it must not record into the
+   * tracker); returns the unsubscribe function. Without listeners, counting an anomaly builds nothing.
+   */
+  onAnomaly(listener: PeerHealthAnomalyListener): () => void {
+    const off = this.anomalyListeners.add(listener);
+    this.counters.anomalyHook = (kind, count) => {
+      this.anomalyListeners.emit({ kind, count, at: this.settings.clock.now() });
+    };
+    return () => {
+      off();
+      if (this.anomalyListeners.size === 0) this.counters.anomalyHook = undefined;
+    };
+  }
+
+  /**
+   * The extension point for leadership: a leadership service calls this when the leader of a scope
+   * changes (or the scope loses its leader), and the kit's event stream tells its watchers. Repeating
+   * the current leader of a scope is not a change and is not published.
+   */
+  publishLeadership(change: Omit<PeerHealthLeadershipChange, 'at'> & { readonly at?: number }): void {
+    if (typeof change.scope !== 'string' || change.scope.length === 0) return;
+    const leaderId = typeof change.leaderId === 'string' ? change.leaderId : null;
+    if (this.leaders.has(change.scope) && this.leaders.get(change.scope) === leaderId) return;
+    if (this.leaders.size >= 4096 && !this.leaders.has(change.scope)) return;
+    this.leaders.set(change.scope, leaderId);
+    if (this.leadershipListeners.size === 0) return;
+    const at = typeof change.at === 'number' && Number.isFinite(change.at) ? change.at : this.settings.clock.now();
+    const term = typeof change.term === 'number' && Number.isFinite(change.term) ? change.term : undefined;
+    this.leadershipListeners.emit(term === undefined ? { scope: change.scope, leaderId, at } : { scope: change.scope, leaderId, term, at });
+  }
+
+  /** Calls `listener` after each published leadership change; returns the unsubscribe function. */
+  onLeadership(listener: PeerHealthLeadershipListener): () => void {
+    return this.leadershipListeners.add(listener);
+  }
+
+  /** The leader of every scope published so far (null: the scope has no leader now). */
+  publishedLeaders(): ReadonlyMap<string, string | null> {
+    return new Map(this.leaders);
   }
 
   /** Counts an anomaly seen by a collaborator (e.g. a failing snapshot provider). */

@@ -1,7 +1,8 @@
 import type { Clock } from './clock.interface';
+import type { PeerHealthEventStreamOptions } from './peer-health-event-stream-options.interface';
 import type { PeerHealthMetricRegistry } from './prom-client-like.interface';
 
-/** Whether and where the kit exports its Prometheus metrics (`telemetry` of the module options). */
+/** The `telemetry` option of `PeerHealthModule.forRoot()`: whether and where the kit's Prometheus metrics are registered. */
 export interface PeerHealthTelemetryOptions {
   /**
    * `'auto'` (default): on when the host imports `PrometheusModule` from `@willsoto/nestjs-prometheus`.
@@ -24,5 +25,7 @@ export interface ResolvedPeerHealthOptions {
   readonly clock?: Clock;
   /** The module's `logger` option: provider failures are logged there too (default: Nest's Logger). */
   readonly logger?: { warn(message: string): void };
+  /** Bounds of the event stream, as given (the stream applies its defaults). */
+  readonly events?: PeerHealthEventStreamOptions;
   readonly telemetry: { readonly enabled: boolean | 'auto'; readonly registry: PeerHealthMetricRegistry | undefined };
 }

@@ -1,4 +1,5 @@
 import type { CanActivate, Type } from '@nestjs/common';
+import type { PeerHealthEventStreamOptions } from '../../base/interfaces/peer-health-event-stream-options.interface';
 import type { PeerHealthTelemetryOptions } from '../../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerLeaseHealthTrackerOptions } from '../../tracker/interfaces/peer-lease-health-tracker-options.interface';
 
@@ -14,6 +15,8 @@ export interface PeerHealthModuleOptions extends PeerLeaseHealthTrackerOptions {
    * `X-Peer-Health-Partial` header). A positive finite number (default 200).
    */
   readonly providerTimeoutMs?: number;
+  /** Bounds of the event stream `GET <pathPrefix>/lease-health/events` (replay ring, unread bytes, keep-alive, watchers). */
+  readonly events?: PeerHealthEventStreamOptions;
   /** Prometheus export: on when the host imports `PrometheusModule` (`enabled: 'auto'`, the default). */
   readonly telemetry?: PeerHealthTelemetryOptions;
 }
@@ -35,4 +38,9 @@ export interface PeerHealthModuleExtras {
    * kit's module, so their dependencies must be global providers; or pass instances.
    */
   readonly guards?: readonly (Type<CanActivate> | CanActivate)[];
+  /**
+   * Serve `GET <pathPrefix>/dashboard`, a self-contained page (no external resources) over the
+   * endpoint and its event stream, behind the same guards (default `false`).
+   */
+  readonly dashboard?: boolean;
 }

@@ -1,0 +1,28 @@
+import { Controller, Get } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { PeerHealthIndicator } from '@omnirelay/peer-health/terminus';
+
+/**
+ * Kubernetes probes (public routes, see security/route-access): `live` answers while the process
+ * serves HTTP; `ready` while at least one tracked peer is healthy (the host itself counts once gossip
+ * has seen it), else 503.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly peers: PeerHealthIndicator,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.peers.isHealthy('peers', { minHealthy: 1 })]);
+  }
+}

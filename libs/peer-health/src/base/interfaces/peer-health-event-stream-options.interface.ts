@@ -1,0 +1,11 @@
+/** Bounds of `GET <prefix>/lease-health/events` (`forRoot({ events })`); each a positive integer. */
+export interface PeerHealthEventStreamOptions {
+  /** Recent events kept so that a watcher can resume with `Last-Event-ID` (default 1024). */
+  readonly replayEvents?: number;
+  /** Bytes a watcher may leave unread before it is disconnected (default 262144). */
+  readonly maxUnreadBytes?: number;
+  /** Interval of the keep-alive comment, in milliseconds (default 15000). */
+  readonly keepAliveMs?: number;
+  /** Watchers at once; more are answered 503 (default 256). */
+  readonly maxWatchers?: number;
+}
