@@ -1,4 +1,4 @@
-import { formatWireDate } from '../wire-date';
+import { formatWireDate } from '../../base/wire-date';
 
 /** One SSE event: `id:`, `event:` and a single-line JSON `data:` (JSON.stringify never writes a newline). */
 export function sseFrame(id: number, event: string, data: Record<string, unknown>): string {
