@@ -43,6 +43,8 @@ export interface HostConfig {
   readonly gossipKeys: readonly string[];
   readonly gossipAllow: readonly string[];
   readonly gossipMaxMembers: number;
+  /** How the host logs: Nest's text lines, or one JSON object per line. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export class HostConfigError extends Error {
@@ -103,6 +105,7 @@ const SETTINGS = {
   gossipKeys: { flag: '--gossip-keys', env: 'OMNIRELAY_GOSSIP_KEYS', kind: 'key-list', fallback: '', help: 'key rotation: comma-separated keys, the first signs, all verify (instead of --gossip-key)' },
   gossipAllow: { flag: '--gossip-allow', env: 'GOSSIP_ALLOW', kind: 'list', fallback: '', help: 'CIDRs or host names members may advertise and be contacted at (default: loopback and the seeds\' networks)' },
   gossipMaxMembers: { flag: '--gossip-max-members', env: 'GOSSIP_MAX_MEMBERS', kind: 'int', fallback: '4096', min: 1, max: 1_000_000, help: 'gossip members known at once; more are refused and counted' },
+  logFormat: { flag: '--log-format', env: 'LOG_FORMAT', kind: 'text', fallback: 'text', help: 'text (Nest\'s logger) or json (one JSON object per line, audit lines included)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -211,6 +214,10 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   if (config.syntheticPeers > config.maxPeers) {
     throw new HostConfigError(`--synthetic-peers (${config.syntheticPeers}) exceeds --max-peers (${config.maxPeers}): raise --max-peers (MAX_PEERS)`);
+  }
+  const logFormat: unknown = values['logFormat'];
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new HostConfigError(`--log-format (LOG_FORMAT) must be text or json, got "${String(logFormat)}"`);
   }
   if (config.gossipMaxMembers < 1) throw new HostConfigError('--gossip-max-members (GOSSIP_MAX_MEMBERS) must be at least 1');
   try {
