@@ -13,6 +13,7 @@ const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'event-loop.bench.js', flags: [] },
   { file: 'memory.bench.js', flags: ['--expose-gc', '--max-old-space-size=8192'] },
   { file: 'transition-lag.bench.js', flags: [] },
+  { file: 'gossip-convergence.bench.js', flags: ['--max-old-space-size=4096'] },
 ];
 
 const only = process.argv.slice(2);
