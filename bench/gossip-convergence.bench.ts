@@ -156,7 +156,7 @@ function simulate(members: number, joins: number): void {
 
   // Observers of the measurements: who knows a joiner since when; who judged a victim dead when.
   let watchedJoin: { id: string; at: number; reached: number[] } | undefined;
-  let watchedDeath: { id: string; at: number; dead: Map<Node, number>; leaderGoneOn: Map<Node, number> } | undefined;
+  let watchedDeath: { id: string; at: number; dead: Map<Node, number>; leaderGoneOn: Map<Node, number> } | undefined = undefined;
   const scope = 'global';
   const observe = (node: Node, changes: ReturnType<GossipMembership['merge']>): void => {
     for (const change of changes) {
