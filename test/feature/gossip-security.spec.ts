@@ -154,8 +154,8 @@ describe('gossip integrity against real processes (signed mesh)', () => {
   }, 20_000);
 
   it('answers 401 JSON to an unsigned message, a wrong key and a replay, and counts them', async () => {
-    const before = await metric('cp-1', { direction: 'in', outcome: 'unauthenticated' });
-    const replayedBefore = await metric('cp-1', { direction: 'in', outcome: 'replayed' });
+    const before = await metric('cp-1', { direction: 'received', outcome: 'rejected', reason: 'unauthenticated' });
+    const replayedBefore = await metric('cp-1', { direction: 'received', outcome: 'rejected', reason: 'replayed' });
     const forgedLeft = [entry('cp-2', { state: 'left', incarnation: MAX, url: url('cp-2') })];
 
     const unsigned = await post(url('cp-1'), JSON.stringify({ from: 'attacker', members: forgedLeft }));
@@ -170,8 +170,8 @@ describe('gossip integrity against real processes (signed mesh)', () => {
     expect((await post(url('cp-1'), genuine)).status).toBe(401);
     expect((await post(url('cp-1'), envelope('observer', [], KEY, Date.now() - 60_000))).status).toBe(401);
 
-    expect(await metric('cp-1', { direction: 'in', outcome: 'unauthenticated' })).toBe(before + 2);
-    expect(await metric('cp-1', { direction: 'in', outcome: 'replayed' })).toBe(replayedBefore + 2);
+    expect(await metric('cp-1', { direction: 'received', outcome: 'rejected', reason: 'unauthenticated' })).toBe(before + 2);
+    expect(await metric('cp-1', { direction: 'received', outcome: 'rejected', reason: 'replayed' })).toBe(replayedBefore + 2);
     expect((await memberOn('cp-1', 'cp-2'))?.state).toBe('alive');
   });
 
@@ -223,7 +223,7 @@ describe('gossip integrity against real processes (signed mesh)', () => {
     await new Promise<void>((resolve) => trap.listen(0, '127.0.0.2', resolve));
     try {
       const trapUrl = `http://127.0.0.2:${(trap.address() as AddressInfo).port}`;
-      const refusedBefore = await metric('cp-1', { direction: 'out', outcome: 'not-allowed' });
+      const refusedBefore = await metric('cp-1', { direction: 'sent', outcome: 'rejected', reason: 'not-allowed' });
       for (const target of MESH) {
         const introducer = MESH.find((id) => id !== target) ?? 'cp-x';
         const members = [entry('imds', { url: 'http://169.254.169.254', role: 'worker' }), entry('trap', { url: trapUrl, role: 'worker' })];
@@ -239,7 +239,7 @@ describe('gossip integrity against real processes (signed mesh)', () => {
         }
         expect(contacted).toBe(0);
       });
-      expect(await metric('cp-1', { direction: 'out', outcome: 'not-allowed' })).toBe(refusedBefore);
+      expect(await metric('cp-1', { direction: 'sent', outcome: 'rejected', reason: 'not-allowed' })).toBe(refusedBefore);
     } finally {
       await new Promise<void>((resolve) => trap.close(() => resolve()));
     }
@@ -254,7 +254,7 @@ describe('gossip integrity against real processes (signed mesh)', () => {
       expect((await peersOf('cp-1')).members.some((m) => m.nodeId.startsWith('gone-'))).toBe(false);
       for (const id of ['cp-2', 'cp-3']) expect(await memberOn(id, 'cp-1')).toMatchObject({ state: 'alive' });
     });
-    expect(await metric('cp-2', { direction: 'in', outcome: 'too-large' })).toBe(0);
+    expect(await metric('cp-2', { direction: 'received', outcome: 'rejected', reason: 'too-large' })).toBe(0);
   }, 30_000);
 
   it('forged-peer flood: 10,000 forged members introduced to one node; the member cap holds', async () => {

@@ -43,7 +43,7 @@ describe('the host gossip flags', () => {
     ]);
     expect(error(['--gossip-allow', '169.254.169.254']).message).toMatch(/never allowed/);
     expect(error(['--gossip-allow', '10.0.0.0/40']).message).toMatch(/not a CIDR/);
-    expect(error(['--gossip-max-members', '0']).message).toMatch(/at least 1/);
+    expect(error(['--gossip-max-members', '0']).message).toMatch(/from 1 to/);
   });
 
   it('lists the flags in --help', () => {

@@ -17,7 +17,12 @@ import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
+import { GossipMembersMetric } from './telemetry/gossip-members.metric';
+import { GossipMessageMembersMetric } from './telemetry/gossip-message-members.metric';
 import { GossipMessagesMetric } from './telemetry/gossip-messages.metric';
+import { GossipRttMetric } from './telemetry/gossip-rtt.metric';
+import { LeadershipChangesMetric } from './telemetry/leadership-changes.metric';
+import { LeadershipTermMetric } from './telemetry/leadership-term.metric';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 import { hostStores } from './store/host-stores';
 import { logCompletion } from './roles/dispatcher/completion-log';
@@ -36,7 +41,11 @@ export class AppModule {
       { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
       GossipMessagesMetric,
+      GossipMembersMetric,
+      GossipRttMetric,
+      GossipMessageMembersMetric,
     ];
+    if (leads) providers.push(LeadershipChangesMetric, LeadershipTermMetric);
     // This process's own token and TLS settings, for every request it makes (gossip, the worker agent).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {
@@ -89,6 +98,7 @@ export class AppModule {
           allow: config.gossipAllow,
           maxMembers: config.gossipMaxMembers,
           authToken: config.authToken,
+          logFormat: config.logFormat,
           ...(security.tls.client ? { tls: security.tls.client } : {}),
         }),
         ...(leads ? [MeshLeadershipModule.forRoot({ scopes: config.scopes, ...(stores.leadership ? { store: stores.leadership } : {}) })] : []),

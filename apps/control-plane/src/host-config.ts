@@ -54,6 +54,8 @@ export interface HostConfig {
   readonly etcdKey: string | undefined;
   readonly etcdUsername: string | undefined;
   readonly etcdPassword: string | undefined;
+  /** How the host logs: Nest's text lines, or one JSON object per line. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export class HostConfigError extends Error {
@@ -123,6 +125,7 @@ const SETTINGS = {
   etcdKey: { flag: '--etcd-key', env: 'OMNIRELAY_ETCD_KEY', kind: 'text', help: 'store etcd: PEM private key of --etcd-cert' },
   etcdUsername: { flag: '--etcd-username', env: 'OMNIRELAY_ETCD_USERNAME', kind: 'text', help: 'store etcd: user of etcd password auth' },
   etcdPassword: { flag: '--etcd-password', env: 'OMNIRELAY_ETCD_PASSWORD', kind: 'secret', help: 'store etcd: password of --etcd-username (never printed)' },
+  logFormat: { flag: '--log-format', env: 'LOG_FORMAT', kind: 'text', fallback: 'text', help: 'text (Nest\'s logger) or json (one JSON object per line, audit lines included)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
 export const HOST_USAGE = [
@@ -237,6 +240,10 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   if (config.syntheticPeers > config.maxPeers) {
     throw new HostConfigError(`--synthetic-peers (${config.syntheticPeers}) exceeds --max-peers (${config.maxPeers}): raise --max-peers (MAX_PEERS)`);
+  }
+  const logFormat: unknown = values['logFormat'];
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new HostConfigError(`--log-format (LOG_FORMAT) must be text or json, got "${String(logFormat)}"`);
   }
   if (config.gossipMaxMembers < 1) throw new HostConfigError('--gossip-max-members (GOSSIP_MAX_MEMBERS) must be at least 1');
   try {

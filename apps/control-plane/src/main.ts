@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MeshGossipService } from '@omnirelay/mesh-gossip';
@@ -52,7 +52,10 @@ async function serve(argv: readonly string[]): Promise<number> {
     return 64;
   }
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, security), adapter, {
-    logger: ['log', 'warn', 'error'],
+    logger:
+      config.logFormat === 'json'
+        ? new ConsoleLogger({ json: true, logLevels: ['log', 'warn', 'error'] })
+        : ['log', 'warn', 'error'],
   });
   app.getHttpServer().maxConnections = config.maxConnections;
   app.enableShutdownHooks();

@@ -26,6 +26,8 @@ export interface MemberChange {
   readonly info: GossipMemberInfo;
   readonly previous: GossipMemberState | undefined;
   readonly state: GossipMemberState;
+  /** The member's incarnation as this node now knows it. */
+  readonly incarnation: number;
   /** Its version advanced: the member is alive and heart-beating. */
   readonly progressed: boolean;
   /** Role, region, labels... differ from what was known (or the member is new). */
@@ -187,7 +189,7 @@ export class GossipMembership {
     known.heartbeat = heartbeat;
     known.selfSaid = { incarnation, heartbeat };
     this.setState(known, state, now);
-    return { info, previous, state, progressed, infoChanged };
+    return { info, previous, state, incarnation, progressed, infoChanged };
   }
 
   private mergeRelayed(entry: GossipDigestEntry, now: number): MemberChange | undefined {
@@ -213,7 +215,7 @@ export class GossipMembership {
     const previous = known.state;
     known.heartbeat = entry.heartbeat;
     this.setState(known, 'alive', now);
-    return { info: known.info, previous, state: 'alive', progressed: true, infoChanged: false };
+    return { info: known.info, previous, state: 'alive', incarnation: known.incarnation, progressed: true, infoChanged: false };
   }
 
   private add(entry: GossipDigestEntry, now: number, selfSaid: Version | undefined): MemberChange | undefined {
@@ -226,7 +228,7 @@ export class GossipMembership {
     this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now, selfSaid });
     this.ringDirty = true;
     if (isTombstone(state)) this.tombstones++;
-    return { info, previous: undefined, state, progressed: state === 'alive', infoChanged: true };
+    return { info, previous: undefined, state, incarnation, progressed: state === 'alive', infoChanged: true };
   }
 
   private setState(record: MemberRecord, state: GossipMemberState, now: number): void {
@@ -281,7 +283,7 @@ export class GossipMembership {
       const previous = member.state;
       if (next === 'dead') this.setState(member, next, now);
       else member.state = next;
-      changes.push({ info: member.info, previous, state: next, progressed: false, infoChanged: false });
+      changes.push({ info: member.info, previous, state: next, incarnation: member.incarnation, progressed: false, infoChanged: false });
     }
     this.compact();
     return changes;

@@ -6,6 +6,7 @@ import type { GossipAddressPolicy } from './security/gossip-address-policy';
 import type { GossipKeyring } from './security/gossip-keyring';
 import { GossipReplayGuard } from './security/gossip-replay-guard';
 import { scaledSuspicionMs } from './scaled-suspicion';
+import { GOSSIP_MESSAGE_MEMBER_BUCKETS, PlainHistogram } from './telemetry/plain-histogram';
 
 /** How an exchange this node started ended. */
 export type GossipOutboundOutcome = 'accepted' | 'refused' | 'unauthenticated' | 'malformed' | 'failed' | 'not-allowed';
@@ -61,6 +62,11 @@ export class GossipProtocol {
     droppedEntries: 0,
     refusedAddresses: 0,
   };
+  /** Member entries per message, by direction: plain numbers, exported at scrape time. */
+  readonly messageMembers = {
+    sent: new PlainHistogram(GOSSIP_MESSAGE_MEMBER_BUCKETS),
+    received: new PlainHistogram(GOSSIP_MESSAGE_MEMBER_BUCKETS),
+  };
   private readonly codec: GossipCodec;
   private readonly policy: GossipAddressPolicy;
   private readonly sendBytes: number | undefined;
@@ -107,6 +113,7 @@ export class GossipProtocol {
       throw error;
     }
     this.counters.inbound.accepted++;
+    this.messageMembers.received.observe(message.members.length);
     const changes = this.merge(message, now);
     return { changes, reply: this.write(message.nonce, now).body };
   }
@@ -115,6 +122,7 @@ export class GossipProtocol {
   acceptReply(body: unknown, requestNonce: string, now: number): MemberChange[] {
     const { message, dropped } = this.codec.readReply(body, requestNonce, now);
     this.counters.droppedEntries += dropped;
+    this.messageMembers.received.observe(message.members.length);
     return this.merge(message, now);
   }
 
@@ -130,6 +138,7 @@ export class GossipProtocol {
   private write(replyTo: string | undefined, now: number): { body: string; nonce: string } {
     const head = { from: this.membership.selfId, ...(replyTo === undefined ? {} : { replyTo }) };
     const written = this.codec.write(head, this.membership.digest(), now, this.sendBytes, this.sendMembers);
+    this.messageMembers.sent.observe(written.carried);
     const carriedSelf = this.membership.selfInfo.url && written.carried > 0 ? 1 : 0;
     const others = Math.max(0, written.carried - carriedSelf);
     this.membership.advance(others);

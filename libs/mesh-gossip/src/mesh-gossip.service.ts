@@ -4,11 +4,13 @@ import { GossipAddressRefused, GossipHttpClient } from './gossip-http-client';
 import type { MemberChange } from './gossip-membership';
 import { GossipProtocol, type GossipMessageCounters } from './gossip-protocol';
 import { GossipRefusal } from './gossip-refusal';
-import type { GossipMemberInfo, GossipMemberView } from './interfaces/gossip-member.interface';
+import type { GossipMemberInfo, GossipMemberState, GossipMemberView } from './interfaces/gossip-member.interface';
 import type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
 import { GOSSIP_LIMITS, MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
 import { GossipAddressPolicy } from './security/gossip-address-policy';
 import { GossipKeyring } from './security/gossip-keyring';
+import { MeshAuditLog, type MeshAuditEventKind } from './telemetry/mesh-audit-log';
+import { GOSSIP_RTT_BUCKETS_MS, PlainHistogram } from './telemetry/plain-histogram';
 
 export type MembershipListener = (members: readonly GossipMemberView[]) => void;
 
@@ -24,6 +26,15 @@ export interface MeshGossipStats {
   readonly ignoredClaims: number;
   readonly compactedTombstones: number;
   readonly messages: { readonly inbound: Readonly<Record<string, number>>; readonly outbound: Readonly<Record<string, number>> };
+  readonly membersByState: Readonly<Record<GossipMemberState, number>>;
+}
+
+/** Which audit event a membership change is, if any. */
+function auditKind(change: MemberChange): MeshAuditEventKind | undefined {
+  const { previous, state } = change;
+  if (state === previous) return undefined;
+  if (state === 'alive') return previous === 'suspect' ? 'refute' : 'join';
+  return state;
 }
 
 /**
@@ -46,7 +57,15 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly recorders = new Map<string, PeerRecorder>();
   private timer: NodeJS.Timeout | undefined;
   private rounds = 0;
+  private inboundMessages = 0;
   private failedRequests = 0;
+  /** Round trips of exchanges this node started and that were answered, ms. */
+  readonly rtt = new PlainHistogram(GOSSIP_RTT_BUCKETS_MS);
+  /** Where audit lines go; the leadership module writes its changes here too. */
+  readonly audit: MeshAuditLog;
+  /** Correlation id of the round that first suspected a member, so its death carries the same id. */
+  private readonly suspectedIn = new Map<string, string>();
+  private correlation = '';
 
   constructor(
     @Inject(MESH_GOSSIP_OPTIONS) options: MeshGossipOptions,
@@ -80,6 +99,25 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.fanout = options.fanout ?? 3;
     this.suspicionTimeoutMs = options.suspicionTimeoutMs ?? 5000;
     this.forgetAfterMs = options.forgetAfterMs ?? 600_000;
+    this.audit = new MeshAuditLog(options.logFormat);
+  }
+
+  /**
+   * The correlation id of the membership changes being reported right now (set while listeners
+   * run): a leadership change made in a listener shares the id of the gossip round that caused it.
+   */
+  get correlationId(): string {
+    return this.correlation;
+  }
+
+  /** Entries per gossip message by direction: plain numbers for the metrics exporter. */
+  get messageMembers(): { readonly sent: PlainHistogram; readonly received: PlainHistogram } {
+    return this.protocol.messageMembers;
+  }
+
+  /** Members by local state, this node excluded. */
+  memberStates(): Record<GossipMemberState, number> {
+    return this.protocol.membership.stateCounts();
   }
 
   get nodeId(): string {
@@ -127,6 +165,7 @@ export class MeshGossipService implements OnApplicationShutdown {
       ...membership.counters,
       refusedAddresses: counters.refusedAddresses,
       messages: { inbound: { ...counters.inbound }, outbound: { ...counters.outbound } },
+      membersByState: membership.stateCounts(),
     };
   }
 
@@ -136,7 +175,7 @@ export class MeshGossipService implements OnApplicationShutdown {
    */
   receive(body: unknown): string {
     const { changes, reply } = this.protocol.receive(body, Date.now());
-    this.recordChanges(changes);
+    this.recordChanges(changes, `${this.nodeId}/in${++this.inboundMessages}`);
     return reply;
   }
 
@@ -146,33 +185,36 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.timer = undefined;
     // Say goodbye, so that peers record the departure at once instead of after the suspicion timeout.
     this.protocol.membership.leave();
-    await Promise.all(this.protocol.membership.reachable().map((url) => this.exchange(url)));
+    await Promise.all(this.protocol.membership.reachable().map((url) => this.exchange(url, `${this.nodeId}/leave`)));
   }
 
   private async round(): Promise<void> {
     this.rounds++;
+    const round = `${this.nodeId}/r${this.rounds}`;
     const { membership } = this.protocol;
     membership.beat();
     const suspicionMs = this.protocol.suspicionTimeoutMs(this.suspicionTimeoutMs, this.roundIntervalMs);
-    this.recordChanges(membership.sweep(Date.now(), suspicionMs, this.forgetAfterMs));
+    this.recordChanges(membership.sweep(Date.now(), suspicionMs, this.forgetAfterMs), round);
     this.recorderOf(this.nodeId).heartbeat();
     const picked = membership.pick(this.fanout);
     const targets = picked.length > 0 ? picked : this.seeds;
-    await Promise.all(targets.map((url) => this.exchange(url)));
+    await Promise.all(targets.map((url) => this.exchange(url, round)));
   }
 
-  private async exchange(url: string): Promise<void> {
+  private async exchange(url: string, round: string): Promise<void> {
     const { outbound } = this.protocol.counters;
     const { body, nonce } = this.protocol.request(Date.now());
     try {
+      const startedAt = performance.now();
       const reply = await this.client.post(url, body);
+      if (reply.status === 200) this.rtt.observe(performance.now() - startedAt);
       if (reply.status !== 200) {
         outbound[reply.status >= 400 && reply.status < 500 ? 'refused' : 'failed']++;
         this.failedRequests++;
         this.logger.debug(`gossip with ${url}: HTTP ${reply.status}`);
         return;
       }
-      this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()));
+      this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()), round);
       outbound.accepted++;
     } catch (error) {
       // A peer that is down or answers garbage is a normal event in a mesh: count it, keep going.
@@ -197,8 +239,23 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.recorderOf(member.nodeId).gossip(gossipMemberMetadata(member));
   }
 
-  private recordChanges(changes: readonly MemberChange[]): void {
+  private recordChanges(changes: readonly MemberChange[], round: string): void {
     if (changes.length === 0) return;
+    // A batch that ends a suspicion takes the id of the round that raised it: cause and effect share one id.
+    let correlation = round;
+    for (const change of changes) {
+      const kind = auditKind(change);
+      if (kind === undefined) continue;
+      const { nodeId } = change.info;
+      let id = round;
+      if (kind === 'suspect') this.suspectedIn.set(nodeId, round);
+      else {
+        id = this.suspectedIn.get(nodeId) ?? round;
+        this.suspectedIn.delete(nodeId);
+        if (kind === 'dead' && correlation === round) correlation = id;
+      }
+      this.audit.record({ event: kind, nodeId, incarnation: change.incarnation, observer: this.nodeId, correlationId: id });
+    }
     for (const change of changes) {
       const { info, state, previous } = change;
       if (state === 'alive') {
@@ -211,6 +268,11 @@ export class MeshGossipService implements OnApplicationShutdown {
       }
     }
     const view = this.members();
-    for (const listener of this.listeners) listener(view);
+    this.correlation = correlation;
+    try {
+      for (const listener of this.listeners) listener(view);
+    } finally {
+      this.correlation = '';
+    }
   }
 }

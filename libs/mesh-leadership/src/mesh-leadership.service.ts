@@ -14,6 +14,9 @@ export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
   /** nodeId -> its recorder and, per scope, the role last recorded */
   private readonly recorded = new Map<string, { readonly recorder: PeerRecorder; readonly roles: Map<string, LeadershipRole> }>();
   private readonly unsubscribe: Array<() => void> = [];
+  /** Leader changes seen per scope (plain numbers, exported at scrape time). */
+  private readonly changeCounts = new Map<string, number>();
+  private readonly lastLeader = new Map<string, string | undefined>();
 
   constructor(
     @Inject(LEADERSHIP_STORE) private readonly store: LeadershipStore,
@@ -28,6 +31,8 @@ export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
       store.update(this.gossip.members());
     }
     this.store.start?.();
+    for (const { scope, leaderId } of this.store.leaders()) this.lastLeader.set(scope, leaderId);
+    this.unsubscribe.push(this.store.onChange((change) => this.audit(change)));
     this.unsubscribe.push(this.store.onChange(() => this.sync()));
     this.unsubscribe.push(this.gossip.onChange(() => this.sync()));
     this.sync();
@@ -40,6 +45,22 @@ export class MeshLeadershipService implements OnModuleInit, OnModuleDestroy {
 
   leaders(): readonly ScopeLeadership[] {
     return this.store.leaders();
+  }
+
+  /** Leader changes seen by this node per scope since it started. */
+  changes(): ReadonlyMap<string, number> {
+    return this.changeCounts;
+  }
+
+  private audit(change: ScopeLeadership): void {
+    const { scope, leaderId, term } = change;
+    this.changeCounts.set(scope, (this.changeCounts.get(scope) ?? 0) + 1);
+    const previousLeader = this.lastLeader.get(scope) ?? null;
+    this.lastLeader.set(scope, leaderId);
+    const observer = this.gossip.nodeId;
+    // Outside a gossip round (a store of its own): an id of this change alone.
+    const correlationId = this.gossip.correlationId || `${observer}/${scope}/t${term}`;
+    this.gossip.audit.record({ event: 'leadership-change', nodeId: leaderId ?? null, scope, term, previousLeader, observer, correlationId });
   }
 
   private sync(): void {

@@ -1,4 +1,5 @@
 import type { GossipTlsOptions } from '../gossip-http-client';
+import type { MeshLogFormat } from '../telemetry/mesh-audit-log';
 
 export interface MeshGossipOptions {
   readonly nodeId: string;
@@ -40,4 +41,6 @@ export interface MeshGossipOptions {
   readonly tls?: GossipTlsOptions;
   /** Sent as `Authorization: Bearer <token>` with every gossip request, for hosts that require tokens; never logged. */
   readonly authToken?: string;
+  /** Audit lines as JSON objects (for a host whose logger prints JSON) or key=value text (default). */
+  readonly logFormat?: MeshLogFormat;
 }
