@@ -1,3 +1,5 @@
+import { NEVER_WIRE_DATE } from '../../base/wire-date';
+
 /**
  * The dashboard's script (inline in the page; plain browser JavaScript, no build step, no external
  * fetches). It reads `lease-health` (relative to the page), follows `lease-health/events` by fetch
@@ -30,7 +32,7 @@ export const DASHBOARD_SCRIPT = `
   function text(el, value) { el.textContent = value; return el; }
   function make(tag, cls, value) { var el = document.createElement(tag); if (cls) el.className = cls; if (value !== undefined) el.textContent = value; return el; }
   function meta(p, key) { return p.metadata[key] === undefined ? '' : p.metadata[key]; }
-  function time(s) { return s === '0001-01-01T00:00:00+00:00' ? null : Date.parse(s); }
+  function time(s) { return s === ${JSON.stringify(NEVER_WIRE_DATE)} ? null : Date.parse(s); }
   function age(p) {
     var t = time(p.lastHeartbeat);
     if (t === null) return 'never';
