@@ -15,13 +15,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @HealthCheck()
+  // No Swagger: Terminus would otherwise try to require @nestjs/swagger, which the executable cannot load.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
 
   @Get('ready')
-  @HealthCheck()
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.peers.isHealthy('peers', { minHealthy: 1 })]);
   }
