@@ -1,7 +1,7 @@
 import { startExecutable, type RunningHost } from '../support/executable-process';
 
 interface Body {
-  peers: Array<{ isHealthy: boolean; pendingReassignments: number }>;
+  peers: Array<{ isHealthy: boolean; pendingReassignments: number; lastHeartbeat: string }>;
   summary: { eligiblePeers: number; unhealthyPeers: number; pendingReassignments: number };
 }
 
@@ -48,8 +48,9 @@ describe('the single executable under fleet load', () => {
       expect(body.summary.unhealthyPeers).toBe(body.peers.filter((p) => !p.isHealthy).length);
       expect(body.summary.pendingReassignments).toBe(body.peers.reduce((n, p) => n + p.pendingReassignments, 0));
     }
-    expect(versions.length).toBeGreaterThan(0);
-    // The stream really moved the state while the fetches ran.
-    expect(new Set(versions).size).toBeGreaterThan(1);
+    // The stream really moved the state while the fetches ran. (ETags come only with bodies rendered
+    // without a change in between, which a fleet changing every 10 ms may never allow: not asserted.)
+    const heartbeatsSeen = new Set(bodies.map((body) => body.peers.map((p) => p.lastHeartbeat).join()));
+    expect(heartbeatsSeen.size).toBeGreaterThan(1);
   }, 120_000);
 });

@@ -74,7 +74,7 @@ describe('the worker heartbeat route', () => {
     expect(worker1?.metadata['pending.count']).toBe('7');
     // Another worker's lease is neither renewed nor touched.
     const queue = running.app.get(ResourceLeaseQueue);
-    expect(queue.holderOf(other.leaseId)).toBe('worker-2');
+    expect(await queue.holderOf(other.leaseId)).toBe('worker-2');
   });
 
   it('renews the named leases it holds and lists the others as lost', async () => {
@@ -85,7 +85,7 @@ describe('the worker heartbeat route', () => {
     const unknown = '00000000-0000-4000-8000-00000000beef';
     const answer = await post('/control/workers/worker-1/heartbeat', WORKER_1, { leaseIds: [a.leaseId, a.leaseId, b.leaseId, foreign.leaseId, unknown] });
     expect(answer).toEqual({ status: 200, body: { renewed: 1, lost: [b.leaseId, foreign.leaseId, unknown] } });
-    expect(running.app.get(ResourceLeaseQueue).holderOf(foreign.leaseId)).toBe('worker-2');
+    expect(await running.app.get(ResourceLeaseQueue).holderOf(foreign.leaseId)).toBe('worker-2');
   });
 
   it('keeps an idle worker alive: a heartbeat of a worker without leases renews nothing', async () => {

@@ -119,7 +119,8 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
    * records the worker alive even when it holds none. Named leases it does not hold are `lost`.
    */
   async workerHeartbeat(workerId: string, pendingCount?: number, leaseIds?: readonly string[]): Promise<WorkerHeartbeatResult> {
-    const held = await this.call(this.store.leasesOf(workerId));
+    // An empty list renews nothing: the store is not asked.
+    const held = leaseIds?.length === 0 ? [] : await this.call(this.store.leasesOf(workerId));
     const byId = new Map(held.map((lease) => [lease.leaseId, lease]));
     const lost: string[] = [];
     const wanted: StoredLease[] = [];

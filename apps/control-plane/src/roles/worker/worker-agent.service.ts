@@ -26,6 +26,7 @@ export class WorkerAgentService implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private held: HeldLease | undefined;
   private completed = 0;
+  private ticking = false;
   private refusalReported = false;
 
   constructor(private readonly settings: WorkerAgentSettings) {}
@@ -41,6 +42,9 @@ export class WorkerAgentService implements OnApplicationShutdown {
   }
 
   private async tick(): Promise<void> {
+    // One tick at a time: a slow dispatcher must not make two ticks lease twice.
+    if (this.ticking) return;
+    this.ticking = true;
     try {
       const held = this.held;
       if (held) {
@@ -54,12 +58,15 @@ export class WorkerAgentService implements OnApplicationShutdown {
           return;
         }
       }
-      await this.post(`/control/workers/${encodeURIComponent(this.settings.workerId)}/heartbeat`, { pendingCount: 0 });
+      // Idle: alive, and no lease to renew (an empty list skips the dispatcher's look-up of held leases).
+      await this.post(`/control/workers/${encodeURIComponent(this.settings.workerId)}/heartbeat`, { pendingCount: 0, leaseIds: [] });
       const response = await this.post('/control/leases', { workerId: this.settings.workerId });
       if (response.status === 200) this.held = { grant: JSON.parse(response.body) as LeaseGrant, startedAt: Date.now() };
     } catch (error) {
       // The dispatcher may be restarting: the next tick tries again.
       this.logger.debug(`dispatcher call failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.ticking = false;
     }
   }
 
