@@ -1,4 +1,4 @@
-import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
 import { PEER_HEALTH_DEFAULTS } from '../base/peer-health.defaults';
@@ -33,7 +33,7 @@ export interface TrackerSettings {
 export function resolveTrackerSettings(options: PeerLeaseHealthTrackerOptions | undefined): TrackerSettings {
   const given: unknown = options;
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
-    throw new PeerHealthConfigurationError('options', `The tracker's 'options' must be an object, got ${given === null ? 'null' : typeof given}.`);
+    throw new PeerHealthConfigurationError('options', `The tracker's 'options' must be an object, got ${describeValue(given)}.`);
   }
   const o = options ?? {};
   const defaults = PEER_HEALTH_DEFAULTS;
