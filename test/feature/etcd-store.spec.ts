@@ -47,12 +47,15 @@ class Mesh {
   /** When each killed node died: it acted no more after that, whatever its log left open. */
   readonly killedAt = new Map<string, number>();
 
-  constructor(private readonly endpoints: string) {}
+  constructor(
+    private readonly endpoints: string,
+    private readonly env: Readonly<Record<string, string>> = {},
+  ) {}
 
   async start(nodeId: string, args: string[]): Promise<RunningHost> {
     const host = await startExecutable({
       args: ['--node-id', nodeId, ...args],
-      env: { ...BASE_ENV, OMNIRELAY_ETCD_ENDPOINTS: this.endpoints },
+      env: { ...BASE_ENV, ...this.env, OMNIRELAY_ETCD_ENDPOINTS: this.endpoints },
       readyTimeoutMs: 30_000,
     });
     this.hosts.set(nodeId, host);
@@ -333,13 +336,21 @@ describe('the dispatcher on etcd', () => {
   }, 120_000);
 });
 
+/**
+ * Losing the etcd member that leads the raft group costs an etcd election (about a second with etcd's
+ * default 1 s election timeout) plus the client's move to another member; a leader TTL of a few times
+ * that, as in production, rides it out. With the 2 s TTL of the other scenarios it would not, on purpose:
+ * a leader that cannot renew for most of its TTL steps down.
+ */
+const CLUSTER_LEADER_TTL_MS = 6000;
+
 describe('a three-member etcd cluster', () => {
   let etcd: EtcdCluster;
   let mesh: Mesh;
 
   beforeAll(async () => {
     etcd = await startEtcdCluster({ size: 3 });
-    mesh = new Mesh(etcd.endpoints);
+    mesh = new Mesh(etcd.endpoints, { OMNIRELAY_LEADER_TTL_MS: String(CLUSTER_LEADER_TTL_MS) });
     await mesh.start('cp-1', ['--role', 'control-plane']);
     await mesh.start('cp-2', ['--role', 'control-plane', '--seeds', mesh.url('cp-1')]);
     await mesh.start('dispatcher-1', ['--role', 'dispatcher', '--seeds', mesh.url('cp-1')]);
@@ -351,12 +362,14 @@ describe('a three-member etcd cluster', () => {
     await etcd.stop();
   }, 30_000);
 
-  it('loses one member without anything a user can see changing', async () => {
+  it('loses its raft leader without anything a user can see changing', async () => {
     const nodes = ['cp-1', 'cp-2', 'dispatcher-1'];
-    const { value: before } = await pollUntil('agreement on global', () => mesh.agreed(nodes, 'global'), LEADER_TTL_MS + SLACK_MS * 2);
+    const { value: before } = await pollUntil('agreement on global', () => mesh.agreed(nodes, 'global'), CLUSTER_LEADER_TTL_MS + SLACK_MS * 2);
     await enqueue(mesh.url('dispatcher-1'), 1, 20);
-    const member = etcd.members[0];
-    if (!member) throw new Error('no etcd member');
+    // The worst member to lose: the raft leader, whose loss makes etcd elect another one.
+    const { value: leaderName } = await pollUntil('an etcd raft leader', () => etcd.raftLeader(), 10_000, 100);
+    const member = etcd.members.find((m) => m.name === leaderName);
+    if (!member) throw new Error(`no etcd member named ${leaderName}`);
     await member.kill('SIGKILL');
     await enqueue(mesh.url('dispatcher-1'), 21, 40);
     const { value: stats } = await pollUntil(

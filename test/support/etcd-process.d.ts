@@ -14,6 +14,8 @@ export interface EtcdCluster {
   /** Comma-separated client URLs, as --etcd-endpoints takes them. */
   readonly endpoints: string;
   readonly members: readonly EtcdMember[];
+  /** The name of the member leading the raft group now, if a running member says it leads. */
+  raftLeader(): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 

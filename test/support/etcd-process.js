@@ -103,8 +103,21 @@ async function startEtcdCluster({ size = 1, readyTimeoutMs = 20_000 } = {}) {
     throw error;
   }
 
+  /** Asks each running member for its status; the raft leader is the one whose own id is the leader's. */
+  const raftLeader = async () => {
+    for (const member of members.filter(running)) {
+      const answer = await fetch(`${member.clientUrl}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1000) }).catch(
+        () => undefined,
+      );
+      const status = answer === undefined ? {} : await answer.json().catch(() => ({}));
+      if (status.leader !== undefined && status.leader === status.header?.member_id) return member.name;
+    }
+    return undefined;
+  };
+
   return {
     endpoints: members.map((m) => m.clientUrl).join(','),
+    raftLeader,
     members: members.map((member) => ({
       name: member.name,
       clientUrl: member.clientUrl,

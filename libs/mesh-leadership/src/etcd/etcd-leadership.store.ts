@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Etcd3, Lease } from 'etcd3';
+import { EtcdLeaseInvalidError, type Etcd3, type Lease } from 'etcd3';
 import type { LeadershipStore, ScopeLeadership } from '../interfaces/leadership-store.interface';
 import type { EtcdLeadershipOptions } from './etcd-leadership-options.interface';
 import { formatLeadershipInterval } from './leadership-interval-log';
@@ -134,24 +134,24 @@ export class EtcdLeadershipStore implements LeadershipStore {
       return;
     }
     const lease = this.lease;
-    const answer = await lease.keepaliveOnce().catch((error: unknown) => {
-      // Past the deadline the lease may be gone on the server ("lease not found" on every renewal
-      // after a pause or an outage): forget it, so the next tick starts over with a new one.
-      if (this.now() >= this.actUntil && this.lease === lease) {
+    // A keep-alive stream has no deadline of its own: one that hangs (etcd electing a leader, a dead
+    // connection) would stall every later tick, so each renewal gives up within a quarter TTL and the
+    // next tick tries again, on another member if the client marked this one failed.
+    const deadline = sentAt + Math.max(200, Math.floor(this.options.ttlMs / 4));
+    try {
+      const answer = await lease.keepaliveOnce({ deadline: new Date(deadline) });
+      this.setDeadline(sentAt + Math.min(this.options.ttlMs, Number(answer.TTL) * 1000));
+    } catch (error) {
+      if (!(error instanceof EtcdLeaseInvalidError)) throw error;
+      // etcd no longer knows the lease (it expired during a pause or an outage): whatever it held is
+      // gone, so step down and start over with a new lease on the next tick. Any other failure keeps
+      // the lease: the server may still hold it, and with it this node's leader keys.
+      this.stepDownAll(Math.min(this.now(), this.actUntil));
+      if (this.lease === lease) {
         this.lease = undefined;
         this.leaseId = '';
       }
-      throw error;
-    });
-    const grantedMs = Number(answer.TTL) * 1000;
-    if (!(grantedMs > 0)) {
-      // etcd let the lease expire: whatever it held is gone; start over with a new one.
-      this.stepDownAll(Math.min(this.now(), this.actUntil));
-      this.lease = undefined;
-      this.leaseId = '';
-      return;
     }
-    this.setDeadline(sentAt + Math.min(this.options.ttlMs, grantedMs));
   }
 
   private setDeadline(deadline: number): void {
