@@ -185,7 +185,7 @@ describe('a mesh of control-plane, dispatcher and worker processes', () => {
 
     const missing = await exec(executablePath(), ['peers', 'show', 'nobody', '--url', url('cp-1')]).catch((error: unknown) => error);
     expect((missing as { code?: number }).code).toBe(1);
-  }, 30_000);
+  }, 60_000);
 
   it('killing the leader of a scope hands it to another node with a higher term within the suspicion timeout', async () => {
     const before = await getJson<Leaders>(`${url('cp-1')}/control/leaders`);
