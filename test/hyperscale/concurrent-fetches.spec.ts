@@ -10,7 +10,7 @@ describe('the single executable under fleet load', () => {
   afterEach(async () => {
     await host?.stop();
     host = undefined;
-  });
+  }, 30_000);
 
   it('answers 200 concurrent lease-health fetches while events stream in: consistent bodies, versions never going back', async () => {
     host = await startExecutable({
