@@ -414,8 +414,10 @@ export const DASHBOARD_SCRIPT = `
     if (!e || typeof e !== 'object') return;
     if (type === 'transition') {
       if (sinceLoad) sinceLoad.push(e);
-      // A peer this page has not read yet (it joined) comes with the next read.
-      if (!applyTransition(e) && e.to !== 'evicted') scheduleRefresh();
+      // The row follows at once; its details (heartbeat, leases, metadata, or the whole peer when it
+      // just joined) come with the next read, debounced.
+      applyTransition(e);
+      scheduleRefresh();
       pushTimeline('status-' + (e.to === 'healthy' ? 'healthy' : 'unhealthy'), String(e.at).slice(11, 19) + ' ' + e.peerId + ': ' + e.from + ' \\u2192 ' + e.to + ' (' + e.reason + ')');
       requestRender({ tiles: true, table: true, timeline: true, detail: e.peerId === selected });
     } else if (type === 'leadership') {
