@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startExecutable, type RunningHost } from '../support/executable-process';
+import { pollUntil } from '../support/poll';
 
 /** Debian's chromium; playwright-core never downloads a browser. */
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -130,7 +131,7 @@ describe('the dashboard in a real headless Chromium, against the demo host', () 
     process.stdout.write(`dashboard: quiet worker shown unhealthy ${unhealthyAfter} ms after last seen healthy; heartbeat age then ${staleness}\n`);
   }, 120_000);
 
-  it('with thousands of peers keeps a bounded pool of rows, scrolls to the last peer, and keeps the order while transitions stream', async () => {
+  it('with thousands of peers keeps a bounded pool of rows, scrolls to the last peer, keeps the order while transitions stream, shows hostile text as text', async () => {
     const peers = 3000;
     // The fleet's churn (one disconnect in 499 events) streams transitions; a long grace keeps
     // expiries out of it on a loaded machine.
@@ -191,6 +192,47 @@ describe('the dashboard in a real headless Chromium, against the demo host', () 
     expect(Math.max(...maxRows)).toBeLessThanOrEqual(bound);
     const last = await shownRows(page);
     expect(last[last.length - 1]).toMatchObject({ peerId: expectedId(peers - 1), index: peers - 1 });
+
+    // Text from the network (a worker's id, a work item's resource type and id) stays text.
+    const url = host.url;
+    const hostileId = '<img src=x id="injected-row" onerror="window.__injected=1">worker';
+    const hostileType = '<b id="injected-detail">type</b><img src=x onerror="window.__injected=2">';
+    const hostileResource = '</script><script>window.__injected=3</script>';
+    const postJson = (path: string, body: unknown): Promise<Response> =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    // The queue hands out the demo producer's items too: lease until this worker holds a hostile one.
+    await postJson('/control/work', { resourceType: hostileType, resourceId: hostileResource });
+    await pollUntil(
+      'the hostile worker to lease the hostile item',
+      async () => {
+        const grant = await postJson('/control/leases', { workerId: hostileId });
+        if (grant.status !== 200) {
+          await postJson('/control/work', { resourceType: hostileType, resourceId: hostileResource });
+          return undefined;
+        }
+        return ((await grant.json()) as { resourceType?: string }).resourceType === hostileType ? true : undefined;
+      },
+      30_000,
+      100,
+    );
+    await page.fill('#search', 'onerror');
+    await page.waitForFunction(
+      (id) => Array.from(document.querySelectorAll<HTMLElement>('#spacer .row')).some((r) => r.style.display !== 'none' && r.dataset['peerId'] === id),
+      hostileId,
+      { timeout: 30_000 },
+    );
+    await page.evaluate((id) => Array.from(document.querySelectorAll<HTMLElement>('#spacer .row')).find((r) => r.dataset['peerId'] === id)?.click(), hostileId);
+    // The detail shows the peer as of the page's last read of the view (re-read at least every 10 s).
+    await page.waitForFunction((type) => document.getElementById('detail')?.textContent?.includes(type) === true, hostileType, { timeout: 30_000 });
+    const rendered = await page.evaluate((id) => ({
+      injected: (window as unknown as { __injected?: number }).__injected ?? null,
+      elements: document.querySelectorAll('#injected-row, #injected-detail, #spacer img, #detail img, #detail b, body script:not(:first-of-type)').length,
+      cell: Array.from(document.querySelectorAll<HTMLElement>('#spacer .row')).find((r) => r.dataset['peerId'] === id)?.children[0]?.textContent ?? null,
+      detail: document.getElementById('detail')?.textContent ?? '',
+    }), hostileId);
+    expect(rendered).toMatchObject({ injected: null, elements: 0, cell: hostileId });
+    expect(rendered.detail).toContain(hostileType);
+    expect(rendered.detail).toContain(hostileResource);
     expect(problems).toEqual([]);
   }, 180_000);
 });
