@@ -3,6 +3,9 @@ import { NEVER_WIRE_DATE } from '../../base/wire-date';
 /** User Timing mark the page sets once, when it first shows the full table (read by the bench). */
 export const DASHBOARD_FIRST_RENDER_MARK = 'dashboard:first-render';
 
+/** User Timing mark the page sets once, when it first shows rows (the first page of a large view). */
+export const DASHBOARD_FIRST_ROWS_MARK = 'dashboard:first-rows';
+
 /** Peers per `lease-health` page the dashboard reads: small pages keep every parse a short task. */
 export const DASHBOARD_PAGE_SIZE = 2500;
 
@@ -27,6 +30,7 @@ export const DASHBOARD_SCRIPT = `
   var OVERSCAN = 6;
   var PAGE_SIZE = ${DASHBOARD_PAGE_SIZE};
   var FIRST_RENDER_MARK = ${JSON.stringify(DASHBOARD_FIRST_RENDER_MARK)};
+  var FIRST_ROWS_MARK = ${JSON.stringify(DASHBOARD_FIRST_ROWS_MARK)};
   var NEVER = ${JSON.stringify(NEVER_WIRE_DATE)};
   var TOKEN_KEY = 'omnirelay.dashboard.token';
   var TIMELINE_SHOWN = 100;
@@ -48,6 +52,7 @@ export const DASHBOARD_SCRIPT = `
   var refreshTimer = null;
   var received = 0;
   var loading = null;
+  var reading = false;
   var sinceLoad = null;
 
   function token() { return sessionStorage.getItem(TOKEN_KEY); }
@@ -213,7 +218,7 @@ export const DASHBOARD_SCRIPT = `
     if (!listValid) buildList();
     var size = Math.ceil(height / ROW) + 2 * OVERSCAN;
     if (size !== pool.length) { ensurePool(size); resetPool(); }
-    var shown = list.length + ' of ' + (records.length - goneCount) + ' peers';
+    var shown = list.length + ' of ' + (records.length - goneCount) + ' peers' + (reading ? ', reading the rest...' : '');
     if (shown !== shownText) { shownText = shown; $('shown').textContent = shown; }
     if (spacerHeight !== list.length * ROW) { spacerHeight = list.length * ROW; $('spacer').style.height = spacerHeight + 'px'; }
     var first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
@@ -323,10 +328,37 @@ export const DASHBOARD_SCRIPT = `
     });
   }
   var goneCount = 0;
+  // Makes read records the page's view: all of them at the end of a read or, on the first read of a
+  // view of several pages, the first page at once (the tiles then show the summary of the whole view,
+  // which every page carries).
+  function adopt(fresh, summary, replay) {
+    records = fresh;
+    byId = new Map();
+    goneCount = 0;
+    counts = { healthy: 0, unhealthy: 0, pending: 0 };
+    for (var i = 0; i < fresh.length; i++) {
+      var r = fresh[i];
+      byId.set(r.id, r);
+      if (r.gone) { goneCount++; continue; }
+      if (r.healthy) counts.healthy++; else counts.unhealthy++;
+      counts.pending += r.pending;
+    }
+    if (summary && typeof summary.eligiblePeers === 'number' && typeof summary.unhealthyPeers === 'number') {
+      counts = { healthy: summary.eligiblePeers, unhealthy: summary.unhealthyPeers, pending: Number(summary.pendingReassignments) || 0 };
+    }
+    // Transitions that arrived while the pages were read may be newer than what they say.
+    replay.forEach(function (e) { applyTransition(e); });
+    $('token-form').classList.remove('shown');
+    invalidate();
+    renderTable(); renderTiles(); renderDetail();
+    if (performance.getEntriesByName(FIRST_ROWS_MARK).length === 0) performance.mark(FIRST_ROWS_MARK);
+  }
+
   function load() {
     if (loading) return loading;
     var fresh = [];
     var ord = 0;
+    var initial = records.length === 0;
     sinceLoad = [];
     // The next page is requested as soon as this one's headers arrive, then this one is parsed.
     function step(promise) {
@@ -335,6 +367,7 @@ export const DASHBOARD_SCRIPT = `
         return page.body.then(function (body) {
           var peers = body && Array.isArray(body.peers) ? body.peers : [];
           for (var i = 0; i < peers.length; i++) fresh.push(toRecord(peers[i], ord++));
+          if (initial && after && ord === peers.length) { reading = true; adopt(fresh.slice(), body.summary, sinceLoad || []); }
           return after;
         });
       });
@@ -343,23 +376,10 @@ export const DASHBOARD_SCRIPT = `
       var replay = sinceLoad;
       sinceLoad = null;
       loading = null;
-      records = fresh;
-      byId = new Map();
-      goneCount = 0;
-      counts = { healthy: 0, unhealthy: 0, pending: 0 };
-      for (var i = 0; i < fresh.length; i++) {
-        var r = fresh[i];
-        byId.set(r.id, r);
-        if (r.healthy) counts.healthy++; else counts.unhealthy++;
-        counts.pending += r.pending;
-      }
-      // Transitions that arrived while the pages were read may be newer than what they say.
-      replay.forEach(function (e) { applyTransition(e); });
-      $('token-form').classList.remove('shown');
-      invalidate();
-      renderTable(); renderTiles(); renderDetail();
+      reading = false;
+      adopt(fresh, null, replay);
       if (performance.getEntriesByName(FIRST_RENDER_MARK).length === 0) performance.mark(FIRST_RENDER_MARK);
-    }, function (error) { loading = null; sinceLoad = null; throw error; });
+    }, function (error) { loading = null; sinceLoad = null; reading = false; throw error; });
     return loading;
   }
 
