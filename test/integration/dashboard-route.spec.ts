@@ -35,7 +35,8 @@ describe.each(HTTP_PLATFORMS)('GET /omnirelay/control/dashboard on %s', (platfor
     expect(csp).toContain(`script-src ${hash(script)}`);
     expect(csp).toContain(`style-src ${hash(style)}`);
     // The page reads the kit's routes relative to itself, so any pathPrefix works.
-    expect(script).toContain("fetch('lease-health'");
+    expect(script).toMatch(/\('lease-health\?limit=/);
+    expect(script).not.toContain("'/omnirelay");
     expect(script).toContain("fetch('lease-health/events'");
   });
 });

@@ -21,6 +21,8 @@ export class SyntheticFleetService implements OnApplicationBootstrap, OnModuleDe
   private readonly recorders: PeerRecorder[];
   private readonly handles: PeerLeaseHandle[];
   private cursor = 0;
+  /** Events recorded so far: the churn is one in so many events of the fleet, whatever the tick size. */
+  private recorded = 0;
   private nextSequence: number;
 
   constructor(
@@ -58,12 +60,13 @@ export class SyntheticFleetService implements OnApplicationBootstrap, OnModuleDe
       const recorder = this.recorders[i];
       if (!recorder) continue;
       const handle = this.handles[i] ?? this.lease(i + 1);
-      if (k % 97 === 0) {
+      const n = this.recorded++;
+      if (n % 97 === 0) {
         recorder.release(handle, true);
         const next = this.lease(this.nextSequence++);
         this.handles[i] = next;
         recorder.assign(next, 'synthetic', `item-${i % 100}`);
-      } else if (k % 499 === 0) {
+      } else if (n % 499 === 0) {
         recorder.disconnect('synthetic-churn');
       } else {
         recorder.heartbeat(handle, k % 16);

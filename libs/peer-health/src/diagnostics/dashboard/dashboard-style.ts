@@ -19,9 +19,9 @@ input, select, button { background:var(--bg); color:var(--text); border:1px soli
 .grid-head, .row { display:grid; grid-template-columns: 2fr 1fr 1fr 1fr .6fr 1fr 1.4fr; gap:8px; align-items:center; padding:0 8px; }
 .grid-head { height:28px; color:var(--dim); border-bottom:1px solid var(--line); user-select:none; }
 .grid-head span { cursor:pointer; } .grid-head span.sorted { color:var(--accent); }
-#viewport { height:calc(100vh - 260px); min-height:240px; overflow-y:auto; position:relative; }
+#viewport { height:calc(100vh - 260px); min-height:240px; overflow-y:auto; position:relative; contain:strict; }
 #spacer { position:relative; }
-.row { position:absolute; left:0; right:0; height:28px; border-bottom:1px solid #1e252d; cursor:pointer; white-space:nowrap; }
+.row { position:absolute; top:0; left:0; right:0; height:28px; contain:strict; border-bottom:1px solid #1e252d; cursor:pointer; white-space:nowrap; }
 .row span { overflow:hidden; text-overflow:ellipsis; }
 .row:hover, .row.selected { background:#1f2731; }
 .status-healthy { color:var(--ok); } .status-unhealthy { color:var(--bad); font-weight:600; }
@@ -30,6 +30,8 @@ dl { margin:0; display:grid; grid-template-columns: auto 1fr; gap:2px 10px; word
 dt { color:var(--dim); }
 ol { margin:0; padding-left:18px; max-height:260px; overflow-y:auto; }
 li { margin:2px 0; }
+#timeline { height:260px; max-height:none; list-style:none; padding-left:0; contain:strict; }
+.panel, .tile { contain:layout paint; }
 .muted { color:var(--dim); }
 #token-form { display:none; gap:8px; align-items:center; }
 #token-form.shown { display:flex; }
