@@ -126,9 +126,13 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
     );
     const snapshots: PeerLeaseHealthSnapshot[] = [];
     const missingSources: PeerHealthMissingSource[] = [];
+    // Only hosts still listed are remembered (the list may have changed while the reads ran).
+    const stillListed = new Set(this.targets().map((target) => target.source));
     for (const result of results) {
-      if ('answer' in result) snapshots.push(...result.answer.snapshots);
-      else {
+      if ('answer' in result) {
+        snapshots.push(...result.answer.snapshots);
+        if (stillListed.has(result.target.source)) this.answers.set(result.target.source, result.answer);
+      } else {
         // A failed host's old answer no longer speaks for it (eligibility), nor validates a later read.
         this.answers.delete(result.target.source);
         missingSources.push({ source: result.target.source, reason: reasonOf(result.error) });
@@ -193,14 +197,7 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
     } catch (error) {
       throw new Error(`answered a body that is not lease health: ${reasonOf(error)}`);
     }
-    const fresh: HostAnswer = {
-      etag: answer.etag,
-      snapshots,
-      unhealthy: new Set(snapshots.filter((s) => !s.isHealthy).map((s) => s.peerId)),
-    };
-    // Only a host still listed is remembered (the list may have changed while this read ran).
-    if (this.targets().some((t) => t.source === target.source)) this.answers.set(target.source, fresh);
-    return fresh;
+    return { etag: answer.etag, snapshots, unhealthy: new Set(snapshots.filter((s) => !s.isHealthy).map((s) => s.peerId)) };
   }
 }
 

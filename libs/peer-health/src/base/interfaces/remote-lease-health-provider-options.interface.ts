@@ -3,9 +3,9 @@ export type RemoteLeaseHealthTargets = readonly string[] | (() => readonly strin
 
 /** CA and client certificate for https hosts (PEM). */
 export interface RemoteLeaseHealthTls {
-  readonly ca?: string | Buffer;
-  readonly cert?: string | Buffer;
-  readonly key?: string | Buffer;
+  readonly ca?: string | Buffer | undefined;
+  readonly cert?: string | Buffer | undefined;
+  readonly key?: string | Buffer | undefined;
 }
 
 /** Options of `new RemoteLeaseHealthProvider(options)`. */
