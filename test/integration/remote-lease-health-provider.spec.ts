@@ -279,6 +279,8 @@ describe('RemoteLeaseHealthProvider against real hosts', () => {
     const named = (answer.partial ?? '').split(', ');
     expect(named.sort()).toEqual(bad.map((host) => `RemoteLeaseHealthProvider(${host.url})`).sort());
     expect(answer.etag).toBeNull();
+    // Counted once per missing host.
+    expect(fleet.running.app.get(PeerLeaseHealthTracker).anomalyCount('source-failure')).toBe(bad.length);
     // The failures are logged with the reasons, never with the token.
     const log = logLines.join('\n');
     expect(log).toContain(`no complete answer within ${REMOTE_TIMEOUT_MS} ms`);

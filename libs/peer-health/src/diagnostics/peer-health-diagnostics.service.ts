@@ -277,7 +277,7 @@ export class PeerHealthDiagnosticsService {
   private withMissingSources(provider: PeerHealthSnapshotProvider, answer: PeerHealthProviderAnswer): ProviderSnapshots {
     const missing = answer.missingSources.map(sourceOf);
     if (missing.length > 0) {
-      this.tracker.reportAnomaly('provider-failure', missing.length);
+      this.tracker.reportAnomaly('source-failure', missing.length);
       const details = missing.map(({ source, reason }) => `${source}: ${reason}`).join('; ');
       this.failures.report(provider, `Snapshot provider ${providerName(provider)} served without ${missing.length} source(s): ${failureDetail(details)}`);
     }
