@@ -191,7 +191,11 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
       return raw.replace(/\/$/, '');
     case 'url-list': {
       const urls = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      if (!urls.every((url) => BASE_URL.test(url))) throw fail('comma-separated base URLs like http://127.0.0.1:8081');
+      const bad = urls.findIndex((url) => !BASE_URL.test(url));
+      // Not echoed: a URL with user:password in it would put a credential on the console.
+      if (bad !== -1) {
+        throw new HostConfigError(`${setting.flag} (${setting.env}) must be comma-separated base URLs like http://127.0.0.1:8081; entry ${bad + 1} is not`);
+      }
       return urls.map((url) => url.replace(/\/$/, ''));
     }
     case 'role':
