@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext, type LoggerService } from '@nestjs/common';
+import { Controller, Get, Header, Injectable, UnauthorizedException, type CanActivate, type INestApplication, type ExecutionContext, type LoggerService } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   FEDERATED_READ_HEADER,
@@ -8,7 +8,7 @@ import {
   RemoteLeaseHealthProvider,
   type RemoteLeaseHealthProviderOptions,
 } from '@omnirelay/peer-health';
-import { startHttpApp, type RunningApp } from '../support/http-app';
+import { HTTP_PLATFORMS, startHttpApp, startPlatformApp, type RunningApp } from '../support/http-app';
 
 const PATH = '/omnirelay/control/lease-health';
 const TOKEN = 'fleet-reader-token-0123456789';
@@ -107,8 +107,8 @@ async function fleetHost(options: Omit<RemoteLeaseHealthProviderOptions, 'authTo
   return { running, provider, seen };
 }
 
-const started: RunningApp[] = [];
-async function track<T extends { running: RunningApp } | RunningApp>(value: Promise<T>): Promise<T> {
+const started: Array<RunningApp<INestApplication>> = [];
+async function track<T extends { running: RunningApp } | RunningApp<INestApplication>>(value: Promise<T>): Promise<T> {
   const resolved = await value;
   started.push('running' in resolved ? resolved.running : resolved);
   return resolved;
@@ -127,7 +127,7 @@ function releaseHangingHosts(): void {
   hanging = [];
 }
 
-async function read(running: RunningApp, headers: Record<string, string> = {}): Promise<{ status: number; partial: string | null; etag: string | null; body: Body }> {
+async function read(running: { readonly url: string }, headers: Record<string, string> = {}): Promise<{ status: number; partial: string | null; etag: string | null; body: Body }> {
   const response = await fetch(`${running.url}${PATH}`, { headers });
   return {
     status: response.status,
@@ -136,6 +136,9 @@ async function read(running: RunningApp, headers: Record<string, string> = {}): 
     body: (await response.json()) as Body,
   };
 }
+
+// Each test boots several Nest apps; on a loaded 2-core machine that alone can take seconds.
+jest.setTimeout(60_000);
 
 describe('RemoteLeaseHealthProvider against real hosts', () => {
   it('serves a remote host\'s peers and leases merged with its own, reading with the token and the federated-read header', async () => {
@@ -318,5 +321,28 @@ describe('RemoteLeaseHealthProvider against real hosts', () => {
     } finally {
       provider.onApplicationShutdown();
     }
+  });
+
+  it.each(HTTP_PLATFORMS)('on %s: names the missing host in the partial header, and answers a federated read with its own view', async (platform) => {
+    const remote = await track(kitHost());
+    remote.tracker.recordLeaseAssignment('worker-1', LEASE);
+    const gone = await kitHost();
+    const goneUrl = gone.running.url;
+    await gone.running.close();
+    const provider = new RemoteLeaseHealthProvider({ targets: [remote.running.url, goneUrl], timeoutMs: REMOTE_TIMEOUT_MS });
+    const fleet = await track(
+      startPlatformApp(platform, {
+        imports: [PeerHealthModule.forRoot({ providerTimeoutMs: PROVIDER_TIMEOUT_MS, logger })],
+        providers: [{ provide: RemoteLeaseHealthProvider, useValue: provider }],
+      }),
+    );
+    fleet.app.get(PeerLeaseHealthTracker).recordGossip('local-1', {});
+    const full = await read(fleet);
+    expect(full.status).toBe(200);
+    expect(full.partial).toBe(`RemoteLeaseHealthProvider(${goneUrl})`);
+    expect(full.body.peers.map((p) => p.peerId)).toEqual(['local-1', 'worker-1']);
+    const own = await read(fleet, { [FEDERATED_READ_HEADER]: '1' });
+    expect(own.partial).toBeNull();
+    expect(own.body.peers.map((p) => p.peerId)).toEqual(['local-1']);
   });
 });
