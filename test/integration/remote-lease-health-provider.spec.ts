@@ -305,6 +305,25 @@ describe('RemoteLeaseHealthProvider against real hosts', () => {
     expect(without.partial).toBe(`RemoteLeaseHealthProvider(${url})`);
   });
 
+  it('a target list function that throws or answers garbage is a missing source, never a 500', async () => {
+    let list: () => readonly string[] = () => {
+      throw new Error('gossip not ready');
+    };
+    const fleet = await track(fleetHost({ targets: () => list() }));
+    fleet.running.app.get(PeerLeaseHealthTracker).recordGossip('local-1', {});
+    const failing = await read(fleet.running);
+    expect(failing.status).toBe(200);
+    expect(failing.partial).toBe('RemoteLeaseHealthProvider(target-list)');
+    expect(failing.body.peers.map((p) => p.peerId)).toEqual(['local-1']);
+    expect(logLines.join('\n')).toContain('gossip not ready');
+    list = () => 'http://127.0.0.1:1' as unknown as readonly string[];
+    expect((await read(fleet.running)).partial).toBe('RemoteLeaseHealthProvider(target-list)');
+    list = () => ['not a url', 42 as unknown as string];
+    const invalid = await read(fleet.running);
+    expect(invalid.status).toBe(200);
+    expect((invalid.partial ?? '').split(', ').sort()).toEqual(['RemoteLeaseHealthProvider(notaurl)', 'RemoteLeaseHealthProvider(unnamed-target)']);
+  });
+
   it('isPeerEligible follows the remote hosts\' last good answers', async () => {
     const remote = await track(kitHost());
     remote.tracker.recordLeaseAssignment('worker-1', LEASE);

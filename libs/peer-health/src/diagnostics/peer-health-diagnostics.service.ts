@@ -60,6 +60,15 @@ function missingSourceName(provider: PeerHealthSnapshotProvider, source: string)
   return `${providerName(provider)}(${source.replace(/[^\x21-\x7e]|[,()]/g, '').slice(0, 200)})`;
 }
 
+/** A provider's `remoteSourceCount`; a getter that throws counts as "has sources", so the failure shows in the answer. */
+function remoteSourceCountOf(provider: PeerHealthSnapshotProvider): unknown {
+  try {
+    return provider.remoteSourceCount;
+  } catch {
+    return 1;
+  }
+}
+
 function isProviderAnswer(value: unknown): value is PeerHealthProviderAnswer {
   if (typeof value !== 'object' || value === null) return false;
   const answer = value as Partial<Record<keyof PeerHealthProviderAnswer, unknown>>;
@@ -117,7 +126,7 @@ export class PeerHealthDiagnosticsService {
   private servingProviders(federated: boolean): readonly PeerHealthSnapshotProvider[] {
     let serving: PeerHealthSnapshotProvider[] | undefined;
     this.providers.forEach((provider, i) => {
-      const remote: unknown = provider.remoteSourceCount;
+      const remote = remoteSourceCountOf(provider);
       const sitsOut = typeof remote === 'number' && (federated || remote <= 0);
       if (sitsOut) serving ??= this.providers.slice(0, i);
       else serving?.push(provider);

@@ -39,13 +39,23 @@ function sourceName(raw: string): string {
   return name === '' ? 'unnamed-target' : name;
 }
 
-function listOf(targets: RemoteLeaseHealthTargets | undefined): readonly string[] {
+/** The list, or the reason a list function failed (it is the application's code: it may throw or answer garbage). */
+function listOf(targets: RemoteLeaseHealthTargets | undefined): readonly unknown[] | { readonly failure: string } {
   if (targets === undefined) return [];
-  return typeof targets === 'function' ? targets() : targets;
+  try {
+    const list: unknown = typeof targets === 'function' ? targets() : targets;
+    return Array.isArray(list) ? list : { failure: 'the target list is not an array' };
+  } catch (error) {
+    return { failure: `the target list function failed: ${reasonOf(error)}` };
+  }
 }
 
+/** Stands for the whole list when the list itself could not be had. */
+const TARGET_LIST_SOURCE = 'target-list';
+
 /** Scheme, host and port: how "the same host" is decided for the self check. */
-function originOf(raw: string): string | undefined {
+function originOf(raw: unknown): string | undefined {
+  if (typeof raw !== 'string') return undefined;
   try {
     return new URL(raw).origin;
   } catch {
@@ -152,10 +162,14 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
 
   /** The current targets: checked, own host and duplicates removed, in list order. */
   private targets(): Target[] {
-    const self = new Set(listOf(this.options.selfUrls).map(originOf).filter((origin) => origin !== undefined));
+    const selfList = listOf(this.options.selfUrls);
+    // Without its own URLs the provider may read its host once; the federated-read header stops it there.
+    const self = new Set(Array.isArray(selfList) ? selfList.map(originOf).filter((origin) => origin !== undefined) : []);
+    const list = listOf(this.options.targets);
+    if ('failure' in list) return [{ source: TARGET_LIST_SOURCE, invalid: list.failure }];
     const seen = new Set<string>();
     const targets: Target[] = [];
-    for (const raw of listOf(this.options.targets)) {
+    for (const raw of list) {
       const target = this.checked(raw);
       if (seen.has(target.source)) continue;
       if ('url' in target && self.has(target.url.origin)) continue;
