@@ -65,7 +65,8 @@ describe('the tokens file', () => {
 
 describe('the route table', () => {
   it.each([
-    ['GET', '/omnirelay/control/lease-health', { kind: 'roles', roles: ['reader', 'admin'] }],
+    ['GET', '/omnirelay/control/lease-health', { kind: 'roles', roles: ['reader', 'node', 'admin'] }],
+    ['GET', '/omnirelay/control/lease-health/events', { kind: 'roles', roles: ['reader', 'admin'] }],
     ['HEAD', '/metrics', { kind: 'roles', roles: ['reader', 'admin'] }],
     ['POST', '/control/gossip', { kind: 'roles', roles: ['node', 'worker', 'admin'] }],
     ['POST', '/control/work', { kind: 'roles', roles: ['admin'] }],

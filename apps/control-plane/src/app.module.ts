@@ -26,6 +26,7 @@ import { LeadershipTermMetric } from './telemetry/leadership-term.metric';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 import { hostStores } from './store/host-stores';
 import { logCompletion } from './roles/dispatcher/completion-log';
+import { fleetProviderTimeoutMs, fleetViewProvider } from './roles/fleet/fleet-view';
 
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
@@ -56,6 +57,10 @@ export class AppModule {
       });
     }
     if (simulates) providers.push(TransportHealthProvider, SimulatedWorkersService);
+    // The fleet view: other hosts' lease health (--federate, or the dispatchers gossip knows).
+    const fleet = fleetViewProvider(config, security);
+    if (fleet) providers.push(fleet);
+    const providerTimeoutMs = fleetProviderTimeoutMs(config);
     if (config.syntheticPeers > 0) {
       providers.push({
         provide: SyntheticFleetService,
@@ -83,7 +88,12 @@ export class AppModule {
       imports: [
         PrometheusModule.register({ path: '/metrics' }),
         TerminusModule.forRoot({ logger: false }),
-        PeerHealthModule.forRoot({ heartbeatGracePeriodMs: config.heartbeatGracePeriodMs, maxPeers: config.maxPeers, dashboard: true }),
+        PeerHealthModule.forRoot({
+          heartbeatGracePeriodMs: config.heartbeatGracePeriodMs,
+          maxPeers: config.maxPeers,
+          dashboard: true,
+          ...(providerTimeoutMs === undefined ? {} : { providerTimeoutMs }),
+        }),
         MeshGossipModule.forRoot({
           nodeId: config.nodeId,
           role: config.role,

@@ -56,13 +56,18 @@ export interface HostConfig {
   readonly etcdPassword: string | undefined;
   /** How the host logs: Nest's text lines, or one JSON object per line. */
   readonly logFormat: 'text' | 'json';
+  /** Base URLs of hosts whose lease health this node serves too (the fleet view). */
+  readonly federate: readonly string[];
+  /** control-plane role without --federate: read every dispatcher gossip knows. */
+  readonly federateDiscovery: boolean;
+  readonly federateTimeoutMs: number;
 }
 
 export class HostConfigError extends Error {
   override readonly name = 'HostConfigError';
 }
 
-type Kind = 'text' | 'secret' | 'key' | 'key-list' | 'int' | 'list' | 'url' | 'role' | 'switch' | 'store' | 'prefix';
+type Kind = 'text' | 'secret' | 'key' | 'key-list' | 'int' | 'list' | 'url' | 'url-list' | 'role' | 'switch' | 'store' | 'prefix';
 
 interface Setting {
   readonly flag: string;
@@ -74,6 +79,9 @@ interface Setting {
   readonly min?: number;
   readonly max?: number;
 }
+
+/** scheme://host[:port], nothing after it: credentials and paths have no place in a peer's address. */
+const BASE_URL = /^https?:\/\/[^\s/@]+\/?$/;
 
 /** Largest delay a Node timer honours (longer ones fire at once): the ceiling of every time setting. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -125,6 +133,9 @@ const SETTINGS = {
   etcdKey: { flag: '--etcd-key', env: 'OMNIRELAY_ETCD_KEY', kind: 'text', help: 'store etcd: PEM private key of --etcd-cert' },
   etcdUsername: { flag: '--etcd-username', env: 'OMNIRELAY_ETCD_USERNAME', kind: 'text', help: 'store etcd: user of etcd password auth' },
   etcdPassword: { flag: '--etcd-password', env: 'OMNIRELAY_ETCD_PASSWORD', kind: 'secret', help: 'store etcd: password of --etcd-username (never printed)' },
+  federate: { flag: '--federate', env: 'OMNIRELAY_FEDERATE', kind: 'url-list', fallback: '', help: 'fleet view: comma-separated base URLs of hosts whose lease health this node serves too' },
+  federateDiscovery: { flag: '--federate-discovery', env: 'OMNIRELAY_FEDERATE_DISCOVERY', kind: 'switch', fallback: 'on', help: 'control-plane role without --federate: read the dispatchers gossip knows (on/off)' },
+  federateTimeoutMs: { flag: '--federate-timeout-ms', env: 'OMNIRELAY_FEDERATE_TIMEOUT_MS', kind: 'int', fallback: '1000', min: 1, max: 60_000, help: 'fleet view: a host not answering within this is left out (the answer is partial)' },
   logFormat: { flag: '--log-format', env: 'LOG_FORMAT', kind: 'text', fallback: 'text', help: 'text (Nest\'s logger) or json (one JSON object per line, audit lines included)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 
@@ -176,8 +187,17 @@ function convert(setting: Setting, raw: string): string | number | readonly stri
     case 'list':
       return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
     case 'url':
-      if (!/^https?:\/\/[^\s/]+\/?$/.test(raw)) throw fail('a base URL like http://127.0.0.1:8081');
+      if (!BASE_URL.test(raw)) throw fail('a base URL like http://127.0.0.1:8081');
       return raw.replace(/\/$/, '');
+    case 'url-list': {
+      const urls = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const bad = urls.findIndex((url) => !BASE_URL.test(url));
+      // Not echoed: a URL with user:password in it would put a credential on the console.
+      if (bad !== -1) {
+        throw new HostConfigError(`${setting.flag} (${setting.env}) must be comma-separated base URLs like http://127.0.0.1:8081; entry ${bad + 1} is not`);
+      }
+      return urls.map((url) => url.replace(/\/$/, ''));
+    }
     case 'role':
       if (!(ROLES as readonly string[]).includes(raw)) throw fail(`one of ${ROLES.join(', ')}`);
       return raw;

@@ -33,6 +33,14 @@ export type { GossipMemberMetadata, LeadershipRole } from './tracker/gossip-enri
 
 // Providers
 export { PeerHealthSnapshotProvider, PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA } from './providers/peer-health-snapshot-provider';
+export { RemoteLeaseHealthProvider } from './providers/remote-lease-health.provider';
+export { RemoteLeaseHealthReadError } from './base/errors/remote-lease-health-read.error';
+export type {
+  RemoteLeaseHealthProviderOptions,
+  RemoteLeaseHealthTargets,
+  RemoteLeaseHealthTls,
+} from './base/interfaces/remote-lease-health-provider-options.interface';
+export type { PeerHealthProviderAnswer, PeerHealthMissingSource } from './base/interfaces/peer-health-provider-answer.interface';
 
 // Diagnostics
 export { PeerLeaseHealthDiagnostics } from './diagnostics/peer-lease-health-diagnostics';
@@ -80,6 +88,10 @@ export {
   DEFAULT_LEASE_HEALTH_PATH,
   DEFAULT_PROVIDER_TIMEOUT_MS,
   PARTIAL_ANSWER_HEADER,
+  FEDERATED_READ_HEADER,
+  DEFAULT_REMOTE_TIMEOUT_MS,
+  DEFAULT_REMOTE_MAX_BODY_BYTES,
+  DEFAULT_REMOTE_MAX_TARGETS,
 } from './base/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
 export type { PeerHealthModuleOptions, PeerHealthModuleExtras } from './module/interfaces/peer-health-module-options.interface';

@@ -20,12 +20,15 @@ export type RouteAccess =
 
 const READ: RouteAccess = { kind: 'roles', roles: ['reader', 'admin'] };
 const ADMIN: RouteAccess = { kind: 'roles', roles: ['admin'] };
+/** Readers, and mesh nodes with their own node token (a control-plane node federating a dispatcher). */
+const FLEET_READ: RouteAccess = { kind: 'roles', roles: ['reader', 'node', 'admin'] };
 /** Worker processes gossip too: they are mesh members (their membership is what leadership and diagnostics show). */
 const GOSSIP: RouteAccess = { kind: 'roles', roles: ['node', 'worker', 'admin'] };
 
 /** The host's routes (Fastify route patterns) and what each needs. */
 const ROUTE_ACCESS: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAccess>([
-  [`GET ${DEFAULT_LEASE_HEALTH_PATH}`, READ],
+  // Mesh nodes read each other's lease health for the fleet view (--federate, dispatcher discovery).
+  [`GET ${DEFAULT_LEASE_HEALTH_PATH}`, FLEET_READ],
   [`GET ${DEFAULT_LEASE_HEALTH_PATH}/events`, READ],
   // The page holds no data: it asks for a token and sends it on its own requests.
   [`GET ${DEFAULT_LEASE_HEALTH_PATH_PREFIX}/dashboard`, { kind: 'public' }],

@@ -8,6 +8,8 @@
  * - peer-limit: an event for a new peer arrived while `maxPeers` peers were tracked; it was not tracked;
  * - provider-failure: a snapshot provider threw or rejected;
  * - provider-timeout: a snapshot provider did not answer within the provider timeout;
+ * - source-failure: a provider of several sources served without one of them (RemoteLeaseHealthProvider:
+ *   a remote host that failed, timed out or answered something unusable), once per missing source;
  * - invalid-snapshot: a provider answered an entry (or a whole answer) that is not a usable snapshot;
  * - alert-publish-failure: the alert publisher threw or rejected;
  * - listener-failure: a transition listener threw.
@@ -21,6 +23,7 @@ export const PEER_HEALTH_ANOMALY_KINDS = [
   'peer-limit',
   'provider-failure',
   'provider-timeout',
+  'source-failure',
   'invalid-snapshot',
   'alert-publish-failure',
   'listener-failure',

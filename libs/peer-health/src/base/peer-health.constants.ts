@@ -20,3 +20,14 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 200;
 export const DEFAULT_MAX_PEER_ID_LENGTH = 256;
 /** Response header naming the snapshot providers an answer was served without. */
 export const PARTIAL_ANSWER_HEADER = 'X-Peer-Health-Partial';
+/**
+ * Request header marking a read made by another host's remote provider. Such a read is answered
+ * with this host's own view only (remote providers left out), so federation never goes past one hop.
+ */
+export const FEDERATED_READ_HEADER = 'X-Peer-Health-Federated';
+/** A remote host that has not answered within this is left out of the answer (RemoteLeaseHealthProvider). */
+export const DEFAULT_REMOTE_TIMEOUT_MS = 1000;
+/** A remote host's body longer than this is refused as a failure of that host. */
+export const DEFAULT_REMOTE_MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** More remote hosts than this in one provider's list: the rest are reported missing, not read. */
+export const DEFAULT_REMOTE_MAX_TARGETS = 64;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import { PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
+import { FEDERATED_READ_HEADER, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 
 interface FastifyLikeRequest {
@@ -40,13 +40,14 @@ export class ConditionalGetHook implements OnModuleInit {
     if (typeof instance?.addHook !== 'function') return;
     const prefix = this.config.getGlobalPrefix().replace(/^\/?/, '/').replace(/\/$/, '');
     const path = `${prefix === '/' ? '' : prefix}${this.routePath}`;
+    const federatedHeader = FEDERATED_READ_HEADER.toLowerCase();
     instance.addHook('onRequest', (request, reply, done) => {
       const ifNoneMatch = request.headers['if-none-match'];
       if (request.method !== 'GET' || typeof ifNoneMatch !== 'string' || request.url !== path) {
         done();
         return;
       }
-      const etag = this.diagnostics.notModifiedEtag(ifNoneMatch);
+      const etag = this.diagnostics.notModifiedEtag(ifNoneMatch, request.headers[federatedHeader] !== undefined);
       if (etag === undefined) {
         done();
         return;

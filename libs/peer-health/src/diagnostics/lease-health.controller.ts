@@ -18,6 +18,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import {
   DEFAULT_MAX_PEER_ID_LENGTH,
+  FEDERATED_READ_HEADER,
   LEASE_HEALTH_ROUTE,
   PARTIAL_ANSWER_HEADER,
   PEER_HEALTH_RESOLVED_OPTIONS,
@@ -48,6 +49,9 @@ interface ReplyHeaders {
   status(code: number): unknown;
   header(name: string, value: string): unknown;
 }
+
+/** Node lower-cases request header names. */
+const FEDERATED_READ_HEADER_NAME = FEDERATED_READ_HEADER.toLowerCase();
 
 /** `Link: <path?…&cursor=…>; rel="next"`: the same path and parameters, with the next page's cursor. */
 function nextPageLink(request: RequestLike, query: LeaseHealthQuery, nextAfter: string): string {
@@ -82,7 +86,8 @@ export class LeaseHealthController {
   ): Promise<Buffer | string | Readable | StreamableFile | undefined> {
     const filter = parseLeaseHealthQuery(request.query, this.options.maxPeerIdLength ?? DEFAULT_MAX_PEER_ID_LENGTH);
     const ifNoneMatch = request.headers['if-none-match'];
-    const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined);
+    const federated = request.headers[FEDERATED_READ_HEADER_NAME] !== undefined;
+    const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined, federated);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
     if (filter && rendered.nextAfter !== undefined) reply.header('Link', nextPageLink(request, filter, rendered.nextAfter));
     if (rendered.leftOut.length > 0) reply.header(PARTIAL_ANSWER_HEADER, rendered.leftOut.join(', '));

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../base/peer-health.constants';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
+import type { PeerHealthProviderAnswer } from '../base/interfaces/peer-health-provider-answer.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { systemClock } from '../tracker/clock';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
@@ -48,6 +49,40 @@ function providerName(provider: PeerHealthSnapshotProvider): string {
   return token || 'AnonymousProvider';
 }
 
+/** A provider's usable snapshots and the sources it could not read (entries of the partial header). */
+interface ProviderSnapshots {
+  readonly snapshots: readonly PeerLeaseHealthSnapshot[];
+  readonly missing: readonly string[];
+}
+
+/** A remote source in the partial header: `Provider(source)`, e.g. `RemoteLeaseHealthProvider(http://10.0.0.7:8080)`. */
+function missingSourceName(provider: PeerHealthSnapshotProvider, source: string): string {
+  return `${providerName(provider)}(${source.replace(/[^\x21-\x7e]|[,()]/g, '').slice(0, 200)})`;
+}
+
+/** A provider's `remoteSourceCount`; a getter that throws counts as "has sources", so the failure shows in the answer. */
+function remoteSourceCountOf(provider: PeerHealthSnapshotProvider): unknown {
+  try {
+    return provider.remoteSourceCount;
+  } catch {
+    return 1;
+  }
+}
+
+function isProviderAnswer(value: unknown): value is PeerHealthProviderAnswer {
+  if (typeof value !== 'object' || value === null) return false;
+  const answer = value as Partial<Record<keyof PeerHealthProviderAnswer, unknown>>;
+  return Array.isArray(answer.snapshots) && Array.isArray(answer.missingSources);
+}
+
+function sourceOf(entry: unknown): { source: string; reason: string } {
+  const missing = (typeof entry === 'object' && entry !== null ? entry : {}) as Partial<Record<'source' | 'reason', unknown>>;
+  return {
+    source: typeof missing.source === 'string' ? missing.source : 'unnamed-source',
+    reason: typeof missing.reason === 'string' ? missing.reason : 'no reason given',
+  };
+}
+
 /** The merged view and the providers it was built without. */
 interface CollectedSnapshots {
   readonly diagnostics: PeerLeaseHealthDiagnostics;
@@ -80,13 +115,32 @@ export class PeerHealthDiagnosticsService {
 
   /** The merged view of every provider that answered in time. */
   async collect(): Promise<PeerLeaseHealthDiagnostics> {
-    return (await this.collectSnapshots()).diagnostics;
+    return (await this.collectSnapshots(this.servingProviders(false))).diagnostics;
   }
 
-  private async collectSnapshots(): Promise<CollectedSnapshots> {
-    const answers = await Promise.all(this.providers.map((provider) => this.snapshotOf(provider)));
-    const lists = answers.map((answer) => answer ?? []);
-    const leftOut = this.providers.filter((_, i) => answers[i] === undefined).map(providerName);
+  /**
+   * The providers that take part in an answer: remote providers with nothing to read sit out (so a
+   * host without remote sources keeps the tracker's fast path), and a federated read is answered
+   * without any remote provider (federation goes one hop, never round in circles).
+   */
+  private servingProviders(federated: boolean): readonly PeerHealthSnapshotProvider[] {
+    let serving: PeerHealthSnapshotProvider[] | undefined;
+    this.providers.forEach((provider, i) => {
+      const remote = remoteSourceCountOf(provider);
+      const sitsOut = typeof remote === 'number' && (federated || remote <= 0);
+      if (sitsOut) serving ??= this.providers.slice(0, i);
+      else serving?.push(provider);
+    });
+    return serving ?? this.providers;
+  }
+
+  private async collectSnapshots(providers: readonly PeerHealthSnapshotProvider[]): Promise<CollectedSnapshots> {
+    const answers = await Promise.all(providers.map((provider) => this.snapshotOf(provider)));
+    const lists = answers.map((answer) => answer?.snapshots ?? []);
+    const leftOut = providers.flatMap((provider, i) => {
+      const answer = answers[i];
+      return answer === undefined ? [providerName(provider)] : answer.missing;
+    });
     const diagnostics = PeerLeaseHealthDiagnostics.fromSnapshots(lists.length === 1 ? lists[0] : lists.flat());
     if (diagnostics.skippedSnapshots > 0) {
       this.tracker.reportAnomaly('invalid-snapshot', diagnostics.skippedSnapshots);
@@ -100,12 +154,13 @@ export class PeerHealthDiagnosticsService {
    * from the tracker renderer: cached per tracker version, and one render serves every request
    * that arrives while it runs. `ifNoneMatch` matching the current ETag gives 304 without rendering.
    */
-  async render(query?: LeaseHealthQuery, ifNoneMatch?: string): Promise<RenderedLeaseHealth> {
-    const etag = this.currentEtag();
+  async render(query?: LeaseHealthQuery, ifNoneMatch?: string, federated = false): Promise<RenderedLeaseHealth> {
+    const providers = this.servingProviders(federated);
+    const etag = this.etagOver(providers);
     if (etag !== undefined && ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
       return { body: undefined, etag, notModified: true, leftOut: [] };
     }
-    const trackerOnly = this.providers.length === 1 && this.providers[0] === this.tracker;
+    const trackerOnly = providers.length === 1 && providers[0] === this.tracker;
     if (query && trackerOnly) return this.renderTrackerQuery(query, etag);
     if (!query && trackerOnly) {
       const { chunks, exactVersion } = await this.renderTracker();
@@ -113,7 +168,7 @@ export class PeerHealthDiagnosticsService {
       const bodyEtag = exactVersion === undefined ? undefined : this.etagOf(`.${exactVersion}`);
       return { body, etag: bodyEtag, notModified: false, leftOut: [] };
     }
-    const { diagnostics, leftOut } = await this.collectSnapshots();
+    const { diagnostics, leftOut } = await this.collectSnapshots(providers);
     let body: string;
     let nextAfter: string | undefined;
     if (query) {
@@ -125,7 +180,7 @@ export class PeerHealthDiagnosticsService {
       body = serializeLeaseHealth(diagnostics);
     }
     // A partial body is not the representation the versions stand for: it gets no validator.
-    const exact = etag !== undefined && leftOut.length === 0 && this.currentEtag() === etag;
+    const exact = etag !== undefined && leftOut.length === 0 && this.etagOver(providers) === etag;
     return { body, etag: exact ? etag : undefined, notModified: false, leftOut, nextAfter };
   }
 
@@ -144,16 +199,20 @@ export class PeerHealthDiagnosticsService {
   }
 
   /** The current ETag when `ifNoneMatch` names it (the answer is then 304), else undefined. */
-  notModifiedEtag(ifNoneMatch: string): string | undefined {
-    const etag = this.currentEtag();
+  notModifiedEtag(ifNoneMatch: string, federated = false): string | undefined {
+    const etag = this.etagOver(this.servingProviders(federated));
     return etag !== undefined && matchesEtag(ifNoneMatch, etag) ? etag : undefined;
   }
 
   /** The ETag the endpoint would answer with now, if every provider is versioned. */
   currentEtag(): string | undefined {
+    return this.etagOver(this.servingProviders(false));
+  }
+
+  private etagOver(providers: readonly PeerHealthSnapshotProvider[]): string | undefined {
     this.tracker.evaluateHealth();
     let versions = '';
-    for (const provider of this.providers) {
+    for (const provider of providers) {
       const version: unknown = provider.version;
       if (typeof version !== 'number') return undefined;
       versions += `.${version}`;
@@ -196,7 +255,7 @@ export class PeerHealthDiagnosticsService {
   }
 
   /** The provider's snapshots, or undefined when it is left out of this answer. */
-  private async snapshotOf(provider: PeerHealthSnapshotProvider): Promise<readonly PeerLeaseHealthSnapshot[] | undefined> {
+  private async snapshotOf(provider: PeerHealthSnapshotProvider): Promise<ProviderSnapshots | undefined> {
     const outcome = await this.calls.ask(provider);
     switch (outcome.kind) {
       case 'timeout':
@@ -211,15 +270,27 @@ export class PeerHealthDiagnosticsService {
         return undefined;
       case 'answer': {
         const { value } = outcome;
-        if (value === null || value === undefined) return [];
+        if (value === null || value === undefined) return { snapshots: [], missing: [] };
+        if (isProviderAnswer(value)) return this.withMissingSources(provider, value);
         if (!Array.isArray(value)) {
           this.tracker.reportAnomaly('invalid-snapshot');
           this.failures.report(provider, `Snapshot provider ${providerName(provider)} answered something that is not an array; served without it`);
           return undefined;
         }
-        return value as readonly PeerLeaseHealthSnapshot[];
+        return { snapshots: value as readonly PeerLeaseHealthSnapshot[], missing: [] };
       }
     }
+  }
+
+  /** A multi-source answer: its snapshots are served, each missing source is counted, logged and named. */
+  private withMissingSources(provider: PeerHealthSnapshotProvider, answer: PeerHealthProviderAnswer): ProviderSnapshots {
+    const missing = answer.missingSources.map(sourceOf);
+    if (missing.length > 0) {
+      this.tracker.reportAnomaly('source-failure', missing.length);
+      const details = missing.map(({ source, reason }) => `${source}: ${reason}`).join('; ');
+      this.failures.report(provider, `Snapshot provider ${providerName(provider)} served without ${missing.length} source(s): ${failureDetail(details)}`);
+    }
+    return { snapshots: answer.snapshots, missing: missing.map(({ source }) => missingSourceName(provider, source)) };
   }
 
   private failed(provider: PeerHealthSnapshotProvider, error: unknown): void {

@@ -44,7 +44,8 @@ export class ProviderSnapshotCalls {
   private start(provider: PeerHealthSnapshotProvider): Set<Waiter> | ProviderOutcome {
     let answer: unknown;
     try {
-      answer = provider.snapshot();
+      // A provider of several sources also says which of them it could not read.
+      answer = provider.partialSnapshot !== undefined ? provider.partialSnapshot() : provider.snapshot();
       if (!isPromiseLike(answer)) return { kind: 'answer', value: answer };
       const waiters = new Set<Waiter>();
       let settled: ProviderOutcome | undefined;

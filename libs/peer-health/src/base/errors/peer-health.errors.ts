@@ -2,6 +2,7 @@
 export const PEER_HEALTH_ERROR_CODES = {
   invalidInput: 'PEER_HEALTH_ERR_INVALID_INPUT',
   configuration: 'PEER_HEALTH_ERR_CONFIGURATION',
+  remoteRead: 'PEER_HEALTH_ERR_REMOTE_READ',
 } as const;
 
 /**

@@ -1,0 +1,101 @@
+import { request as httpRequest, type Agent as HttpAgent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { RemoteLeaseHealthReadError } from '../base/errors/remote-lease-health-read.error';
+
+/** What a remote host answered: 200 with a body, or 304 (no body). */
+export interface RemoteLeaseHealthAnswer {
+  readonly status: 200 | 304;
+  readonly etag: string | undefined;
+  readonly body: string;
+}
+
+/** The limits of one read. */
+export interface RemoteReadLimits {
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+}
+
+/** Longest ETag kept for If-None-Match; a longer one is not a validator this kit would send back. */
+const MAX_ETAG_LENGTH = 200;
+
+/** The keep-alive agents of one provider: one per scheme, the https one carrying CA and client certificate. */
+export interface RemoteReadAgents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+function etagOf(response: IncomingMessage): string | undefined {
+  const etag = response.headers.etag;
+  return typeof etag === 'string' && etag.length <= MAX_ETAG_LENGTH && /^(W\/)?"[\x21\x23-\x7e]*"$/.test(etag) ? etag : undefined;
+}
+
+/**
+ * GETs one host's lease health. The whole exchange (connect, headers, body) must finish within the
+ * timeout and the body must stay within the byte limit; anything else rejects with a
+ * RemoteLeaseHealthReadError naming `source`, and the connection is destroyed.
+ * @internal
+ */
+export function readRemoteLeaseHealth(
+  url: URL,
+  source: string,
+  headers: OutgoingHttpHeaders,
+  limits: RemoteReadLimits,
+  agents: RemoteReadAgents,
+): Promise<RemoteLeaseHealthAnswer> {
+  const secure = url.protocol === 'https:';
+  const send = secure ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    let finished = false;
+    const fail = (message: string): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      request.destroy();
+      reject(new RemoteLeaseHealthReadError(source, message));
+    };
+    const request = send(url, { method: 'GET', agent: secure ? agents.https : agents.http, headers });
+    const timer = setTimeout(() => fail(`no complete answer within ${limits.timeoutMs} ms`), limits.timeoutMs);
+    timer.unref();
+    request.once('error', (error: Error) => fail(`request failed: ${error.message}`));
+    request.once('response', (response: IncomingMessage) => {
+      const status = response.statusCode ?? 0;
+      if (status === 304) {
+        response.resume();
+        response.once('end', () => {
+          if (finished) return;
+          finished = true;
+          clearTimeout(timer);
+          resolve({ status: 304, etag: etagOf(response), body: '' });
+        });
+        return;
+      }
+      if (status !== 200) {
+        fail(`answered HTTP ${status}`);
+        return;
+      }
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+        fail(`body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes}`);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let length = 0;
+      response.on('data', (chunk: Buffer) => {
+        length += chunk.length;
+        if (length > limits.maxBodyBytes) fail(`body exceeds the limit of ${limits.maxBodyBytes} bytes`);
+        else chunks.push(chunk);
+      });
+      response.once('error', (error: Error) => fail(`answer broke off: ${error.message}`));
+      response.once('close', () => {
+        if (!response.complete) fail('answer broke off');
+      });
+      response.once('end', () => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        resolve({ status: 200, etag: etagOf(response), body: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    request.end();
+  });
+}
