@@ -8,8 +8,8 @@
 /** Most bytes a string of `length` UTF-16 units takes as a JSON string literal (`\u00XX` is 6 per unit). */
 export const quotedBound = (length: number): number => 6 * length + 2;
 
-/** Most bytes a decimal integer takes (a safe integer has at most 16 digits; other numbers go as String()). */
-export const NUMBER_BOUND = 24;
+/** Most bytes a number takes (a safe integer has at most 16 digits; String() of any number is at most 24 characters). */
+export const NUMBER_BOUND = 32;
 
 /** The bytes of an ASCII constant, for copying into bodies. */
 export const asciiBytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));

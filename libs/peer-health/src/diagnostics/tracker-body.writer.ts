@@ -22,10 +22,22 @@ const LEASE_ID = asciiBytes(',"leaseId":"');
 const LEASE_END = asciiBytes('"}');
 const METADATA = asciiBytes('],"metadata":{');
 const ENTRY_END = asciiBytes('}}');
-/** The fixed text, two dates (at most 33 characters each) and two numbers, with room to spare. */
-const ENTRY_FIXED_BOUND = 256;
-/** One lease's fixed text and two numbers; its id is bounded apart. */
-const LEASE_FIXED_BOUND = 48 + 2 * NUMBER_BOUND;
+/** A wire date is at most 33 characters (`YYYY-MM-DDTHH:mm:ss.fffffff+00:00`). */
+const DATE_BOUND = 40;
+/** The fixed text of an entry without leases or metadata, its two dates and its two numbers. */
+const ENTRY_FIXED_BOUND =
+  PEER_ID.length +
+  LAST_HEARTBEAT.length +
+  LAST_DISCONNECT.length +
+  Math.max(IS_HEALTHY_TRUE.length, IS_HEALTHY_FALSE.length) +
+  PENDING.length +
+  ACTIVE_LEASES.length +
+  METADATA.length +
+  ENTRY_END.length +
+  2 * DATE_BOUND +
+  2 * NUMBER_BOUND;
+/** One lease's fixed text, its separator and its two numbers; its id is bounded apart. */
+const LEASE_FIXED_BOUND = 1 + SEQUENCE_ID.length + ATTEMPT.length + LEASE_ID.length + LEASE_END.length + 2 * NUMBER_BOUND;
 
 /** Most bytes the entry of `peer` can take: where it is written, that much room is made first. */
 function entryBound(peer: PeerState): number {
