@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   const { AuthTokenTable } = (await security('auth-token-table.js')) as { AuthTokenTable: typeof AuthTokenTableClass };
   const { BearerAuthGuard } = (await security('bearer-auth.guard.js')) as { BearerAuthGuard: Type };
   const { AUTH_TOKEN_TABLE } = (await security('auth-tokens.constants.js')) as { AUTH_TOKEN_TABLE: symbol };
+  // The host's fast answer of the body-less heartbeat (roles/dispatcher/worker-heartbeat.hook.ts).
+  const { WorkerHeartbeatHook } = (await import(resolve(__dirname, '../../apps/control-plane/roles/dispatcher/worker-heartbeat.hook.js'))) as { WorkerHeartbeatHook: Type };
   const workers = arg('workers', 10_000);
   const leases = arg('leases', 4);
   const tokens = AuthTokenTable.parse(
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     providers: [
       { provide: AUTH_TOKEN_TABLE, useValue: tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
+      WorkerHeartbeatHook,
     ],
   })
   class HeartbeatBenchModule {}
@@ -52,8 +55,11 @@ async function main(): Promise<void> {
   fastify.post('/bare/workers/:workerId/heartbeat', (_request, reply) => {
     void reply.code(204).send();
   });
-  fastify.get('/bench/stats', (_request, reply) => {
-    void reply.send(queue.stats());
+  fastify.get('/bench/stats', async () => queue.stats());
+  // The host's CPU time so far (user + system, µs): CPU per request holds up on a loaded machine, requests/s does not.
+  fastify.get('/bench/cpu', (_request, reply) => {
+    const usage = process.cpuUsage();
+    void reply.send({ micros: usage.user + usage.system });
   });
   await app.listen(0, '127.0.0.1');
   const address: unknown = app.getHttpServer().address();

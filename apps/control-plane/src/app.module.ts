@@ -14,6 +14,7 @@ import { BearerAuthGuard } from './security/bearer-auth.guard';
 import { OPEN_SECURITY, type HostSecurity } from './security/host-security';
 import { JsonHttpClient } from './transport/json-http-client';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
+import { WorkerHeartbeatHook } from './roles/dispatcher/worker-heartbeat.hook';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
@@ -50,6 +51,7 @@ export class AppModule {
     // This process's own token and TLS settings, for every request it makes (gossip, the worker agent).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {
+      providers.push(WorkerHeartbeatHook);
       providers.push({
         provide: WorkProducerService,
         useFactory: (queue: ResourceLeaseQueue) => new WorkProducerService(queue, config.produceIntervalMs),

@@ -6,7 +6,7 @@ import { MAX_TOKEN_LENGTH, type AuthTokenTable } from './auth-token-table';
 import { routeAccess, type RouteAccess } from './route-access';
 
 /** What the guard reads of a Fastify request. */
-interface RequestLike {
+export interface RequestLike {
   readonly method: string;
   readonly url: string;
   readonly routeOptions?: { readonly url?: string };
@@ -15,7 +15,7 @@ interface RequestLike {
   readonly body?: unknown;
 }
 
-interface ReplyLike {
+export interface ReplyLike {
   header(name: string, value: string): unknown;
 }
 
@@ -41,10 +41,18 @@ export class BearerAuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.tokens === null || context.getType() !== 'http') return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<RequestLike>();
+    return this.check(http.getRequest<RequestLike>(), http.getResponse<ReplyLike>());
+  }
+
+  /**
+   * The guard's decision for one request, outside Nest's pipeline too (the worker heartbeat hook
+   * answers before it): true, a promise of true, or a thrown 401/403 HttpException.
+   */
+  check(request: RequestLike, reply: ReplyLike): boolean | Promise<boolean> {
+    if (this.tokens === null) return true;
     const access = routeAccess(request.method, request.routeOptions?.url ?? request.url.split('?')[0] ?? '');
     if (access.kind === 'public') return true;
-    const principal = this.authenticate(request, http.getResponse<ReplyLike>(), this.tokens);
+    const principal = this.authenticate(request, reply, this.tokens);
     // Only the lease holder check waits (for the store); every other answer is immediate.
     const holderCheck = this.authorize(principal, access, request);
     return holderCheck ? holderCheck.then(() => true) : true;

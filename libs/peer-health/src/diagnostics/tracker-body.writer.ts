@@ -1,37 +1,108 @@
-import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { NEVER, type PeerState } from '../tracker/peer-state';
 import { formatWireDate } from '../base/wire-date';
+import { asciiBytes, NUMBER_BOUND, quotedBound, writeAscii, writeBytes, writeNumber, writeQuoted } from './json-bytes';
 
 /** Size of the buffers the body is written into; a body is sent as these chunks, never joined. */
 export const CHUNK_BYTES = 1 << 20;
-/** Changed entries gathered into one string before it is written out (one native call per batch). */
-const BATCH_CHARS = 16 * 1024;
 
 const COMMA = 44;
+const COLON = 58;
 
-/**
- * Whether `text` goes into JSON as it is between quotes: printable ASCII without `"` or `\`. Most
- * ids, keys and values are; only the others pay for JSON.stringify (and for UTF-8 encoding).
- */
-function isPlain(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 34 || c === 92) return false;
+// The fixed text of an entry, as bytes (the wire format of the seed system, key order included).
+const PEER_ID = asciiBytes('{"peerId":');
+const LAST_HEARTBEAT = asciiBytes(',"lastHeartbeat":"');
+const LAST_DISCONNECT = asciiBytes('","lastDisconnect":"');
+const IS_HEALTHY_TRUE = asciiBytes('","isHealthy":true,"activeAssignments":');
+const IS_HEALTHY_FALSE = asciiBytes('","isHealthy":false,"activeAssignments":');
+const PENDING = asciiBytes(',"pendingReassignments":');
+const ACTIVE_LEASES = asciiBytes(',"activeLeases":[');
+const SEQUENCE_ID = asciiBytes('{"sequenceId":');
+const ATTEMPT = asciiBytes(',"attempt":');
+const LEASE_ID = asciiBytes(',"leaseId":"');
+const LEASE_END = asciiBytes('"}');
+const METADATA = asciiBytes('],"metadata":{');
+const ENTRY_END = asciiBytes('}}');
+/** A wire date is at most 33 characters (`YYYY-MM-DDTHH:mm:ss.fffffff+00:00`). */
+const DATE_BOUND = 40;
+/** The fixed text of an entry without leases or metadata, its two dates and its two numbers. */
+const ENTRY_FIXED_BOUND =
+  PEER_ID.length +
+  LAST_HEARTBEAT.length +
+  LAST_DISCONNECT.length +
+  Math.max(IS_HEALTHY_TRUE.length, IS_HEALTHY_FALSE.length) +
+  PENDING.length +
+  ACTIVE_LEASES.length +
+  METADATA.length +
+  ENTRY_END.length +
+  2 * DATE_BOUND +
+  2 * NUMBER_BOUND;
+/** One lease's fixed text, its separator and its two numbers; its id is bounded apart. */
+const LEASE_FIXED_BOUND = 1 + SEQUENCE_ID.length + ATTEMPT.length + LEASE_ID.length + LEASE_END.length + 2 * NUMBER_BOUND;
+
+/** Most bytes the entry of `peer` can take: where it is written, that much room is made first. */
+function entryBound(peer: PeerState): number {
+  let bound = ENTRY_FIXED_BOUND + quotedBound(peer.peerId.length);
+  const leases = peer.leases;
+  if (leases) for (const lease of leases) bound += LEASE_FIXED_BOUND + quotedBound(lease.leaseId.length);
+  const metadata = peer.metadata;
+  if (metadata) for (const text of metadata) bound += quotedBound(text.length) + 1;
+  return bound;
+}
+
+/** Writes the entry of `peer` at `at` (room for entryBound(peer) is there); returns where it ends. */
+function writeEntry(target: Buffer, at: number, peer: PeerState): number {
+  let p = writeBytes(target, at, PEER_ID);
+  p = writeQuoted(target, p, peer.peerId);
+  p = writeBytes(target, p, LAST_HEARTBEAT);
+  p = writeAscii(target, p, formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat));
+  if (peer.lastDisconnect !== undefined) {
+    p = writeBytes(target, p, LAST_DISCONNECT);
+    p = writeAscii(target, p, formatWireDate(peer.lastDisconnect));
   }
-  return true;
+  p = writeBytes(target, p, peer.healthy ? IS_HEALTHY_TRUE : IS_HEALTHY_FALSE);
+  const leases = peer.leases;
+  p = writeNumber(target, p, leases ? leases.length : 0);
+  p = writeBytes(target, p, PENDING);
+  p = writeNumber(target, p, peer.pendingReassignments);
+  p = writeBytes(target, p, ACTIVE_LEASES);
+  if (leases) {
+    for (let i = 0; i < leases.length; i++) {
+      const lease = leases[i];
+      if (!lease) continue;
+      if (i > 0) target[p++] = COMMA;
+      p = writeBytes(target, p, SEQUENCE_ID);
+      p = writeNumber(target, p, lease.sequenceId);
+      p = writeBytes(target, p, ATTEMPT);
+      p = writeNumber(target, p, lease.attempt);
+      p = writeBytes(target, p, LEASE_ID);
+      // Lease ids are canonical UUIDs (checked and lower-cased when recorded): plain ASCII.
+      p = writeAscii(target, p, lease.leaseId);
+      p = writeBytes(target, p, LEASE_END);
+    }
+  }
+  p = writeBytes(target, p, METADATA);
+  const metadata = peer.metadata;
+  if (metadata) {
+    for (let i = 0; i + 1 < metadata.length; i += 2) {
+      if (i > 0) target[p++] = COMMA;
+      p = writeQuoted(target, p, metadata[i] ?? '');
+      target[p++] = COLON;
+      p = writeQuoted(target, p, metadata[i + 1] ?? '');
+    }
+  }
+  return writeBytes(target, p, ENTRY_END);
 }
 
 /**
  * Writes the tracker's body into shared ~1 MiB buffers. An unchanged peer's entry is copied from
- * the previous body (runs of neighbours in one copy); a changed peer's entry is written as text,
- * gathered with its changed neighbours into one string and encoded in one call (as Latin-1 when
- * all of it is ASCII, which is a plain copy). Every entry's place is remembered on its peer for the
- * next body.
+ * the previous body (runs of neighbours in one copy); a changed peer's entry is written byte by
+ * byte where it belongs (no intermediate string). Every entry's place is remembered on its peer
+ * for the next body.
  */
 export class TrackerBodyWriter {
   private readonly chunks: Buffer[] = [];
   private buffer: Buffer;
-  /** Next free byte of `buffer`; bytes before it are written or reserved for a pending copy or batch. */
+  /** Next free byte of `buffer`; bytes before it are written or reserved for a pending copy. */
   private position = 0;
   /** Start of the part of `buffer` not yet handed out as a chunk. */
   private chunkStart = 0;
@@ -42,16 +113,6 @@ export class TrackerBodyWriter {
   private runSourceStart = 0;
   private runSourceEnd = 0;
   private runTarget = 0;
-
-  // Changed entries (with their separators) to be written as one string at `batchTarget`.
-  private batch = '';
-  private batchAscii = true;
-  private batchTarget = 0;
-  /** Peers of the batch, whose places are recorded once the batch is written. */
-  private readonly batchPeers: PeerState[] = [];
-  private readonly batchOffsets: number[] = [];
-  /** Whether the entry being written is ASCII so far (it then needs no UTF-8 encoding). */
-  private entryAscii = true;
 
   /** `expectedBytes`: a guess of the body's size, so that a small body does not hold a whole chunk. */
   constructor(open: string, expectedBytes: number) {
@@ -66,7 +127,6 @@ export class TrackerBodyWriter {
     if (source !== undefined) {
       const start = peer.fragmentStart;
       const end = peer.fragmentEnd;
-      this.flushBatch();
       const length = end - start;
       if (source === this.runSource && separator === 1 && start === this.runSourceEnd + 1 && this.position + length + 1 <= this.buffer.length) {
         // Its neighbour in the old body too: one copy takes both, and the comma between them.
@@ -88,74 +148,36 @@ export class TrackerBodyWriter {
       return;
     }
     this.flushRun();
-    const text = this.entryText(peer);
-    const ascii = this.entryAscii;
-    const bytes = ascii ? text.length : Buffer.byteLength(text, 'utf8');
-    if (this.batch.length + text.length > BATCH_CHARS || this.position + separator + bytes > this.buffer.length) this.flushBatch();
-    if (this.position + separator + bytes > this.buffer.length) this.nextBuffer(separator + bytes);
-    if (this.batch.length === 0) this.batchTarget = this.position;
-    if (separator === 1) {
-      this.batch += ',';
-      this.position++;
-    }
-    this.batch += text;
-    this.batchAscii &&= ascii;
-    this.batchPeers.push(peer);
-    this.batchOffsets.push(this.position);
-    this.position += bytes;
+    const bound = separator + entryBound(peer);
+    if (this.position + bound > this.buffer.length) this.nextBuffer(bound);
+    const buffer = this.buffer;
+    let start = this.position;
+    if (separator === 1) buffer[start++] = COMMA;
+    const end = writeEntry(buffer, start, peer);
+    peer.fragmentChunk = buffer;
+    peer.fragmentStart = start;
+    peer.fragmentEnd = end;
+    this.position = end;
   }
 
   /**
    * Writes out what is pending. Called before the renderer yields: a peer that changes meanwhile
-   * must not be given the place of an entry written before the change.
+   * must not be given the place of an entry whose copy is still pending.
    */
   flush(): void {
     this.flushRun();
-    this.flushBatch();
   }
 
   /** Appends the closing text and returns the chunks of the whole body. */
   finish(tail: string): readonly Buffer[] {
     this.flushRun();
-    this.flushBatch();
     this.writeAscii(tail);
     this.seal();
     return this.chunks;
   }
 
-  /** `text` as a JSON string literal; clears `entryAscii` when that is not plain ASCII. */
-  private quoted(text: string): string {
-    if (isPlain(text)) return `"${text}"`;
-    this.entryAscii = false;
-    return JSON.stringify(text);
-  }
-
-  /** The peer's entry as JSON text; sets `entryAscii`. */
-  private entryText(peer: PeerState): string {
-    this.entryAscii = true;
-    const quoted = (text: string): string => this.quoted(text);
-    let json = `{"peerId":${quoted(peer.peerId)},"lastHeartbeat":"${formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat)}"`;
-    if (peer.lastDisconnect !== undefined) json += `,"lastDisconnect":"${formatWireDate(peer.lastDisconnect)}"`;
-    const leases: readonly PeerLeaseHandle[] = peer.leases ?? [];
-    json += `,"isHealthy":${peer.healthy},"activeAssignments":${leases.length},"pendingReassignments":${peer.pendingReassignments},"activeLeases":[`;
-    for (let i = 0; i < leases.length; i++) {
-      const lease = leases[i];
-      // Lease ids are canonical UUIDs (checked and lower-cased when recorded): always plain.
-      if (lease) json += `${i > 0 ? ',' : ''}{"sequenceId":${lease.sequenceId},"attempt":${lease.attempt},"leaseId":"${lease.leaseId}"}`;
-    }
-    json += '],"metadata":{';
-    const metadata = peer.metadata;
-    if (metadata) {
-      for (let i = 0; i + 1 < metadata.length; i += 2) {
-        json += `${i > 0 ? ',' : ''}${quoted(metadata[i] ?? '')}:${quoted(metadata[i + 1] ?? '')}`;
-      }
-    }
-    return `${json}}}`;
-  }
-
   private nextBuffer(bytes: number): void {
     this.flushRun();
-    this.flushBatch();
     this.seal();
     this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes + 1));
     this.position = 0;
@@ -169,7 +191,7 @@ export class TrackerBodyWriter {
 
   private writeAscii(text: string): void {
     if (this.position + text.length > this.buffer.length) this.nextBuffer(text.length);
-    this.position += this.buffer.write(text, this.position, 'latin1');
+    this.position = writeAscii(this.buffer, this.position, text);
   }
 
   private flushRun(): void {
@@ -177,27 +199,6 @@ export class TrackerBodyWriter {
     if (source === undefined) return;
     source.copy(this.buffer, this.runTarget, this.runSourceStart, this.runSourceEnd);
     this.runSource = undefined;
-  }
-
-  private flushBatch(): void {
-    if (this.batch.length === 0) return;
-    const text = this.batch;
-    const target = this.batchTarget;
-    this.buffer.write(text, target, this.batchAscii ? 'latin1' : 'utf8');
-    // Each entry ends where the next one's separator (or the batch) begins.
-    const peers = this.batchPeers;
-    const offsets = this.batchOffsets;
-    for (let i = 0; i < peers.length; i++) {
-      const peer = peers[i];
-      if (!peer) continue;
-      peer.fragmentChunk = this.buffer;
-      peer.fragmentStart = offsets[i] ?? 0;
-      peer.fragmentEnd = i + 1 < peers.length ? (offsets[i + 1] ?? 0) - 1 : this.position;
-    }
-    this.batch = '';
-    this.batchAscii = true;
-    peers.length = 0;
-    offsets.length = 0;
   }
 
   private seal(): void {

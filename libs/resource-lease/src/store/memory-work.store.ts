@@ -30,6 +30,8 @@ interface MemoryItem {
 export class MemoryWorkStore implements WorkStore {
   private readonly items = new Map<number, MemoryItem>();
   private readonly leases = new Map<string, MemoryItem>();
+  /** The same leases by holder (each in lease order): a worker's heartbeat reads its own, not the fleet's. */
+  private readonly leasesByWorker = new Map<string, Map<string, MemoryItem>>();
   /** Sequence ids waiting, oldest first; requeued items go to the front. */
   private readonly pending: number[] = [];
   /** Finished sequence ids still kept in `items`, oldest first. */
@@ -72,6 +74,12 @@ export class MemoryWorkStore implements WorkStore {
     if (item.holders.length >= MAX_HOLDERS_PER_ITEM) item.holders.shift();
     item.holders.push(workerId);
     this.leases.set(leaseId, item);
+    let held = this.leasesByWorker.get(workerId);
+    if (!held) {
+      held = new Map<string, MemoryItem>();
+      this.leasesByWorker.set(workerId, held);
+    }
+    held.set(leaseId, item);
     const { resourceType, resourceId, payload, attempt } = item;
     return Promise.resolve({ sequenceId: item.sequenceId, attempt, leaseId, resourceType, resourceId, payload });
   }
@@ -114,7 +122,8 @@ export class MemoryWorkStore implements WorkStore {
 
   leasesOf(workerId: string): Promise<readonly StoredLease[]> {
     const held: StoredLease[] = [];
-    for (const item of this.leases.values()) if (item.lease?.workerId === workerId) held.push(item.lease);
+    const items = this.leasesByWorker.get(workerId);
+    if (items) for (const item of items.values()) if (item.lease) held.push(item.lease);
     return Promise.resolve(held);
   }
 
@@ -176,6 +185,9 @@ export class MemoryWorkStore implements WorkStore {
     const item = this.leases.get(lease.leaseId);
     if (!item) throw new LeaseRequestError(404, 'unknown-lease', `no active lease ${lease.leaseId}`);
     this.leases.delete(lease.leaseId);
+    const held = this.leasesByWorker.get(lease.workerId);
+    held?.delete(lease.leaseId);
+    if (held?.size === 0) this.leasesByWorker.delete(lease.workerId);
     item.lease = undefined;
     return item;
   }
