@@ -1,10 +1,11 @@
 import { Controller, Get, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PeerHealthModule } from '@omnirelay/peer-health';
+import { PeerHealthDiagnosticsService, PeerHealthModule } from '@omnirelay/peer-health';
 import { ResourceLeaseModule } from '@omnirelay/resource-lease';
 import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
 import { AuthTokenTable } from '../../dist/apps/control-plane/security/auth-token-table';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
+import { notModifiedAuthorizer } from '../../dist/apps/control-plane/security/not-modified-authorizer';
 import { startHttpApp, type RunningApp } from '../support/http-app';
 
 const LEASE_HEALTH = '/omnirelay/control/lease-health';
@@ -59,6 +60,53 @@ describe('the kit endpoint under guards', () => {
     running = await startHttpApp({ imports: [PeerHealthModule.forRoot({ guards: [new ApiKeyGuard()] })] });
     expect((await fetch(`${running.url}${LEASE_HEALTH}`)).status).toBe(403);
     expect((await fetch(`${running.url}${LEASE_HEALTH}`, withKey)).status).toBe(200);
+  });
+});
+
+describe('the 304 shortcut under guards (it runs before them, on Fastify)', () => {
+  let running: RunningApp | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  /** A conditional GET naming the ETag the endpoint would answer now, with the given headers. */
+  const conditional = (headers: Record<string, string> = {}) => {
+    const etag = running?.app.get(PeerHealthDiagnosticsService).currentEtag();
+    if (etag === undefined) throw new Error('the endpoint has no ETag');
+    return fetch(`${running?.url ?? ''}${LEASE_HEALTH}`, { headers: { 'if-none-match': etag, ...headers } });
+  };
+
+  it('tells a stranger nothing when global guards protect the route: the guard answers, and the route still answers 304 to a caller it lets through', async () => {
+    running = await startHttpApp({ imports: [PeerHealthModule.forRoot()], providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }] });
+    expect((await conditional()).status).toBe(403);
+    expect((await conditional(withKey.headers)).status).toBe(304);
+  });
+
+  it('tells a stranger nothing when forRoot({ guards }) protects the route', async () => {
+    running = await startHttpApp({ imports: [PeerHealthModule.forRoot({ guards: [ApiKeyGuard] })] });
+    expect((await conditional()).status).toBe(403);
+    expect((await conditional(withKey.headers)).status).toBe(304);
+  });
+
+  it('answers from the shortcut only what notModifiedAuthorizer accepts; the rest goes to the guards, and a throwing authorizer says no', async () => {
+    let asked = 0;
+    running = await startHttpApp({
+      imports: [
+        PeerHealthModule.forRoot({
+          guards: [ApiKeyGuard],
+          notModifiedAuthorizer: (headers) => {
+            asked++;
+            if (headers['x-explode'] !== undefined) throw new Error('authorizer failed');
+            return headers['x-api-key'] === 'open-sesame';
+          },
+        }),
+      ],
+    });
+    expect((await conditional(withKey.headers)).status).toBe(304);
+    expect((await conditional()).status).toBe(403);
+    expect((await conditional({ 'x-explode': '1' })).status).toBe(403);
+    expect(asked).toBe(3);
   });
 });
 
@@ -133,5 +181,35 @@ describe('the host\'s bearer guard in front of the dispatcher', () => {
       attempt: 1,
     });
     expect(done.status).toBe(200);
+  });
+});
+
+describe('the host\'s 304 shortcut authorizer', () => {
+  it('answers 304 early only to a token that may read lease-health; no token is 401, a worker token 403, as without the shortcut', async () => {
+    const reader = 'reader-token-00000000001';
+    const worker = 'worker-1-token-000000001';
+    const table = AuthTokenTable.parse(
+      JSON.stringify({ tokens: [{ token: reader, role: 'reader' }, { token: worker, role: 'worker', subject: 'worker-1' }] }),
+    );
+    const running = await startHttpApp({
+      imports: [PeerHealthModule.forRoot({ notModifiedAuthorizer: notModifiedAuthorizer(table) })],
+      providers: [
+        { provide: AUTH_TOKEN_TABLE, useValue: table },
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+      ],
+    });
+    try {
+      const etag = running.app.get(PeerHealthDiagnosticsService).currentEtag() ?? '';
+      const conditional = (token?: string) =>
+        fetch(`${running.url}${LEASE_HEALTH}`, { headers: { 'if-none-match': etag, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      expect((await conditional()).status).toBe(401);
+      expect((await conditional('not-a-known-token-0000000')).status).toBe(401);
+      expect((await conditional(worker)).status).toBe(403);
+      expect((await conditional(reader)).status).toBe(304);
+      // Open (no tokens table, the loopback demo): the shortcut answers everyone.
+      expect(notModifiedAuthorizer(null)({})).toBe(true);
+    } finally {
+      await running.close();
+    }
   });
 });

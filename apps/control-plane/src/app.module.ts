@@ -11,6 +11,7 @@ import { APP_GUARD } from '@nestjs/core';
 import type { HostConfig } from './host-config';
 import { AUTH_TOKEN_TABLE } from './security/auth-tokens.constants';
 import { BearerAuthGuard } from './security/bearer-auth.guard';
+import { notModifiedAuthorizer } from './security/not-modified-authorizer';
 import { OPEN_SECURITY, type HostSecurity } from './security/host-security';
 import { JsonHttpClient } from './transport/json-http-client';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
@@ -94,6 +95,7 @@ export class AppModule {
           heartbeatGracePeriodMs: config.heartbeatGracePeriodMs,
           maxPeers: config.maxPeers,
           dashboard: true,
+          notModifiedAuthorizer: notModifiedAuthorizer(security.tokens),
           ...(providerTimeoutMs === undefined ? {} : { providerTimeoutMs }),
         }),
         MeshGossipModule.forRoot({

@@ -94,5 +94,9 @@ export {
   DEFAULT_REMOTE_MAX_TARGETS,
 } from './base/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
-export type { PeerHealthModuleOptions, PeerHealthModuleExtras } from './module/interfaces/peer-health-module-options.interface';
+export type {
+  NotModifiedAuthorizer,
+  PeerHealthModuleOptions,
+  PeerHealthModuleExtras,
+} from './module/interfaces/peer-health-module-options.interface';
 export type { PeerHealthTelemetryOptions } from './base/interfaces/peer-health-telemetry-options.interface';

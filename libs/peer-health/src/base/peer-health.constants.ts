@@ -9,6 +9,8 @@ export const PEER_HEALTH_RESOLVED_OPTIONS = Symbol('PEER_HEALTH_RESOLVED_OPTIONS
 
 /** The endpoint's path (prefix + route), provided when the controller is on. */
 export const PEER_HEALTH_ROUTE_PATH = Symbol('PEER_HEALTH_ROUTE_PATH');
+/** @internal What the conditional-GET fast path must respect: the kit's own route guards and the host's authorizer. */
+export const PEER_HEALTH_NOT_MODIFIED_POLICY = Symbol('PEER_HEALTH_NOT_MODIFIED_POLICY');
 
 export const DEFAULT_LEASE_HEALTH_PATH_PREFIX = '/omnirelay/control';
 export const LEASE_HEALTH_ROUTE = 'lease-health';

@@ -1,7 +1,13 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { createDashboardController } from '../diagnostics/dashboard/dashboard.controller';
 import { createLeaseHealthController } from '../diagnostics/lease-health.controller';
-import { DEFAULT_LEASE_HEALTH_PATH_PREFIX, LEASE_HEALTH_ROUTE, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
+import {
+  DEFAULT_LEASE_HEALTH_PATH_PREFIX,
+  LEASE_HEALTH_ROUTE,
+  PEER_HEALTH_NOT_MODIFIED_POLICY,
+  PEER_HEALTH_ROUTE_PATH,
+} from '../base/peer-health.constants';
+import type { NotModifiedPolicy } from '../diagnostics/conditional-get.hook';
 import type { PeerHealthModuleExtras, PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { checkPathPrefix } from './peer-health-options';
 
@@ -26,6 +32,10 @@ export const {
         providers: [
           ...(definition.providers ?? []),
           { provide: PEER_HEALTH_ROUTE_PATH, useValue: `${prefix === '/' ? '' : prefix}/${LEASE_HEALTH_ROUTE}` },
+          {
+            provide: PEER_HEALTH_NOT_MODIFIED_POLICY,
+            useValue: { routeGuarded: (extras.guards?.length ?? 0) > 0, authorizer: extras.notModifiedAuthorizer } satisfies NotModifiedPolicy,
+          },
         ],
       };
     },

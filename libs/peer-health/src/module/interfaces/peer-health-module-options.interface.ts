@@ -21,6 +21,9 @@ export interface PeerHealthModuleOptions extends PeerLeaseHealthTrackerOptions {
   readonly telemetry?: PeerHealthTelemetryOptions;
 }
 
+/** Decides from a request's headers whether the 304 shortcut may answer it (see `notModifiedAuthorizer`). */
+export type NotModifiedAuthorizer = (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean;
+
 /**
  * Static options that shape the module itself, given to `forRoot` and `forRootAsync` alike (they
  * decide which providers and routes exist, so they cannot come from an async factory).
@@ -38,6 +41,14 @@ export interface PeerHealthModuleExtras {
    * kit's module, so their dependencies must be global providers; or pass instances.
    */
   readonly guards?: readonly (Type<CanActivate> | CanActivate)[];
+  /**
+   * On Fastify, a conditional GET whose ETag still matches is answered 304 from an onRequest hook,
+   * before Nest's guards could run. So when guards protect the route (these `guards`, or global ones
+   * such as an `APP_GUARD`), that shortcut is off, and the route answers 304 itself after its guards,
+   * unless this function says which requests the shortcut may answer: true only for requests the
+   * guards would let through. Every other request goes through Nest and its guards as usual.
+   */
+  readonly notModifiedAuthorizer?: NotModifiedAuthorizer;
   /**
    * Serve `GET <pathPrefix>/dashboard`, a self-contained page (no external resources) over the
    * endpoint and its event stream, behind the same guards (default `false`).
