@@ -79,7 +79,7 @@ export class ConditionalGetHook implements OnModuleInit {
   /** An authorizer that throws has not said yes: the request goes to the guards, which answer it. */
   private authorized(authorizer: (headers: FastifyLikeRequest['headers']) => boolean, headers: FastifyLikeRequest['headers']): boolean {
     try {
-      return authorizer(headers) === true;
+      return authorizer(headers);
     } catch {
       return false;
     }
