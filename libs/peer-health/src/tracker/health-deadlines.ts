@@ -44,11 +44,21 @@ export class HealthDeadlines {
     this.stopAdvanceWatch = timers.onAdvanced?.(applyNow);
   }
 
-  /** Starts watching the grace deadline of a peer that just heart-beat, unless it is watched already. */
-  watchExpiry(peer: PeerState, now: number): void {
-    if (peer.inExpiry) return;
+  /**
+   * Watches the health deadline `due` of a peer that just showed life. A peer already filed at or
+   * before `due` stays where it is (re-checked when its bucket comes due, as always with the grace
+   * rule, whose deadlines only move later). A policy may move a deadline earlier: the peer is then
+   * filed again, and the entry in the later bucket becomes stale (see apply()).
+   */
+  watchExpiry(peer: PeerState, due: number): void {
+    if (peer.inExpiry && due >= peer.expiryFiledAt) return;
+    if (due === Infinity) return;
+    const resolution = this.expiryWheel.resolutionMs;
+    const refiled = peer.inExpiry && Math.floor(due / resolution) === Math.floor(peer.expiryFiledAt / resolution);
     peer.inExpiry = true;
-    this.expiryWheel.add(peer, now + this.settings.heartbeatGracePeriodMs);
+    peer.expiryFiledAt = due;
+    if (refiled) return;
+    this.expiryWheel.add(peer, due);
     this.ensureTimer(this.expiryWheel.nextFullDue);
   }
 
@@ -80,23 +90,30 @@ export class HealthDeadlines {
   }
 
   private apply(now: number, exact: boolean): void {
-    const { heartbeatGracePeriodMs: grace, retentionMs } = this.settings;
+    const { retentionMs } = this.settings;
     const resolution = this.expiryWheel.resolutionMs;
     this.expiryWheel.sweep(
       now,
       (peer, bucket) => {
+        // Left behind when the peer was filed again at an earlier deadline: the live entry decides.
+        if (Math.floor(peer.expiryFiledAt / resolution) !== bucket) return true;
         if (peer.evicted || !peer.healthy || peer.disconnected) {
           peer.inExpiry = false;
           return true;
         }
-        const due = peer.lastHeartbeat + grace;
+        const due = peer.healthyUntil;
         if (due < now) {
           peer.inExpiry = false;
           this.actions.expire(peer, due);
           return true;
         }
-        // It heart-beat since it was queued: keep it in this bucket, or move it to its new one.
+        // It showed life since it was filed: keep it in this bucket, or move it to its new one.
         if (Math.floor(due / resolution) === bucket) return false;
+        if (due === Infinity) {
+          peer.inExpiry = false;
+          return true;
+        }
+        peer.expiryFiledAt = due;
         this.expiryWheel.add(peer, due);
         return true;
       },

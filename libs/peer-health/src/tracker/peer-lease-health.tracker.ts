@@ -19,14 +19,16 @@ import { compareOrdinal } from '../base/ordering';
 import { FlapDetector } from './flap-detector';
 import type { HeldLeaseMemo } from './held-lease-memo';
 import { HealthDeadlines } from './health-deadlines';
+import { GracePeriodPolicy } from './health-policy/grace-period.policy';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
+import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
 import { findLease, findMetadata, putLease, removeLease } from './peer-collections';
 import { PeerEventCounters } from './peer-event-counters';
 import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
-import { NEVER, PeerState } from './peer-state';
+import { PeerState } from './peer-state';
 import { ListenerSet } from './listener-set';
 import { TrackerEventQueue } from './tracker-event-queue';
 import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from './tracker-settings';
@@ -61,10 +63,15 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    * @internal
    */
   readonly counters: PeerEventCounters;
-  /** How long after its last heartbeat a peer stays healthy, in ms. */
+  /**
+   * How long after its last heartbeat a peer stays healthy, in ms, under the grace-period rule. With
+   * another `healthPolicy` the policy decides, and this is the (unused) default.
+   */
   readonly heartbeatGracePeriodMs: number;
   /** How long a peer may go without any event before it is forgotten, in ms. */
   readonly retentionMs: number;
+  /** What decides how long a peer stays healthy: the `healthPolicy` option, or the grace-period rule. */
+  readonly healthPolicy: PeerHealthPolicy;
 
   private readonly settings: TrackerSettings;
   private readonly logger: TrackerLogger;
@@ -88,6 +95,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.settings = resolveTrackerSettings(options);
     this.heartbeatGracePeriodMs = this.settings.heartbeatGracePeriodMs;
     this.retentionMs = this.settings.retentionMs;
+    this.healthPolicy = options.healthPolicy ?? new GracePeriodPolicy({ gracePeriodMs: this.heartbeatGracePeriodMs });
     this.logger = this.settings.logger ?? new Logger(PeerLeaseHealthTracker.name);
     this.counters = new PeerEventCounters(this.settings);
     const anomaly = (kind: PeerHealthAnomalyKind): void => {
@@ -417,6 +425,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (peer) {
       peer.lastDisconnect = now;
       peer.disconnected = true;
+      if (peer.policyHistory !== undefined) this.settings.healthPolicy?.recordDisconnect?.(peer.policyHistory, now);
       const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
       this.counters.recordDisconnect(peer.counters, label);
       this.setHealthy(peer, false, 'disconnect', now);
@@ -503,13 +512,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.ordered = undefined;
       this.healthyPeers++;
       this.changeVersion++;
-    } else if (
-      peer.healthy &&
-      !peer.disconnected &&
-      peer.lastHeartbeat !== NEVER &&
-      peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs < now
-    ) {
-      this.setHealthy(peer, false, 'heartbeat-expired', peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs);
+    } else if (peer.healthy && !peer.disconnected && peer.healthyUntil < now) {
+      this.setHealthy(peer, false, 'heartbeat-expired', peer.healthyUntil);
     }
     peer.lastActivity = now;
     this.deadlines.watchRetention(peer, now);
@@ -518,10 +522,19 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   private heartbeatAt(peer: PeerState, now: number, reason: PeerHealthTransitionReason): void {
     peer.lastHeartbeat = now;
+    const policy = this.settings.healthPolicy;
+    peer.healthyUntil = policy === undefined ? now + this.heartbeatGracePeriodMs : this.policyDeadline(policy, peer, now);
     this.changedPeer(peer);
     if (peer.disconnected) return;
-    this.deadlines.watchExpiry(peer, now);
+    this.deadlines.watchExpiry(peer, peer.healthyUntil);
     this.setHealthy(peer, true, reason, now);
+  }
+
+  /** The slow twin of the inline grace rule: asks the configured policy, and keeps its answer sane. */
+  private policyDeadline(policy: PeerHealthPolicy, peer: PeerState, now: number): number {
+    peer.policyHistory ??= policy.createPeerHistory();
+    const until = policy.recordArrival(peer.policyHistory, now);
+    return typeof until === 'number' && until >= now ? until : now;
   }
 
   private writePendingCount(peer: PeerState, pendingCount: number): void {
