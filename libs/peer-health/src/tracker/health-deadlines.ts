@@ -1,6 +1,7 @@
 import type { ScheduledTimer } from './clock';
 import { DeadlineWheel } from './deadline-wheel';
 import type { PeerState } from './peer-state';
+import type { PolicyPeerState } from './policy-peer-state';
 import type { TrackerSettings } from './tracker-settings';
 
 /** What the tracker does when a deadline passes. */
@@ -44,20 +45,31 @@ export class HealthDeadlines {
     this.stopAdvanceWatch = timers.onAdvanced?.(applyNow);
   }
 
-  /**
-   * Watches the health deadline `due` of a peer that just showed life. A peer already filed at or
-   * before `due` stays where it is (re-checked when its bucket comes due, as always with the grace
-   * rule, whose deadlines only move later). A policy may move a deadline earlier: the peer is then
-   * filed again, and the entry in the later bucket becomes stale (see apply()).
-   */
-  watchExpiry(peer: PeerState, due: number): void {
-    if (peer.inExpiry && due >= peer.expiryFiledAt) return;
-    if (due === Infinity) return;
-    const resolution = this.expiryWheel.resolutionMs;
-    const refiled = peer.inExpiry && Math.floor(due / resolution) === Math.floor(peer.expiryFiledAt / resolution);
+  /** Starts watching the health deadline of a peer that just heart-beat, unless it is watched already. */
+  watchExpiry(peer: PeerState, now: number): void {
+    const policed = peer.policyState;
+    if (policed !== undefined) {
+      this.watchPolicyDeadline(peer, policed);
+      return;
+    }
+    if (peer.inExpiry) return;
     peer.inExpiry = true;
-    peer.expiryFiledAt = due;
-    if (refiled) return;
+    this.expiryWheel.add(peer, now + this.settings.heartbeatGracePeriodMs);
+    this.ensureTimer(this.expiryWheel.nextFullDue);
+  }
+
+  /**
+   * The same for a deadline a policy gave. Unlike the grace rule's, it may move earlier: the peer is
+   * then filed again, and its entry in the later bucket becomes stale (see apply()).
+   */
+  private watchPolicyDeadline(peer: PeerState, policed: PolicyPeerState): void {
+    const due = policed.healthyUntil;
+    if ((peer.inExpiry && due >= policed.filedAt) || due === Infinity) return;
+    const resolution = this.expiryWheel.resolutionMs;
+    const sameBucket = peer.inExpiry && Math.floor(due / resolution) === Math.floor(policed.filedAt / resolution);
+    peer.inExpiry = true;
+    policed.filedAt = due;
+    if (sameBucket) return;
     this.expiryWheel.add(peer, due);
     this.ensureTimer(this.expiryWheel.nextFullDue);
   }
@@ -90,18 +102,19 @@ export class HealthDeadlines {
   }
 
   private apply(now: number, exact: boolean): void {
-    const { retentionMs } = this.settings;
+    const { heartbeatGracePeriodMs: grace, retentionMs } = this.settings;
     const resolution = this.expiryWheel.resolutionMs;
     this.expiryWheel.sweep(
       now,
       (peer, bucket) => {
-        // Left behind when the peer was filed again at an earlier deadline: the live entry decides.
-        if (Math.floor(peer.expiryFiledAt / resolution) !== bucket) return true;
+        const policed = peer.policyState;
+        // Left behind when a policy's deadline moved earlier and the peer was filed again: the live entry decides.
+        if (policed !== undefined && Math.floor(policed.filedAt / resolution) !== bucket) return true;
         if (peer.evicted || !peer.healthy || peer.disconnected) {
           peer.inExpiry = false;
           return true;
         }
-        const due = peer.healthyUntil;
+        const due = policed === undefined ? peer.lastHeartbeat + grace : policed.healthyUntil;
         if (due < now) {
           peer.inExpiry = false;
           this.actions.expire(peer, due);
@@ -113,7 +126,7 @@ export class HealthDeadlines {
           peer.inExpiry = false;
           return true;
         }
-        peer.expiryFiledAt = due;
+        if (policed !== undefined) policed.filedAt = due;
         this.expiryWheel.add(peer, due);
         return true;
       },

@@ -28,7 +28,8 @@ import { PeerEventCounters } from './peer-event-counters';
 import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
-import { PeerState } from './peer-state';
+import { NEVER, PeerState } from './peer-state';
+import { PolicyPeerState } from './policy-peer-state';
 import { ListenerSet } from './listener-set';
 import { TrackerEventQueue } from './tracker-event-queue';
 import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from './tracker-settings';
@@ -425,7 +426,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (peer) {
       peer.lastDisconnect = now;
       peer.disconnected = true;
-      if (peer.policyHistory !== undefined) this.settings.healthPolicy?.recordDisconnect?.(peer.policyHistory, now);
+      if (peer.policyState !== undefined) this.settings.healthPolicy?.recordDisconnect?.(peer.policyState.history, now);
       const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
       this.counters.recordDisconnect(peer.counters, label);
       this.setHealthy(peer, false, 'disconnect', now);
@@ -512,8 +513,9 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.ordered = undefined;
       this.healthyPeers++;
       this.changeVersion++;
-    } else if (peer.healthy && !peer.disconnected && peer.healthyUntil < now) {
-      this.setHealthy(peer, false, 'heartbeat-expired', peer.healthyUntil);
+    } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat !== NEVER) {
+      const until = peer.policyState?.healthyUntil ?? peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs;
+      if (until < now) this.setHealthy(peer, false, 'heartbeat-expired', until);
     }
     peer.lastActivity = now;
     this.deadlines.watchRetention(peer, now);
@@ -522,19 +524,18 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   private heartbeatAt(peer: PeerState, now: number, reason: PeerHealthTransitionReason): void {
     peer.lastHeartbeat = now;
-    const policy = this.settings.healthPolicy;
-    peer.healthyUntil = policy === undefined ? now + this.heartbeatGracePeriodMs : this.policyDeadline(policy, peer, now);
     this.changedPeer(peer);
+    if (this.settings.healthPolicy !== undefined) this.askPolicy(this.settings.healthPolicy, peer, now);
     if (peer.disconnected) return;
-    this.deadlines.watchExpiry(peer, peer.healthyUntil);
+    this.deadlines.watchExpiry(peer, now);
     this.setHealthy(peer, true, reason, now);
   }
 
   /** The slow twin of the inline grace rule: asks the configured policy, and keeps its answer sane. */
-  private policyDeadline(policy: PeerHealthPolicy, peer: PeerState, now: number): number {
-    peer.policyHistory ??= policy.createPeerHistory();
-    const until = policy.recordArrival(peer.policyHistory, now);
-    return typeof until === 'number' && until >= now ? until : now;
+  private askPolicy(policy: PeerHealthPolicy, peer: PeerState, now: number): void {
+    const state = (peer.policyState ??= new PolicyPeerState(policy.createPeerHistory()));
+    const until = policy.recordArrival(state.history, now);
+    state.healthyUntil = typeof until === 'number' && until >= now ? until : now;
   }
 
   private writePendingCount(peer: PeerState, pendingCount: number): void {

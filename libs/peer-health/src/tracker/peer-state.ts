@@ -1,4 +1,5 @@
 import type { PeerCounterCell } from './peer-event-counters';
+import type { PolicyPeerState } from './policy-peer-state';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 
@@ -16,15 +17,11 @@ export class PeerState {
   healthy = true;
   disconnected = false;
   lastHeartbeat = NEVER;
-  /** Last instant the peer counts as healthy without a further sign of life (the health policy's answer). */
-  healthyUntil = Infinity;
   /** Last event of any kind, for retention. */
   lastActivity = 0;
   /** Whether the peer has an entry in the expiry / retention wheel. */
   inExpiry = false;
   inRetention = false;
-  /** The deadline the peer's live expiry-wheel entry was filed under (entries in other buckets are stale). */
-  expiryFiledAt = Infinity;
   /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
   lastPendingCount = -1;
   /** Where in `metadata` the heartbeat path last wrote `pending.count` (checked before it is trusted). */
@@ -52,8 +49,8 @@ export class PeerState {
   pendingReassignments = 0;
   flapWindowStart = NEVER;
   flapCount = 0;
-  /** What a health policy other than the grace-period rule remembers of the peer (see PeerHealthPolicy). */
-  policyHistory: unknown = undefined;
+  /** Set when a health policy other than the grace-period rule decides (see PolicyPeerState). */
+  policyState: PolicyPeerState | undefined = undefined;
 
   constructor(
     readonly peerId: string,
