@@ -29,6 +29,7 @@ const POLICIES: readonly PolicyUnderTest[] = [
   { label: 'phi-8', healthPolicy: () => new PhiAccrualPolicy({ threshold: 8 }) },
   { label: 'phi-12', healthPolicy: () => new PhiAccrualPolicy({ threshold: 12 }) },
   { label: 'phi-8-pause-3s', healthPolicy: () => new PhiAccrualPolicy({ threshold: 8, acceptableHeartbeatPauseMs: 3000 }) },
+  { label: 'phi-8-pause-5s', healthPolicy: () => new PhiAccrualPolicy({ threshold: 8, acceptableHeartbeatPauseMs: 5000 }) },
 ];
 
 interface Replay {
