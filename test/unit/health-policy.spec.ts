@@ -231,6 +231,44 @@ describe('the tracker with PhiAccrualPolicy', () => {
     tracker.dispose();
   });
 
+  it('a disconnect turns the peer unhealthy whatever phi says, and the outage is not learned as an interval', () => {
+    const { clock, policy, tracker, seen } = phiTracker();
+    for (let i = 0; i < 20; i++) {
+      tracker.recordLeaseHeartbeat('w');
+      clock.advance(1000);
+    }
+    tracker.recordDisconnect('w', 'connection-reset');
+    expect(tracker.isPeerEligible('w')).toBe(false);
+    clock.advance(600_000);
+    tracker.recordLeaseHeartbeat('w');
+    const back = clock.now();
+    expect(seen.map((t) => `${t.from}->${t.to}:${t.reason}`)).toEqual(['healthy->unhealthy:disconnect', 'unhealthy->healthy:heartbeat']);
+    // Still the 1 s rhythm (deviation at its 50 ms floor), not a 10-minute one.
+    const expected = Math.floor(back + 1000 + policy.thresholdScore * 50);
+    clock.set(expected);
+    expect(tracker.isPeerEligible('w')).toBe(true);
+    clock.advance(1);
+    expect(seen.at(-1)).toEqual({ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: expected });
+    tracker.dispose();
+  });
+
+  it('takes an answer of a custom policy that is not a time at or after now as now', () => {
+    const clock = new ManualClock(T0);
+    const answers = [Number.NaN, T0 - 5, 'soon' as unknown as number, Infinity];
+    const healthPolicy: PeerHealthPolicy<null> = { name: 'odd', createPeerHistory: () => null, recordArrival: () => answers.shift() ?? Infinity };
+    const tracker = new PeerLeaseHealthTracker({ clock, healthPolicy, retentionMs: Infinity });
+    for (let i = 0; i < 3; i++) {
+      tracker.recordLeaseHeartbeat('w');
+      expect(tracker.isPeerEligible('w')).toBe(true);
+      clock.advance(1);
+      expect(tracker.isPeerEligible('w')).toBe(false);
+    }
+    tracker.recordLeaseHeartbeat('w'); // Infinity: never expires
+    clock.advance(365 * 86_400_000);
+    expect(tracker.counts()).toMatchObject({ trackedPeers: 1, eligiblePeers: 1 });
+    tracker.dispose();
+  });
+
   it('is configured through PeerHealthModule.forRoot like any tracker option', async () => {
     const { Test } = await import('@nestjs/testing');
     const { PeerHealthModule } = await import('@omnirelay/peer-health');
