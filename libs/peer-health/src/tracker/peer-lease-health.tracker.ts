@@ -426,7 +426,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (peer) {
       peer.lastDisconnect = now;
       peer.disconnected = true;
-      if (peer.policyState !== undefined) this.settings.healthPolicy?.recordDisconnect?.(peer.policyState.history, now);
+      const policy = this.settings.healthPolicy;
+      if (policy !== undefined && peer.policyState !== undefined) policy.recordDisconnect?.(peer.policyState.history, now);
       const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
       this.counters.recordDisconnect(peer.counters, label);
       this.setHealthy(peer, false, 'disconnect', now);
@@ -514,7 +515,11 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.healthyPeers++;
       this.changeVersion++;
     } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat !== NEVER) {
-      const until = peer.policyState?.healthyUntil ?? peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs;
+      // The settings, not the peer's policyState field, decide: the default path never reads that field.
+      const until =
+        this.settings.healthPolicy === undefined
+          ? peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs
+          : (peer.policyState?.healthyUntil ?? Infinity);
       if (until < now) this.setHealthy(peer, false, 'heartbeat-expired', until);
     }
     peer.lastActivity = now;
