@@ -24,8 +24,6 @@ export class HealthDeadlines {
   private readonly expiryWheel: DeadlineWheel<PeerState>;
   private readonly retentionWheel: DeadlineWheel<PeerState>;
   private readonly precise: boolean;
-  /** Whether a health policy other than the inline grace rule decides the deadlines. */
-  private readonly policed: boolean;
   private timer: ScheduledTimer | undefined;
   private timerDue = Infinity;
   private disposed = false;
@@ -35,10 +33,11 @@ export class HealthDeadlines {
     private readonly settings: TrackerSettings,
     private readonly actions: DeadlineActions,
     applyNow: () => void,
+    /** Per-peer state of a health policy other than the inline grace rule; undefined under that rule. */
+    private readonly policyStates?: WeakMap<PeerState, PolicyPeerState>,
   ) {
     const { timers, heartbeatGracePeriodMs: grace, retentionMs } = settings;
     this.precise = timers.precise === true;
-    this.policed = settings.healthPolicy !== undefined;
     // A simulated clock fires timers exactly, so its deadlines are kept to the millisecond. Real
     // timers get buckets of ~1% of the period (at most 25 ms): a transition lands that promptly.
     this.expiryWheel = new DeadlineWheel(this.precise ? 1 : Math.min(25, Math.max(1, Math.floor(grace / 100))));
@@ -50,10 +49,9 @@ export class HealthDeadlines {
 
   /** Starts watching the health deadline of a peer that just heart-beat, unless it is watched already. */
   watchExpiry(peer: PeerState, now: number): void {
-    // The tracker-wide flag, not the peer's field: under the default rule the heartbeat path never
-    // touches the (last, likely uncached) policyState field of a peer.
-    if (this.policed) {
-      if (peer.policyState !== undefined) this.watchPolicyDeadline(peer, peer.policyState);
+    if (this.policyStates !== undefined) {
+      const policed = this.policyStates.get(peer);
+      if (policed !== undefined) this.watchPolicyDeadline(peer, policed);
       return;
     }
     if (peer.inExpiry) return;
@@ -111,7 +109,7 @@ export class HealthDeadlines {
     this.expiryWheel.sweep(
       now,
       (peer, bucket) => {
-        const policed = this.policed ? peer.policyState : undefined;
+        const policed = this.policyStates?.get(peer);
         // Left behind when a policy's deadline moved earlier and the peer was filed again: the live entry decides.
         if (policed !== undefined && Math.floor(policed.filedAt / resolution) !== bucket) return true;
         if (peer.evicted || !peer.healthy || peer.disconnected) {

@@ -78,6 +78,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private readonly logger: TrackerLogger;
   private readonly peers = new Map<string, PeerState>();
   private readonly deadlines: HealthDeadlines;
+  /** Per-peer state of a configured health policy (undefined under the inline grace rule). */
+  private readonly policyStates: WeakMap<PeerState, PolicyPeerState> | undefined;
   private readonly events: TrackerEventQueue;
   private readonly flapping: FlapDetector;
   private readonly anomalyListeners: ListenerSet<PeerHealthAnomalyEvent>;
@@ -111,6 +113,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.flapping = new FlapDetector(this.settings, this.logger, () => {
       anomaly('flapping');
     });
+    this.policyStates = this.settings.healthPolicy === undefined ? undefined : new WeakMap();
     this.deadlines = new HealthDeadlines(
       this.settings,
       {
@@ -127,6 +130,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       () => {
         this.evaluateHealth();
       },
+      this.policyStates,
     );
   }
 
@@ -426,8 +430,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (peer) {
       peer.lastDisconnect = now;
       peer.disconnected = true;
-      const policy = this.settings.healthPolicy;
-      if (policy !== undefined && peer.policyState !== undefined) policy.recordDisconnect?.(peer.policyState.history, now);
+      const policed = this.policyStates?.get(peer);
+      if (policed !== undefined) this.settings.healthPolicy?.recordDisconnect?.(policed.history, now);
       const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
       this.counters.recordDisconnect(peer.counters, label);
       this.setHealthy(peer, false, 'disconnect', now);
@@ -515,11 +519,10 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.healthyPeers++;
       this.changeVersion++;
     } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat !== NEVER) {
-      // The settings, not the peer's policyState field, decide: the default path never reads that field.
       const until =
-        this.settings.healthPolicy === undefined
+        this.policyStates === undefined
           ? peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs
-          : (peer.policyState?.healthyUntil ?? Infinity);
+          : (this.policyStates.get(peer)?.healthyUntil ?? Infinity);
       if (until < now) this.setHealthy(peer, false, 'heartbeat-expired', until);
     }
     peer.lastActivity = now;
@@ -530,15 +533,20 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private heartbeatAt(peer: PeerState, now: number, reason: PeerHealthTransitionReason): void {
     peer.lastHeartbeat = now;
     this.changedPeer(peer);
-    if (this.settings.healthPolicy !== undefined) this.askPolicy(this.settings.healthPolicy, peer, now);
+    if (this.policyStates !== undefined) this.askPolicy(this.policyStates, peer, now);
     if (peer.disconnected) return;
     this.deadlines.watchExpiry(peer, now);
     this.setHealthy(peer, true, reason, now);
   }
 
   /** The slow twin of the inline grace rule: asks the configured policy, and keeps its answer sane. */
-  private askPolicy(policy: PeerHealthPolicy, peer: PeerState, now: number): void {
-    const state = (peer.policyState ??= new PolicyPeerState(policy.createPeerHistory()));
+  private askPolicy(states: WeakMap<PeerState, PolicyPeerState>, peer: PeerState, now: number): void {
+    const policy = this.healthPolicy;
+    let state = states.get(peer);
+    if (state === undefined) {
+      state = new PolicyPeerState(policy.createPeerHistory());
+      states.set(peer, state);
+    }
     const until = policy.recordArrival(state.history, now);
     state.healthyUntil = typeof until === 'number' && until >= now ? until : now;
   }

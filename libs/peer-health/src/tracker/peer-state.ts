@@ -1,5 +1,4 @@
 import type { PeerCounterCell } from './peer-event-counters';
-import type { PolicyPeerState } from './policy-peer-state';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 
@@ -49,8 +48,6 @@ export class PeerState {
   pendingReassignments = 0;
   flapWindowStart = NEVER;
   flapCount = 0;
-  /** Set when a health policy other than the grace-period rule decides (see PolicyPeerState). */
-  policyState: PolicyPeerState | undefined = undefined;
 
   constructor(
     readonly peerId: string,

@@ -1,7 +1,9 @@
 /**
  * What the tracker keeps per peer when a health policy other than the grace-period rule decides: the
  * policy's own history of the peer, its latest answer, and where the peer is filed in the expiry
- * wheel. Peers under the default rule carry none of it (their deadline is lastHeartbeat + grace).
+ * wheel. Kept beside the peer (a WeakMap keyed by its PeerState, which only exists when such a
+ * policy is configured), so that under the default rule a peer's state is laid out exactly as before
+ * and its deadline is simply lastHeartbeat + grace.
  * @internal
  */
 export class PolicyPeerState {
