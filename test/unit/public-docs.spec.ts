@@ -55,6 +55,12 @@ const OPTION_AND_VALUE_TYPES = [
   'PeerHealthTimers',
   'ScheduledTimer',
   'ManualClock',
+  'PeerHealthPolicy',
+  'GracePeriodPolicy',
+  'GracePeriodPolicyOptions',
+  'PhiAccrualPolicy',
+  'PhiAccrualPolicyOptions',
+  'PhiPeerHistory',
 ];
 
 describe('the public declarations document every option', () => {

@@ -19,6 +19,12 @@ export type {
   PeerMetadataLimits,
   PeerFlappingOptions,
 } from './tracker/interfaces/peer-lease-health-tracker-options.interface';
+export { GracePeriodPolicy } from './tracker/health-policy/grace-period.policy';
+export type { GracePeriodPolicyOptions } from './tracker/interfaces/grace-period-policy-options.interface';
+export { PhiAccrualPolicy } from './tracker/health-policy/phi-accrual.policy';
+export type { PhiPeerHistory } from './tracker/health-policy/phi-accrual.policy';
+export type { PeerHealthPolicy } from './tracker/interfaces/peer-health-policy.interface';
+export type { PhiAccrualPolicyOptions } from './tracker/interfaces/phi-accrual-policy-options.interface';
 export { ManualClock, systemClock, systemTimers } from './tracker/clock';
 export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
 export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health.errors';

@@ -1,6 +1,7 @@
 import type { ScheduledTimer } from './clock';
 import { DeadlineWheel } from './deadline-wheel';
 import type { PeerState } from './peer-state';
+import type { PolicyPeerState } from './policy-peer-state';
 import type { TrackerSettings } from './tracker-settings';
 
 /** What the tracker does when a deadline passes. */
@@ -32,6 +33,8 @@ export class HealthDeadlines {
     private readonly settings: TrackerSettings,
     private readonly actions: DeadlineActions,
     applyNow: () => void,
+    /** Per-peer state of a health policy other than the inline grace rule; undefined under that rule. */
+    private readonly policyStates?: WeakMap<PeerState, PolicyPeerState>,
   ) {
     const { timers, heartbeatGracePeriodMs: grace, retentionMs } = settings;
     this.precise = timers.precise === true;
@@ -44,11 +47,32 @@ export class HealthDeadlines {
     this.stopAdvanceWatch = timers.onAdvanced?.(applyNow);
   }
 
-  /** Starts watching the grace deadline of a peer that just heart-beat, unless it is watched already. */
+  /** Starts watching the health deadline of a peer that just heart-beat, unless it is watched already. */
   watchExpiry(peer: PeerState, now: number): void {
+    if (this.policyStates !== undefined) {
+      const policed = this.policyStates.get(peer);
+      if (policed !== undefined) this.watchPolicyDeadline(peer, policed);
+      return;
+    }
     if (peer.inExpiry) return;
     peer.inExpiry = true;
     this.expiryWheel.add(peer, now + this.settings.heartbeatGracePeriodMs);
+    this.ensureTimer(this.expiryWheel.nextFullDue);
+  }
+
+  /**
+   * The same for a deadline a policy gave. Unlike the grace rule's, it may move earlier: the peer is
+   * then filed again, and its entry in the later bucket becomes stale (see apply()).
+   */
+  private watchPolicyDeadline(peer: PeerState, policed: PolicyPeerState): void {
+    const due = policed.healthyUntil;
+    if ((peer.inExpiry && due >= policed.filedAt) || due === Infinity) return;
+    const resolution = this.expiryWheel.resolutionMs;
+    const sameBucket = peer.inExpiry && Math.floor(due / resolution) === Math.floor(policed.filedAt / resolution);
+    peer.inExpiry = true;
+    policed.filedAt = due;
+    if (sameBucket) return;
+    this.expiryWheel.add(peer, due);
     this.ensureTimer(this.expiryWheel.nextFullDue);
   }
 
@@ -85,18 +109,26 @@ export class HealthDeadlines {
     this.expiryWheel.sweep(
       now,
       (peer, bucket) => {
+        const policed = this.policyStates?.get(peer);
+        // Left behind when a policy's deadline moved earlier and the peer was filed again: the live entry decides.
+        if (policed !== undefined && Math.floor(policed.filedAt / resolution) !== bucket) return true;
         if (peer.evicted || !peer.healthy || peer.disconnected) {
           peer.inExpiry = false;
           return true;
         }
-        const due = peer.lastHeartbeat + grace;
+        const due = policed === undefined ? peer.lastHeartbeat + grace : policed.healthyUntil;
         if (due < now) {
           peer.inExpiry = false;
           this.actions.expire(peer, due);
           return true;
         }
-        // It heart-beat since it was queued: keep it in this bucket, or move it to its new one.
+        // It showed life since it was filed: keep it in this bucket, or move it to its new one.
         if (Math.floor(due / resolution) === bucket) return false;
+        if (due === Infinity) {
+          peer.inExpiry = false;
+          return true;
+        }
+        if (policed !== undefined) policed.filedAt = due;
         this.expiryWheel.add(peer, due);
         return true;
       },

@@ -19,7 +19,9 @@ import { compareOrdinal } from '../base/ordering';
 import { FlapDetector } from './flap-detector';
 import type { HeldLeaseMemo } from './held-lease-memo';
 import { HealthDeadlines } from './health-deadlines';
+import { GracePeriodPolicy } from './health-policy/grace-period.policy';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
+import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
 import { findLease, findMetadata, putLease, removeLease } from './peer-collections';
 import { PeerEventCounters } from './peer-event-counters';
@@ -27,6 +29,7 @@ import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
 import { NEVER, PeerState } from './peer-state';
+import { PolicyPeerState } from './policy-peer-state';
 import { ListenerSet } from './listener-set';
 import { TrackerEventQueue } from './tracker-event-queue';
 import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from './tracker-settings';
@@ -61,15 +64,22 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    * @internal
    */
   readonly counters: PeerEventCounters;
-  /** How long after its last heartbeat a peer stays healthy, in ms. */
+  /**
+   * How long after its last heartbeat a peer stays healthy, in ms, under the grace-period rule. With
+   * another `healthPolicy` the policy decides, and this is the (unused) default.
+   */
   readonly heartbeatGracePeriodMs: number;
   /** How long a peer may go without any event before it is forgotten, in ms. */
   readonly retentionMs: number;
+  /** What decides how long a peer stays healthy: the `healthPolicy` option, or the grace-period rule. */
+  readonly healthPolicy: PeerHealthPolicy;
 
   private readonly settings: TrackerSettings;
   private readonly logger: TrackerLogger;
   private readonly peers = new Map<string, PeerState>();
   private readonly deadlines: HealthDeadlines;
+  /** Per-peer state of a configured health policy (undefined under the inline grace rule). */
+  private readonly policyStates: WeakMap<PeerState, PolicyPeerState> | undefined;
   private readonly events: TrackerEventQueue;
   private readonly flapping: FlapDetector;
   private readonly anomalyListeners: ListenerSet<PeerHealthAnomalyEvent>;
@@ -88,6 +98,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.settings = resolveTrackerSettings(options);
     this.heartbeatGracePeriodMs = this.settings.heartbeatGracePeriodMs;
     this.retentionMs = this.settings.retentionMs;
+    this.healthPolicy = options.healthPolicy ?? new GracePeriodPolicy({ gracePeriodMs: this.heartbeatGracePeriodMs });
     this.logger = this.settings.logger ?? new Logger(PeerLeaseHealthTracker.name);
     this.counters = new PeerEventCounters(this.settings);
     const anomaly = (kind: PeerHealthAnomalyKind): void => {
@@ -102,6 +113,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.flapping = new FlapDetector(this.settings, this.logger, () => {
       anomaly('flapping');
     });
+    this.policyStates = this.settings.healthPolicy === undefined ? undefined : new WeakMap();
     this.deadlines = new HealthDeadlines(
       this.settings,
       {
@@ -118,6 +130,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       () => {
         this.evaluateHealth();
       },
+      this.policyStates,
     );
   }
 
@@ -417,6 +430,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     if (peer) {
       peer.lastDisconnect = now;
       peer.disconnected = true;
+      const policed = this.policyStates?.get(peer);
+      if (policed !== undefined) this.settings.healthPolicy?.recordDisconnect?.(policed.history, now);
       const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
       this.counters.recordDisconnect(peer.counters, label);
       this.setHealthy(peer, false, 'disconnect', now);
@@ -503,13 +518,12 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       this.ordered = undefined;
       this.healthyPeers++;
       this.changeVersion++;
-    } else if (
-      peer.healthy &&
-      !peer.disconnected &&
-      peer.lastHeartbeat !== NEVER &&
-      peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs < now
-    ) {
-      this.setHealthy(peer, false, 'heartbeat-expired', peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs);
+    } else if (peer.healthy && !peer.disconnected && peer.lastHeartbeat !== NEVER) {
+      const until =
+        this.policyStates === undefined
+          ? peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs
+          : (this.policyStates.get(peer)?.healthyUntil ?? Infinity);
+      if (until < now) this.setHealthy(peer, false, 'heartbeat-expired', until);
     }
     peer.lastActivity = now;
     this.deadlines.watchRetention(peer, now);
@@ -519,9 +533,22 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private heartbeatAt(peer: PeerState, now: number, reason: PeerHealthTransitionReason): void {
     peer.lastHeartbeat = now;
     this.changedPeer(peer);
+    if (this.policyStates !== undefined) this.askPolicy(this.policyStates, peer, now);
     if (peer.disconnected) return;
     this.deadlines.watchExpiry(peer, now);
     this.setHealthy(peer, true, reason, now);
+  }
+
+  /** The slow twin of the inline grace rule: asks the configured policy, and keeps its answer sane. */
+  private askPolicy(states: WeakMap<PeerState, PolicyPeerState>, peer: PeerState, now: number): void {
+    const policy = this.healthPolicy;
+    let state = states.get(peer);
+    if (state === undefined) {
+      state = new PolicyPeerState(policy.createPeerHistory());
+      states.set(peer, state);
+    }
+    const until = policy.recordArrival(state.history, now);
+    state.healthyUntil = typeof until === 'number' && until >= now ? until : now;
   }
 
   private writePendingCount(peer: PeerState, pendingCount: number): void {

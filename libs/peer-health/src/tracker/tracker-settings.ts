@@ -3,6 +3,8 @@ import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-al
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
 import { PEER_HEALTH_DEFAULTS } from '../base/peer-health.defaults';
 import { isPeerHealthTimers, systemClock, systemTimers, type Clock, type PeerHealthTimers } from './clock';
+import { GracePeriodPolicy } from './health-policy/grace-period.policy';
+import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
 import type { ResolvedMetadataLimits } from './peer-metadata';
 
@@ -15,6 +17,8 @@ export interface TrackerLogger {
 /** The tracker's options, checked, with every default applied. */
 export interface TrackerSettings {
   readonly heartbeatGracePeriodMs: number;
+  /** The policy to consult on every sign of life; undefined for the grace-period rule, applied inline. */
+  readonly healthPolicy: PeerHealthPolicy | undefined;
   readonly retentionMs: number;
   readonly maxPeers: number;
   readonly maxPeerIdLength: number;
@@ -37,9 +41,10 @@ export function resolveTrackerSettings(options: PeerLeaseHealthTrackerOptions | 
   }
   const o = options ?? {};
   const defaults = PEER_HEALTH_DEFAULTS;
-  const grace = positiveNumberOption('heartbeatGracePeriodMs', o.heartbeatGracePeriodMs, defaults.heartbeatGracePeriodMs);
+  const { grace, healthPolicy } = resolveHealthPolicy(o);
   const retention = positiveNumberOption('retentionMs', o.retentionMs, defaults.retentionMs, true);
-  if (retention < grace) {
+  // Only the grace-period rule has a known longest healthy silence to compare the retention with.
+  if (healthPolicy === undefined && retention < grace) {
     throw new PeerHealthConfigurationError(
       'retentionMs',
       `Option 'retentionMs' (${retention}) must not be shorter than 'heartbeatGracePeriodMs' (${grace}): a peer would be forgotten before it could turn unhealthy.`,
@@ -54,6 +59,7 @@ export function resolveTrackerSettings(options: PeerLeaseHealthTrackerOptions | 
   const clock = o.clock ?? systemClock;
   return {
     heartbeatGracePeriodMs: grace,
+    healthPolicy,
     retentionMs: retention,
     maxPeers: o.maxPeers === Infinity ? Infinity : positiveIntegerOption('maxPeers', o.maxPeers, defaults.maxPeers),
     maxPeerIdLength: positiveIntegerOption('maxPeerIdLength', o.maxPeerIdLength, defaults.maxPeerIdLength),
@@ -79,4 +85,27 @@ export function resolveTrackerSettings(options: PeerLeaseHealthTrackerOptions | 
     alertPublisher: o.alertPublisher,
     logger: o.logger,
   };
+}
+
+/**
+ * The grace period and the policy. The grace-period rule, by default or given as a GracePeriodPolicy,
+ * becomes `healthPolicy: undefined`: the tracker applies it inline, without a call per heartbeat.
+ */
+function resolveHealthPolicy(o: PeerLeaseHealthTrackerOptions): { grace: number; healthPolicy: PeerHealthPolicy | undefined } {
+  const policy: unknown = o.healthPolicy;
+  if (policy === undefined) {
+    return {
+      grace: positiveNumberOption('heartbeatGracePeriodMs', o.heartbeatGracePeriodMs, PEER_HEALTH_DEFAULTS.heartbeatGracePeriodMs),
+      healthPolicy: undefined,
+    };
+  }
+  objectWithMethodsOption('healthPolicy', policy, ['createPeerHistory', 'recordArrival']);
+  if (o.heartbeatGracePeriodMs !== undefined) {
+    throw new PeerHealthConfigurationError(
+      'healthPolicy',
+      "Give either 'heartbeatGracePeriodMs' or 'healthPolicy', not both: the policy decides how long a peer stays healthy.",
+    );
+  }
+  if (policy instanceof GracePeriodPolicy) return { grace: policy.gracePeriodMs, healthPolicy: undefined };
+  return { grace: PEER_HEALTH_DEFAULTS.heartbeatGracePeriodMs, healthPolicy: o.healthPolicy };
 }

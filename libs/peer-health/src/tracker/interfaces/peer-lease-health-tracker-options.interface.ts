@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { PeerHealthAlertPublisher } from '../../base/interfaces/peer-health-alert.interface';
 import type { Clock, PeerHealthTimers } from '../clock';
+import type { PeerHealthPolicy } from './peer-health-policy.interface';
 
 /**
  * Bounds on the metadata one peer may hold. Metadata arrives from remote nodes (gossip), so entries
@@ -39,6 +40,13 @@ export interface PeerLeaseHealthTrackerOptions {
    * old still counts. A positive finite number (default 30000).
    */
   readonly heartbeatGracePeriodMs?: number;
+  /**
+   * What decides how long a peer stays healthy after a sign of life (default: the grace-period rule
+   * with `heartbeatGracePeriodMs`). For example `new PhiAccrualPolicy({ threshold: 8 })`, which
+   * learns each peer's heartbeat rhythm. Give either this or `heartbeatGracePeriodMs`, not both.
+   * With a policy other than `GracePeriodPolicy`, `retentionMs` is not compared with a grace period.
+   */
+  readonly healthPolicy?: PeerHealthPolicy;
   /**
    * How long, in milliseconds, a peer may go without any event before it is forgotten (default 3600000,
    * one hour). `Infinity` keeps peers forever.

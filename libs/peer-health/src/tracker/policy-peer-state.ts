@@ -1,0 +1,16 @@
+/**
+ * What the tracker keeps per peer when a health policy other than the grace-period rule decides: the
+ * policy's own history of the peer, its latest answer, and where the peer is filed in the expiry
+ * wheel. Kept beside the peer (a WeakMap keyed by its PeerState, which only exists when such a
+ * policy is configured), so that under the default rule a peer's state is laid out exactly as before
+ * and its deadline is simply lastHeartbeat + grace.
+ * @internal
+ */
+export class PolicyPeerState {
+  /** Last instant the peer counts as healthy without a further sign of life. */
+  healthyUntil = Infinity;
+  /** The deadline the peer's live expiry-wheel entry was filed under: entries in other buckets are stale. */
+  filedAt = Infinity;
+
+  constructor(readonly history: unknown) {}
+}
