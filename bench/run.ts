@@ -16,6 +16,7 @@ const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'memory.bench.js', flags: ['--expose-gc', '--max-old-space-size=8192'] },
   { file: 'transition-lag.bench.js', flags: [] },
   { file: 'dashboard.bench.js', flags: [] },
+  { file: 'convergence.bench.js', flags: ['--max-old-space-size=4096'] },
 ];
 
 const only = process.argv.slice(2);
