@@ -176,13 +176,21 @@ function main(): void {
     return;
   }
   const only = process.argv[2].split(',').filter(Boolean).map(Number);
+  // --part joins|crashes|tuned: one kind of sample only, so that one size can be spread over processes.
+  const partAt = process.argv.indexOf('--part');
+  const part = partAt > 0 ? process.argv[partAt + 1] : undefined;
+  const wanted = (kind: string): boolean => part === undefined || part === kind;
   console.log(`convergence: ${cpus().length} cores; virtual clock, fan-out ${TIMING.fanout}, round ${TIMING.roundIntervalMs} ms, suspicion ${TIMING.suspicionTimeoutMs} ms, latency median ${NETWORK.latencyMedianMs} ms, loss ${NETWORK.loss * 100}%`);
-  for (const { size, joins, crashes, combined, tuned } of PLAN) {
+  for (const plan of PLAN) {
+    const { size, combined } = plan;
     if (only.length > 0 && !only.includes(size)) continue;
+    const joins = wanted('joins') ? plan.joins : 0;
+    const crashes = wanted('crashes') ? plan.crashes : 0;
+    const tuned = wanted('tuned') ? plan.tuned : 0;
     const cpuStart = process.cpuUsage();
     const joinSamples: Sample[] = [];
     const crashSamples: Sample[] = [];
-    for (let i = 0; i < joins; i++) joinSamples.push(measure(size, 1000 + i, { join: true, crash: false, trafficMs: i === 0 && crashes === 0 ? TRAFFIC_WINDOW_MS : 0 }));
+    for (let i = 0; i < joins; i++) joinSamples.push(measure(size, 1000 + i, { join: true, crash: false, trafficMs: i === 0 && plan.crashes === 0 && combined === 0 ? TRAFFIC_WINDOW_MS : 0 }));
     for (let i = 0; i < crashes; i++) crashSamples.push(measure(size, 2000 + i, { join: false, crash: true, trafficMs: i === 0 ? TRAFFIC_WINDOW_MS : 0 }));
     for (let i = 0; i < combined; i++) {
       const sample = measure(size, 3000 + i, { join: true, crash: true, trafficMs: TRAFFIC_WINDOW_MS });
@@ -192,7 +200,7 @@ function main(): void {
     const cpu = process.cpuUsage(cpuStart);
     const how = combined > 0 ? `${combined} mesh(es) with a join and a leader crash at the same instant` : `${joins} joins and ${crashes} leader crashes, each in a fresh seeded mesh`;
     const note = `${how}; ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`;
-    for (const [label, pick] of [
+    for (const [label, pick] of joinSamples.length === 0 ? [] : [
       ['50%', (s: Sample) => s.reach50],
       ['95%', (s: Sample) => s.reach95],
       ['100%', (s: Sample) => s.reach100],
@@ -208,7 +216,7 @@ function main(): void {
       record(row(`gossip join reaches ${label} (p99)`, size, p99Ms, 'ms', 'SWIM: log2(N) rounds', null, runs, swimMs(size), note + missNote));
     }
     const suspicion = [...joinSamples, ...crashSamples][0]?.appliedSuspicionMs ?? Number.NaN;
-    record(row('gossip applied suspicion timeout', size, suspicion, 'ms', `configured ${TIMING.suspicionTimeoutMs} ms, stretched by paging`, null, [suspicion]));
+    if (wanted('joins')) record(row('gossip applied suspicion timeout', size, suspicion, 'ms', `configured ${TIMING.suspicionTimeoutMs} ms, stretched by paging`, null, [suspicion]));
     if (crashSamples.length > 0) {
       const failover = crashSamples.map((s) => s.failover);
       const dead = crashSamples.map((s) => s.deadEverywhere);
@@ -228,7 +236,7 @@ function main(): void {
     const bytes = measured.map((s) => s.bytesPerMemberPerSecond);
     const refused = [...joinSamples, ...crashSamples].reduce((sum, s) => sum + s.refused, 0);
     const sizeNote = `${note}; ${median(measured.map((s) => s.messagesPerMemberPerSecond)).toFixed(1)} messages per member per second, ${Math.round(median(measured.map((s) => s.meanMessageBytes)))} B each (signed JSON bodies, HTTP headers not counted); ${refused} refused`;
-    record(row('gossip bytes sent per member per second', size, median(bytes), 'B/s', 'reported', null, bytes, null, sizeNote));
+    if (bytes.length > 0) record(row('gossip bytes sent per member per second', size, median(bytes), 'B/s', 'reported', null, bytes, null, sizeNote));
   }
 }
 
