@@ -18,6 +18,7 @@ const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'dashboard.bench.js', flags: [] },
   { file: 'fleet.bench.js', flags: [] },
   { file: 'health-policy.bench.js', flags: [] },
+  { file: 'convergence.bench.js', flags: ['--max-old-space-size=4096'] },
 ];
 
 const only = process.argv.slice(2);

@@ -1,5 +1,5 @@
 // npm run gate: the release gate. Every step must pass without a single warning; a failure names
-// its step. Steps: typescript, eslint, alert-rules (promtool), bundle + sea-blob + prepare-binary + postject,
+// its step. Steps: typescript, eslint, alert-rules and alert-rule-tests (promtool), bundle + sea-blob + prepare-binary + postject,
 // start-up, start-up on etcd (the executable's embedded etcd client against a real etcd).
 import { createRequire } from 'node:module';
 import { buildExecutable, run, StepError } from './build-executable.mjs';
@@ -72,6 +72,7 @@ const steps = [
   ['eslint', () => run('eslint', 'npx', ['eslint', '.', '--max-warnings', '0'])],
   // Debian's prometheus package ships promtool (.ci/run installs it when missing).
   ['alert-rules', () => run('alert-rules', 'promtool', ['check', 'rules', 'deploy/prometheus/alerts.yml'])],
+  ['alert-rule-tests', () => run('alert-rule-tests', 'promtool', ['test', 'rules', 'deploy/prometheus/alerts.test.yml'])],
   ['executable', () => buildExecutable()],
   ['start-up', () => startUp()],
   ['start-up-etcd', () => startUpOnEtcd()],

@@ -2,6 +2,7 @@ import { GossipCodec } from './gossip-codec';
 import { GossipMembership, type GossipMembershipLimits, type MemberChange } from './gossip-membership';
 import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
 import type { GossipDigestEntry, GossipMemberInfo, GossipMessage } from './interfaces/gossip-member.interface';
+import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';
 import type { GossipAddressPolicy } from './security/gossip-address-policy';
 import type { GossipKeyring } from './security/gossip-keyring';
 import { GossipReplayGuard } from './security/gossip-replay-guard';
@@ -89,6 +90,19 @@ export class GossipProtocol {
   /** The suspicion timeout to apply, stretched when the member list takes several messages. */
   suspicionTimeoutMs(configuredMs: number, roundIntervalMs: number): number {
     return scaledSuspicionMs(configuredMs, roundIntervalMs, this.membership.size, this.pageEntries);
+  }
+
+  /**
+   * Opens a gossip round at `now`: this node's heartbeat, the sweep (suspect, dead, forgotten) with
+   * the applied suspicion timeout, and the members to contact (up to `fanout` at random, else the
+   * seeds). The service runs it on a timer; the convergence bench runs it on a virtual clock.
+   */
+  openRound(now: number, timing: GossipRoundTiming, seeds: readonly string[], random: () => number = Math.random): { changes: MemberChange[]; targets: readonly string[] } {
+    this.membership.beat();
+    const suspicionMs = this.suspicionTimeoutMs(timing.suspicionTimeoutMs, timing.roundIntervalMs);
+    const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs);
+    const picked = this.membership.pick(timing.fanout, random);
+    return { changes, targets: picked.length > 0 ? picked : seeds };
   }
 
   /** True when this node may contact (and accept a member advertising) `url`. */

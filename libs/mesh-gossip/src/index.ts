@@ -24,6 +24,7 @@ export type {
   GossipMessage,
 } from './interfaces/gossip-member.interface';
 export type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
+export type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';
 export { PlainHistogram, GOSSIP_RTT_BUCKETS_MS, GOSSIP_MESSAGE_MEMBER_BUCKETS } from './telemetry/plain-histogram';
 export { MeshAuditLog } from './telemetry/mesh-audit-log';
 export type { MeshAuditEvent, MeshAuditEventKind, MeshLogFormat } from './telemetry/mesh-audit-log';

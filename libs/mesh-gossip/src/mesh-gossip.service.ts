@@ -5,6 +5,7 @@ import type { MemberChange } from './gossip-membership';
 import { GossipProtocol, type GossipMessageCounters } from './gossip-protocol';
 import { GossipRefusal } from './gossip-refusal';
 import type { GossipMemberInfo, GossipMemberState, GossipMemberView } from './interfaces/gossip-member.interface';
+import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';
 import type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
 import { GOSSIP_LIMITS, MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
 import { GossipAddressPolicy } from './security/gossip-address-policy';
@@ -47,10 +48,7 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly logger = new Logger('MeshGossip');
   private readonly protocol: GossipProtocol;
   private readonly client: GossipHttpClient;
-  private readonly roundIntervalMs: number;
-  private readonly fanout: number;
-  private readonly suspicionTimeoutMs: number;
-  private readonly forgetAfterMs: number;
+  private readonly timing: GossipRoundTiming;
   private readonly seeds: readonly string[];
   private readonly listeners = new Set<MembershipListener>();
   /** A bound recorder per member not known to be gone (dropped when it leaves or dies): no lookup per event. */
@@ -95,10 +93,12 @@ export class MeshGossipService implements OnApplicationShutdown {
       ...(options.replayWindowMs === undefined ? {} : { replayWindowMs: options.replayWindowMs }),
     });
     this.client = new GossipHttpClient(policy, options.requestTimeoutMs ?? 1000, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
-    this.roundIntervalMs = options.roundIntervalMs ?? 1000;
-    this.fanout = options.fanout ?? 3;
-    this.suspicionTimeoutMs = options.suspicionTimeoutMs ?? 5000;
-    this.forgetAfterMs = options.forgetAfterMs ?? 600_000;
+    this.timing = {
+      roundIntervalMs: options.roundIntervalMs ?? 1000,
+      fanout: options.fanout ?? 3,
+      suspicionTimeoutMs: options.suspicionTimeoutMs ?? 5000,
+      forgetAfterMs: options.forgetAfterMs ?? 600_000,
+    };
     this.audit = new MeshAuditLog(options.logFormat);
   }
 
@@ -139,7 +139,7 @@ export class MeshGossipService implements OnApplicationShutdown {
       this.logger.log('gossip is unsigned (no cluster key): fine on loopback for a demo; production needs a gossip key');
     }
     void this.round();
-    this.timer = setInterval(() => void this.round(), this.roundIntervalMs);
+    this.timer = setInterval(() => void this.round(), this.timing.roundIntervalMs);
   }
 
   /** The local view, this node included, sorted by node id. */
@@ -191,13 +191,10 @@ export class MeshGossipService implements OnApplicationShutdown {
   private async round(): Promise<void> {
     this.rounds++;
     const round = `${this.nodeId}/r${this.rounds}`;
-    const { membership } = this.protocol;
-    membership.beat();
-    const suspicionMs = this.protocol.suspicionTimeoutMs(this.suspicionTimeoutMs, this.roundIntervalMs);
-    this.recordChanges(membership.sweep(Date.now(), suspicionMs, this.forgetAfterMs), round);
+    // Targets are picked before the changes are reported: listeners read the membership, never change it.
+    const { changes, targets } = this.protocol.openRound(Date.now(), this.timing, this.seeds);
+    this.recordChanges(changes, round);
     this.recorderOf(this.nodeId).heartbeat();
-    const picked = membership.pick(this.fanout);
-    const targets = picked.length > 0 ? picked : this.seeds;
     await Promise.all(targets.map((url) => this.exchange(url, round)));
   }
 

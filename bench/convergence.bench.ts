@@ -1,0 +1,243 @@
+// Convergence of the gossip mesh at 50, 200 and 1,000 members, on a virtual clock (bench/support/
+// simulated-mesh.ts): how fast a join spreads, how fast a crash is seen by everyone, how fast the
+// embedded leadership fails over, and what gossip costs in bytes. Run alone: npm run bench:convergence
+// (or node dist/bench/convergence.bench.js 50,200 to pick sizes).
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import type { GossipRoundTiming } from '@omnirelay/mesh-gossip';
+import { median, percentile, record, type BenchResult } from './support/results';
+import { SimulatedMesh, type SimulatedMember, type SimulatedMeshOptions } from './support/simulated-mesh';
+import type { NetworkConditions } from './support/simulated-network';
+
+/** The service's defaults: what a host runs unless told otherwise. */
+const TIMING: GossipRoundTiming = { roundIntervalMs: 1000, fanout: 3, suspicionTimeoutMs: 5000, forgetAfterMs: 600_000 };
+/** A datacentre-ish network: median 10 ms one way, most delays 5-20 ms, 1% of messages lost. */
+const NETWORK: NetworkConditions = { latencyMedianMs: 10, latencySigma: 0.4, loss: 0.01 };
+/** Repetitions per size: every sample is a fresh mesh with its own seed. Fewer at 1,000 (CPU). */
+/**
+ * Samples per size, each a fresh seeded mesh. A virtual second of 1,000 signed members costs about
+ * 20 s of CPU (6,000 messages of 60 KB written, signed, verified and parsed), so by default 1,000
+ * gets one join only; `--full` adds a mesh where a join and a leader crash happen at once (about
+ * 15 minutes of CPU on an idle core).
+ */
+const FULL = process.argv.includes('--full');
+const PLAN: ReadonlyArray<{ size: number; joins: number; crashes: number; combined: number; tuned: number }> = [
+  { size: 50, joins: 20, crashes: 5, combined: 0, tuned: 3 },
+  { size: 200, joins: 10, crashes: 3, combined: 0, tuned: 2 },
+  FULL ? { size: 1000, joins: 0, crashes: 0, combined: 1, tuned: 0 } : { size: 1000, joins: 1, crashes: 0, combined: 0, tuned: 0 },
+];
+const JOIN_CAP_MS = 120_000;
+const WARM_UP_MS = 2 * TIMING.roundIntervalMs;
+const TRAFFIC_WINDOW_MS = 3 * TIMING.roundIntervalMs;
+/** The seed system's targets. */
+const TARGET_JOIN_95_MS = 2000;
+const TARGET_FAILOVER_MS = 5000;
+
+/**
+ * The demo host's suspicion timeout (--suspicion-timeout-ms, 3000), shorter than the library's 5000:
+ * failover is measured with both.
+ */
+const TUNED_SUSPICION_MS = 3000;
+
+const options = (seed: number, suspicionTimeoutMs = TIMING.suspicionTimeoutMs): SimulatedMeshOptions => ({
+  seed,
+  timing: { ...TIMING, suspicionTimeoutMs },
+  network: NETWORK,
+  signed: true,
+});
+
+/** What one sample measured; NaN where it was not asked for or did not happen within the cap. */
+interface Sample {
+  /** ms until a join reached 50%, 95% and 100% of the other members. */
+  readonly reach50: number;
+  readonly reach95: number;
+  readonly reach100: number;
+  /** ms from the leader's crash to every other established member agreeing on one new leader. */
+  readonly failover: number;
+  /** ms from the crash to every other established member marking the leader dead. */
+  readonly deadEverywhere: number;
+  /** The suspicion timeout the members applied (stretched by paging). */
+  readonly appliedSuspicionMs: number;
+  readonly bytesPerMemberPerSecond: number;
+  readonly messagesPerMemberPerSecond: number;
+  readonly meanMessageBytes: number;
+  readonly refused: number;
+}
+
+/**
+ * One fresh seeded mesh of `size` members (with `join`, size - 1 settled members and a newcomer):
+ * a warm-up, a window of steady-state traffic, then a join, a crash of the global leader, or both at
+ * the same instant (at 1,000 members, where every virtual second costs many seconds of CPU).
+ */
+function measure(size: number, seed: number, wants: { readonly join: boolean; readonly crash: boolean; readonly trafficMs: number; readonly suspicionMs?: number }): Sample {
+  const mesh = SimulatedMesh.settled(wants.join ? size - 1 : size, options(seed, wants.suspicionMs));
+  mesh.runFor(WARM_UP_MS);
+  mesh.resetTraffic();
+  mesh.runFor(wants.trafficMs);
+  const { bytes, messages } = mesh.traffic;
+  const members = mesh.live().length;
+  const seconds = wants.trafficMs / 1000;
+
+  const established = mesh.live();
+  let victim: SimulatedMember | undefined;
+  if (wants.crash) {
+    mesh.trackLeadership();
+    const leaderId = established[0] ? mesh.leaderOf(established[0], 'global') : undefined;
+    victim = established.find((member) => member.nodeId === leaderId);
+    if (!victim || !established.every((member) => mesh.leaderOf(member, 'global') === leaderId)) {
+      throw new Error(`mesh of ${size} has no agreed leader before the crash`);
+    }
+  }
+  const startedAt = mesh.now;
+  const joiner = wants.join ? mesh.join() : undefined;
+  if (victim) mesh.kill(victim);
+  const survivors = established.filter((member) => member !== victim);
+
+  const reached: number[] = [];
+  const knows = new Set<SimulatedMember>();
+  const deadAt = new Map<SimulatedMember, number>();
+  const crashed = victim?.nodeId;
+  let failoverAt: number | undefined;
+  mesh.onChanges = (observer, changes, now) => {
+    for (const change of changes) {
+      const { nodeId } = change.info;
+      if (joiner && nodeId === joiner.nodeId && observer !== joiner && !knows.has(observer)) {
+        knows.add(observer);
+        reached.push(now - startedAt);
+      }
+      if (nodeId === crashed && observer !== joiner) {
+        if (change.state === 'dead') deadAt.set(observer, now);
+        else deadAt.delete(observer);
+      }
+    }
+  };
+  mesh.onLeader = (observer, scope, _leaderId, now) => {
+    if (scope !== 'global' || observer === joiner) return;
+    const first = survivors[0] ? mesh.leaderOf(survivors[0], scope) : undefined;
+    const agreed = first !== undefined && first !== crashed && survivors.every((member) => mesh.leaderOf(member, scope) === first);
+    failoverAt = agreed ? now : undefined;
+  };
+  const others = joiner ? mesh.all().length - 1 : 0;
+  const joinDone = (): boolean => reached.length >= others;
+  const crashDone = (): boolean => !victim || (failoverAt !== undefined && deadAt.size === survivors.length);
+  const appliedSuspicionMs = (survivors[0] ?? established[0])?.protocol.suspicionTimeoutMs(wants.suspicionMs ?? TIMING.suspicionTimeoutMs, TIMING.roundIntervalMs) ?? Number.NaN;
+  mesh.runFor(victim ? 4 * appliedSuspicionMs + 30_000 : JOIN_CAP_MS, () => joinDone() && crashDone());
+  const at = (fraction: number): number => (joiner ? (reached[Math.ceil(fraction * others) - 1] ?? Number.NaN) : Number.NaN);
+  return {
+    reach50: at(0.5),
+    reach95: at(0.95),
+    reach100: at(1),
+    failover: victim && failoverAt !== undefined ? failoverAt - startedAt : Number.NaN,
+    deadEverywhere: victim && deadAt.size === survivors.length ? Math.max(...deadAt.values()) - startedAt : Number.NaN,
+    appliedSuspicionMs,
+    bytesPerMemberPerSecond: seconds > 0 ? bytes / members / seconds : Number.NaN,
+    messagesPerMemberPerSecond: seconds > 0 ? messages / members / seconds : Number.NaN,
+    meanMessageBytes: bytes / Math.max(1, messages),
+    refused: mesh.traffic.refused,
+  };
+}
+
+/** SWIM's estimate of dissemination: about log2(N) rounds of the gossip interval. */
+const swimMs = (size: number): number => Math.ceil(Math.log2(size)) * TIMING.roundIntervalMs;
+
+function row(name: string, size: number, value: number, unit: string, target: string, met: boolean | null, runs: readonly number[], baseline: number | null = null, note?: string): BenchResult {
+  const finite = runs.filter(Number.isFinite);
+  return {
+    name,
+    peers: size,
+    value,
+    unit,
+    baseline,
+    ratio: baseline === null || !Number.isFinite(value) || value === 0 ? null : baseline / value,
+    target,
+    met,
+    ...(note ? { note } : {}),
+    runs: runs.length,
+    ...(finite.length > 0 ? { valueMin: Math.min(...finite), valueMax: Math.max(...finite) } : {}),
+  };
+}
+
+/** Without an argument: one child process per size, side by side (the 1,000-member one takes longest). */
+function spawnSizes(): void {
+  const children = PLAN.map(({ size }) => spawn(process.execPath, [...process.execArgv, __filename, String(size), ...(FULL ? ['--full'] : [])], { stdio: 'inherit' }));
+  let failed = 0;
+  let open = children.length;
+  for (const child of children) {
+    child.on('exit', (code) => {
+      if (code !== 0) failed++;
+      if (--open === 0) process.exitCode = failed > 0 ? 1 : 0;
+    });
+  }
+}
+
+function main(): void {
+  if (process.argv[2] === undefined || process.argv[2] === '--full') {
+    spawnSizes();
+    return;
+  }
+  const only = process.argv[2].split(',').filter(Boolean).map(Number);
+  // --part joins|crashes|tuned: one kind of sample only, so that one size can be spread over processes.
+  const partAt = process.argv.indexOf('--part');
+  const part = partAt > 0 ? process.argv[partAt + 1] : undefined;
+  const wanted = (kind: string): boolean => part === undefined || part === kind;
+  console.log(`convergence: ${cpus().length} cores; virtual clock, fan-out ${TIMING.fanout}, round ${TIMING.roundIntervalMs} ms, suspicion ${TIMING.suspicionTimeoutMs} ms, latency median ${NETWORK.latencyMedianMs} ms, loss ${NETWORK.loss * 100}%`);
+  for (const plan of PLAN) {
+    const { size, combined } = plan;
+    if (only.length > 0 && !only.includes(size)) continue;
+    const joins = wanted('joins') ? plan.joins : 0;
+    const crashes = wanted('crashes') ? plan.crashes : 0;
+    const tuned = wanted('tuned') ? plan.tuned : 0;
+    const cpuStart = process.cpuUsage();
+    const joinSamples: Sample[] = [];
+    const crashSamples: Sample[] = [];
+    for (let i = 0; i < joins; i++) joinSamples.push(measure(size, 1000 + i, { join: true, crash: false, trafficMs: i === 0 && plan.crashes === 0 && combined === 0 ? TRAFFIC_WINDOW_MS : 0 }));
+    for (let i = 0; i < crashes; i++) crashSamples.push(measure(size, 2000 + i, { join: false, crash: true, trafficMs: i === 0 ? TRAFFIC_WINDOW_MS : 0 }));
+    for (let i = 0; i < combined; i++) {
+      const sample = measure(size, 3000 + i, { join: true, crash: true, trafficMs: TRAFFIC_WINDOW_MS });
+      joinSamples.push(sample);
+      crashSamples.push(sample);
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    const how = combined > 0 ? `${combined} mesh(es) with a join and a leader crash at the same instant` : `${joins} joins and ${crashes} leader crashes, each in a fresh seeded mesh`;
+    const note = `${how}; ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`;
+    for (const [label, pick] of joinSamples.length === 0 ? [] : [
+      ['50%', (s: Sample) => s.reach50],
+      ['95%', (s: Sample) => s.reach95],
+      ['100%', (s: Sample) => s.reach100],
+    ] as const) {
+      const runs = joinSamples.map(pick);
+      const missing = runs.filter((value) => !Number.isFinite(value)).length;
+      const reached = runs.filter(Number.isFinite);
+      const targeted = label === '95%';
+      const medianMs = missing * 2 > runs.length ? Number.NaN : median(runs.map((value) => (Number.isFinite(value) ? value : Number.POSITIVE_INFINITY)));
+      const p99Ms = missing > 0 ? Number.NaN : percentile(reached, 99);
+      const missNote = missing > 0 ? `; ${missing} of ${runs.length} joins did not reach ${label} within the cap` : '';
+      record(row(`gossip join reaches ${label} (median)`, size, medianMs, 'ms', targeted ? '< 2,000 ms (seed system, 200 members)' : 'SWIM: log2(N) rounds', targeted ? medianMs < TARGET_JOIN_95_MS : null, runs, swimMs(size), note + missNote));
+      record(row(`gossip join reaches ${label} (p99)`, size, p99Ms, 'ms', 'SWIM: log2(N) rounds', null, runs, swimMs(size), note + missNote));
+    }
+    const suspicion = [...joinSamples, ...crashSamples][0]?.appliedSuspicionMs ?? Number.NaN;
+    if (wanted('joins')) record(row('gossip applied suspicion timeout', size, suspicion, 'ms', `configured ${TIMING.suspicionTimeoutMs} ms, stretched by paging`, null, [suspicion]));
+    if (crashSamples.length > 0) {
+      const failover = crashSamples.map((s) => s.failover);
+      const dead = crashSamples.map((s) => s.deadEverywhere);
+      const suspicionNote = `${note}; applied suspicion timeout ${suspicion} ms`;
+      record(row('gossip leader failover (median)', size, median(failover), 'ms', '< 5,000 ms (seed system)', median(failover) < TARGET_FAILOVER_MS, failover, suspicion, suspicionNote));
+      record(row('gossip crash seen dead by all (median)', size, median(dead), 'ms', '2 x applied suspicion + rounds', null, dead, 2 * suspicion, suspicionNote));
+    }
+    if (tuned > 0) {
+      const tunedSamples = Array.from({ length: tuned }, (_, i) => measure(size, 4000 + i, { join: false, crash: true, trafficMs: 0, suspicionMs: TUNED_SUSPICION_MS }));
+      const tunedFailover = tunedSamples.map((s) => s.failover);
+      const tunedNote = `${tuned} leader crashes, fresh seeded meshes, suspicion timeout ${TUNED_SUSPICION_MS} ms`;
+      record(row(`gossip leader failover, suspicion ${TUNED_SUSPICION_MS} ms (median)`, size, median(tunedFailover), 'ms', '< 5,000 ms (seed system)', median(tunedFailover) < TARGET_FAILOVER_MS, tunedFailover, tunedSamples[0]?.appliedSuspicionMs ?? null, tunedNote));
+      const tunedDead = tunedSamples.map((s) => s.deadEverywhere);
+      record(row(`gossip crash seen dead by all, suspicion ${TUNED_SUSPICION_MS} ms (median)`, size, median(tunedDead), 'ms', '2 x applied suspicion + rounds', null, tunedDead, 2 * TUNED_SUSPICION_MS, tunedNote));
+    }
+    const measured = [...joinSamples, ...crashSamples].filter((s) => Number.isFinite(s.bytesPerMemberPerSecond));
+    const bytes = measured.map((s) => s.bytesPerMemberPerSecond);
+    const refused = [...joinSamples, ...crashSamples].reduce((sum, s) => sum + s.refused, 0);
+    const sizeNote = `${note}; ${median(measured.map((s) => s.messagesPerMemberPerSecond)).toFixed(1)} messages per member per second, ${Math.round(median(measured.map((s) => s.meanMessageBytes)))} B each (signed JSON bodies, HTTP headers not counted); ${refused} refused`;
+    if (bytes.length > 0) record(row('gossip bytes sent per member per second', size, median(bytes), 'B/s', 'reported', null, bytes, null, sizeNote));
+  }
+}
+
+main();

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import {
+  GossipAddressPolicy,
+  GossipKeyring,
+  GossipProtocol,
+  GossipRefusal,
+  type GossipMemberInfo,
+  type GossipRoundTiming,
+  type MemberChange,
+} from '@omnirelay/mesh-gossip';
+import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
+import { EventScheduler } from './event-scheduler';
+import { Xoshiro128 } from './random';
+import { SimulatedNetwork, type NetworkConditions } from './simulated-network';
+
+export interface SimulatedMeshOptions {
+  /** Seeds every random choice (round phases, gossip targets, delays, losses): a seed replays a run. */
+  readonly seed: number;
+  readonly timing: GossipRoundTiming;
+  readonly network: NetworkConditions;
+  /** Sign every message with a cluster key (HMAC-SHA256 envelope), as production does. */
+  readonly signed: boolean;
+  /** Leadership scopes every member elects (default ['global']). */
+  readonly scopes?: readonly string[];
+}
+
+/** One member: the real protocol object of a node, and what the simulation knows about it. */
+export interface SimulatedMember {
+  readonly nodeId: string;
+  readonly url: string;
+  readonly protocol: GossipProtocol;
+  /** The embedded leadership store of this node, fed with its own membership view. */
+  readonly leadership: GossipLeadershipStore;
+  readonly seeds: readonly string[];
+  alive: boolean;
+}
+
+/** Bytes and messages sent since the last reset; a message is the JSON body of one request or answer. */
+export interface SimulatedTraffic {
+  messages: number;
+  bytes: number;
+  /** Messages lost by the network. */
+  lost: number;
+  /** Requests to a member that is down (the sender sees a failed exchange). */
+  failed: number;
+  /** Messages refused at the door (MAC, replay window, bounds): none are expected in a healthy mesh. */
+  refused: number;
+  since: number;
+}
+
+export type ChangeObserver = (observer: SimulatedMember, changes: readonly MemberChange[], now: number) => void;
+export type LeaderObserver = (observer: SimulatedMember, scope: string, leaderId: string | undefined, now: number) => void;
+
+/** Virtual time starts at a plausible epoch: messages carry epoch ms. */
+const EPOCH_MS = Date.UTC(2026, 0, 1);
+/** Every tenth member may lead (role control-plane); the others are workers. */
+const CANDIDATE_ROLE = 'control-plane';
+
+function memberInfo(index: number): GossipMemberInfo {
+  return {
+    nodeId: `node-${String(index).padStart(4, '0')}`,
+    url: `http://10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}:7400`,
+    role: index % 10 === 0 ? CANDIDATE_ROLE : 'worker',
+    cluster: 'sim',
+    region: `region-${index % 4}`,
+    meshVersion: '1.4.0',
+    http3: false,
+    labels: { zone: `zone-${index % 8}` },
+  };
+}
+
+/**
+ * Many gossip members in one process on a virtual clock: each member is the real `GossipProtocol`
+ * (message writing and paging, HMAC envelope, replay window, parsing and bounds, membership merge,
+ * sweep with the scaled suspicion timeout) opened round by round with the same `openRound` the
+ * service runs on its timer. Only the HTTP transport and the timers are replaced: a message is its
+ * real JSON text, parsed on arrival as the host's body parser would, delivered after a simulated
+ * delay or lost. A crash is a member that stops running rounds and answering.
+ * @internal
+ */
+export class SimulatedMesh {
+  readonly scheduler = new EventScheduler(EPOCH_MS);
+  readonly traffic: SimulatedTraffic = { messages: 0, bytes: 0, lost: 0, failed: 0, refused: 0, since: EPOCH_MS };
+  /** Told about every batch of membership changes a member reports. */
+  onChanges: ChangeObserver | undefined;
+  /** Told about every leader change a member's embedded store makes (after `trackLeadership`). */
+  onLeader: LeaderObserver | undefined;
+  private readonly random: Xoshiro128;
+  private readonly network: SimulatedNetwork;
+  private readonly keyring: GossipKeyring | undefined;
+  private readonly policy = new GossipAddressPolicy(['10.0.0.0/8']);
+  private readonly scopes: readonly string[];
+  private readonly members: SimulatedMember[] = [];
+  private readonly byUrl = new Map<string, SimulatedMember>();
+  private leadershipTracked = false;
+  private readonly uniform = (): number => this.network.uniform();
+
+  constructor(readonly options: SimulatedMeshOptions) {
+    this.random = new Xoshiro128(options.seed);
+    this.network = new SimulatedNetwork(options.network, this.random);
+    this.keyring = options.signed ? GossipKeyring.fromBase64([randomBytes(32).toString('base64')]) : undefined;
+    this.scopes = options.scopes ?? ['global'];
+  }
+
+  /**
+   * A settled mesh of `size` members: each has heard every other first-hand (as after a long
+   * uneventful run; each learnt them in its own random order, so pages differ between members), and
+   * each runs its rounds at its own phase within the interval.
+   */
+  static settled(size: number, options: SimulatedMeshOptions): SimulatedMesh {
+    const mesh = new SimulatedMesh(options);
+    for (let i = 0; i < size; i++) mesh.add(i, []);
+    const entries = mesh.members.map((member) => member.protocol.membership.selfEntry());
+    const now = mesh.scheduler.now;
+    for (const member of mesh.members) {
+      const order = [...entries];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = mesh.random.below(i + 1);
+        const swap = order[i];
+        const other = order[j];
+        if (swap && other) {
+          order[i] = other;
+          order[j] = swap;
+        }
+      }
+      for (const entry of order) member.protocol.membership.merge([entry], entry.nodeId, now);
+    }
+    const interval = options.timing.roundIntervalMs;
+    for (const member of mesh.members) mesh.scheduler.after(mesh.random.below(interval), () => mesh.round(member));
+    return mesh;
+  }
+
+  get now(): number {
+    return this.scheduler.now;
+  }
+
+  /** Members that run (not crashed). */
+  live(): SimulatedMember[] {
+    return this.members.filter((member) => member.alive);
+  }
+
+  all(): readonly SimulatedMember[] {
+    return this.members;
+  }
+
+  /** A new member that joins through one live member chosen at random; its first round is now. */
+  join(): SimulatedMember {
+    const live = this.live();
+    const seed = live[this.random.below(live.length)];
+    const member = this.add(this.members.length, seed ? [seed.url] : []);
+    if (this.leadershipTracked) member.leadership.update(member.protocol.membership.view(this.now));
+    this.scheduler.after(0, () => this.round(member));
+    return member;
+  }
+
+  /** A crash (kill -9): no goodbye; the member stops gossiping and answering. */
+  kill(member: SimulatedMember): void {
+    member.alive = false;
+  }
+
+  /**
+   * From now on every member re-elects from its own view at each round (after its sweep, which is
+   * where a silent leader becomes suspect); elects once at once.
+   */
+  trackLeadership(): void {
+    this.leadershipTracked = true;
+    for (const member of this.live()) member.leadership.update(member.protocol.membership.view(this.now));
+  }
+
+  leaderOf(member: SimulatedMember, scope: string): string | undefined {
+    return member.leadership.leaders().find((leadership) => leadership.scope === scope)?.leaderId;
+  }
+
+  /** Runs the mesh for `ms` of virtual time, or until `done()` holds; returns whether it held. */
+  runFor(ms: number, done?: () => boolean): boolean {
+    return this.scheduler.runUntil(this.now + ms, done);
+  }
+
+  resetTraffic(): void {
+    Object.assign(this.traffic, { messages: 0, bytes: 0, lost: 0, failed: 0, refused: 0, since: this.now });
+  }
+
+  private add(index: number, seeds: readonly string[]): SimulatedMember {
+    const info = memberInfo(index);
+    const protocol = new GossipProtocol(info, 1, { policy: this.policy, ...(this.keyring ? { keyring: this.keyring } : {}) });
+    const leadership = new GossipLeadershipStore(this.scopes, new Set([CANDIDATE_ROLE]), () => this.now);
+    const member: SimulatedMember = { nodeId: info.nodeId, url: info.url, protocol, leadership, seeds, alive: true };
+    leadership.onChange(({ scope, leaderId }) => this.onLeader?.(member, scope, leaderId, this.now));
+    this.members.push(member);
+    this.byUrl.set(info.url, member);
+    return member;
+  }
+
+  /** What the service's timer does: open a round, report its changes, exchange with each target. */
+  private round(member: SimulatedMember): void {
+    if (!member.alive) return;
+    const now = this.now;
+    const { changes, targets } = member.protocol.openRound(now, this.options.timing, member.seeds, this.uniform);
+    this.report(member, changes);
+    if (this.leadershipTracked) member.leadership.update(member.protocol.membership.view(now));
+    for (const url of targets) this.exchange(member, url);
+    this.scheduler.after(this.options.timing.roundIntervalMs, () => this.round(member));
+  }
+
+  /** One push-pull exchange: the request travels, the target answers at arrival, the answer travels back. */
+  private exchange(from: SimulatedMember, url: string): void {
+    const { body, nonce } = from.protocol.request(this.now);
+    this.count(body);
+    const there = this.network.delay();
+    if (there === undefined) {
+      this.traffic.lost++;
+      return;
+    }
+    this.scheduler.after(there, () => {
+      const to = this.byUrl.get(url);
+      if (!to?.alive) {
+        this.traffic.failed++;
+        return;
+      }
+      let reply: string;
+      try {
+        const received = to.protocol.receive(JSON.parse(body) as unknown, this.now);
+        this.report(to, received.changes);
+        reply = received.reply;
+      } catch (error) {
+        if (!(error instanceof GossipRefusal)) throw error;
+        this.traffic.refused++;
+        return;
+      }
+      this.count(reply);
+      const back = this.network.delay();
+      if (back === undefined) {
+        this.traffic.lost++;
+        return;
+      }
+      this.scheduler.after(back, () => {
+        if (!from.alive) return;
+        try {
+          this.report(from, from.protocol.acceptReply(JSON.parse(reply) as unknown, nonce, this.now));
+        } catch (error) {
+          if (!(error instanceof GossipRefusal)) throw error;
+          this.traffic.refused++;
+        }
+      });
+    });
+  }
+
+  private count(body: string): void {
+    this.traffic.messages++;
+    this.traffic.bytes += Buffer.byteLength(body);
+  }
+
+  private report(member: SimulatedMember, changes: readonly MemberChange[]): void {
+    if (changes.length > 0) this.onChanges?.(member, changes, this.now);
+  }
+}
