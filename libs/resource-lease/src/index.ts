@@ -21,6 +21,7 @@ export {
   WORK_STORE,
 } from './resource-lease.constants';
 export { jsonDepthExceeds } from './payload-bounds';
+export { requireId } from './lease-request-validation';
 export type {
   LeaseGrant,
   LeaseReference,

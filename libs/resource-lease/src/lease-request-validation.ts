@@ -11,6 +11,7 @@ function body(value: unknown): Fields {
   return value as Fields;
 }
 
+/** A non-blank id of at most 256 characters, or a 400 LeaseRequestError naming the field. */
 export function requireId(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim().length === 0 || value.length > 256) {
     throw new LeaseRequestError(400, 'invalid-request', `'${name}' must be a non-blank string of at most 256 characters`);

@@ -20,4 +20,9 @@ export class LeaseRequestError extends Error {
   ) {
     super(message);
   }
+
+  /** The JSON body of the 4xx answer, the same wherever the error is answered. */
+  get body(): { statusCode: number; error: LeaseErrorCode; message: string } {
+    return { statusCode: this.status, error: this.code, message: this.message };
+  }
 }

@@ -14,7 +14,7 @@ async function answer<T>(action: () => T | Promise<T>): Promise<T> {
     return await action();
   } catch (error) {
     if (error instanceof LeaseRequestError) {
-      throw new HttpException({ statusCode: error.status, error: error.code, message: error.message }, error.status);
+      throw new HttpException(error.body, error.status);
     }
     throw error;
   }

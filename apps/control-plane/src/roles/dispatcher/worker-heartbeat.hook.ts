@@ -1,6 +1,6 @@
 import { HttpException, Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LeaseRequestError, ResourceLeaseQueue } from '@omnirelay/resource-lease';
+import { LeaseRequestError, requireId, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 import { AUTH_TOKEN_TABLE } from '../../security/auth-tokens.constants';
 import type { AuthTokenTable } from '../../security/auth-token-table';
 import { BearerAuthGuard, type ReplyLike, type RequestLike } from '../../security/bearer-auth.guard';
@@ -33,7 +33,7 @@ function hasNoBody(request: HookRequest): boolean {
  * (its `check`), the same queue call renews, and the answers are the controller's (204, 200 with
  * `{ renewed, lost }`, 4xx JSON). This route carries most of a large fleet's requests, and Nest's
  * per-request machinery cost more than the renewal itself. Anything else - a body (named leases,
- * a pending count), an id the controller would refuse, other routes - goes through Nest as before.
+ * a pending count), other routes - goes through Nest as before.
  */
 @Injectable()
 export class WorkerHeartbeatHook implements OnModuleInit {
@@ -54,27 +54,19 @@ export class WorkerHeartbeatHook implements OnModuleInit {
     const instance = adapter.getInstance?.() as FastifyLikeInstance | undefined;
     if (typeof instance?.addHook !== 'function') return;
     instance.addHook('onRequest', (request, reply, done) => {
-      const params = request.params as { workerId?: unknown } | undefined;
-      const workerId = params?.workerId;
-      if (
-        request.method !== 'POST' ||
-        request.routeOptions?.url !== WORKER_HEARTBEAT_ROUTE ||
-        typeof workerId !== 'string' ||
-        // Ids the controller refuses with 400 take the controller's way.
-        workerId.length > 256 ||
-        workerId.trim().length === 0 ||
-        !hasNoBody(request)
-      ) {
+      if (request.method !== 'POST' || request.routeOptions?.url !== WORKER_HEARTBEAT_ROUTE || !hasNoBody(request)) {
         done();
         return;
       }
-      this.answer(request, reply, workerId).catch((error: unknown) => this.fail(reply, error));
+      this.answer(request, reply).catch((error: unknown) => this.fail(reply, error));
     });
   }
 
-  private async answer(request: HookRequest, reply: HookReply, workerId: string): Promise<void> {
+  private async answer(request: HookRequest, reply: HookReply): Promise<void> {
+    // In Nest's order: the guard first, then the controller's own check of the id (400 if refused).
     await this.guard.check(request, reply);
-    const result = await this.queue.workerHeartbeat(workerId);
+    const { workerId } = (request.params ?? {}) as { workerId?: unknown };
+    const result = await this.queue.workerHeartbeat(requireId(workerId, 'workerId'));
     if (result.lost.length > 0) reply.code(200).send(result);
     else reply.code(204).send();
   }
@@ -86,7 +78,7 @@ export class WorkerHeartbeatHook implements OnModuleInit {
       return;
     }
     if (error instanceof LeaseRequestError) {
-      reply.code(error.status).send({ statusCode: error.status, error: error.code, message: error.message });
+      reply.code(error.status).send(error.body);
       return;
     }
     this.logger.error(`worker heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
