@@ -126,8 +126,11 @@ export function apply(sink: PeerEventSink, stream: EventStream, from = 0, to = s
   }
 }
 
+/** What applyRecorders() calls: the kit's PeerRecorder, or the floor's stand-in. */
+export type RecorderLike = Pick<PeerRecorder, 'heartbeat' | 'assign' | 'release' | 'disconnect' | 'gossip'>;
+
 /** The same replay as apply(), through one bound recorder per peer (`recorders[i]` records for peer i). */
-export function applyRecorders(recorders: readonly PeerRecorder[], stream: EventStream, from = 0, to = stream.count): void {
+export function applyRecorders(recorders: readonly RecorderLike[], stream: EventStream, from = 0, to = stream.count): void {
   const { ops, peers, args, extraHandles, baseHandles } = stream;
   for (let n = from; n < to; n++) {
     const i = peers[n] ?? 0;
@@ -160,6 +163,38 @@ export function applyRecorders(recorders: readonly PeerRecorder[], stream: Event
 /** What the bare loop writes: one field of a per-peer object. */
 export interface BarePeer {
   lastHeartbeat: number;
+}
+
+/**
+ * The floor of ingest through recorders: a stand-in recorder whose every method is one clock read
+ * and one field write of its own per-peer object. The same replay through it pays what the kit's
+ * recorders cannot avoid: the loop, the producer's recorder and handle (each a random object at
+ * fleet scale) and the peer's own object.
+ */
+export class FloorRecorder implements RecorderLike {
+  lastEvent = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  heartbeat(): void {
+    this.lastEvent = this.clock.now();
+  }
+
+  assign(): void {
+    this.lastEvent = this.clock.now();
+  }
+
+  release(): void {
+    this.lastEvent = this.clock.now();
+  }
+
+  disconnect(): void {
+    this.lastEvent = this.clock.now();
+  }
+
+  gossip(): void {
+    this.lastEvent = this.clock.now();
+  }
 }
 
 /**

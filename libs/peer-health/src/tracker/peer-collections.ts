@@ -50,6 +50,8 @@ export function insertMetadata(peer: PeerState, key: string, value: string): voi
   let at = entries.length;
   while (at > 0 && compareOrdinalIgnoreCase(entries[at - 2] ?? '', key) > 0) at -= 2;
   entries.splice(at, 0, key, value);
+  // The heartbeat path's remembered place of pending.count may have moved: it looks it up again.
+  if (at <= peer.pendingCountAt) peer.pendingCountAt = -1;
 }
 
 /** Calls `visit` for each pair, in wire order. */

@@ -17,7 +17,7 @@ import { PeerHealthInputError } from '../base/errors/peer-health.errors';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { compareOrdinal } from '../base/ordering';
 import { FlapDetector } from './flap-detector';
-import type { HeldLeaseMemo } from './held-lease-memo';
+import { forgetHeldLease, recallHeldLease, rememberHeldLease, type HeldLeaseMemo } from './held-lease-memo';
 import { HealthDeadlines } from './health-deadlines';
 import { GracePeriodPolicy } from './health-policy/grace-period.policy';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
@@ -28,14 +28,11 @@ import { PeerEventCounters } from './peer-event-counters';
 import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
-import { NEVER, PeerState } from './peer-state';
+import { NEVER, pendingCountText, PeerState } from './peer-state';
 import { PolicyPeerState } from './policy-peer-state';
 import { ListenerSet } from './listener-set';
 import { TrackerEventQueue } from './tracker-event-queue';
 import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from './tracker-settings';
-
-/** Decimal strings of small pending counts, so the common heartbeat allocates none. */
-const SMALL_COUNTS: readonly string[] = Array.from({ length: 1024 }, (_, n) => String(n));
 
 /**
  * The lease the peer holds that equals `handle` field for field, or undefined. Such a handle needs
@@ -395,7 +392,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     try {
       assertPendingCount(pendingCount);
       if (handle !== undefined && handle !== null) {
-        held = memo?.recall(prior, handle) ?? heldLease(prior, handle);
+        held = (memo && recallHeldLease(memo, prior, handle)) ?? heldLease(prior, handle);
         lease = held ?? canonicalLease(handle);
       }
     } catch (error) {
@@ -411,8 +408,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       }
       if (memo) {
         // Only a listed lease equal to the handle field for field may stand for it next time.
-        if (handle && held && lease && held.sequenceId === lease.sequenceId && held.attempt === lease.attempt) memo.remember(peer, handle, held);
-        else memo.forget();
+        if (handle && held && lease && held.sequenceId === lease.sequenceId && held.attempt === lease.attempt) rememberHeldLease(memo, peer, handle, held);
+        else forgetHeldLease(memo);
       }
       if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) this.writePendingCount(peer, pendingCount);
       peer.counters.heartbeats++;
@@ -552,15 +549,13 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   private writePendingCount(peer: PeerState, pendingCount: number): void {
-    const text = pendingCount < SMALL_COUNTS.length ? (SMALL_COUNTS[pendingCount] ?? String(pendingCount)) : String(pendingCount);
-    // The entry this path wrote last is still at its place, and holds the last count: overwrite it,
-    // without the case-insensitive walk over the peer's keys (the count changes on most heartbeats).
-    const entries = peer.metadata;
-    const at = peer.pendingCountAt;
-    if (entries && peer.lastPendingCount >= 0 && entries[at] === WELL_KNOWN_KEYS.pendingCount && text.length <= this.settings.metadataLimits.maxValueLength) {
-      entries[at + 1] = text;
-      peer.changed();
+    const text = pendingCountText(pendingCount);
+    // The entry this path wrote is still where it was: note the new count on the peer, and let the
+    // next reader of the list write it (PeerState.metadata), without touching the list here.
+    if (peer.pendingCountAt >= 0 && peer.lastPendingCount >= 0 && text.length <= this.settings.metadataLimits.maxValueLength) {
       peer.lastPendingCount = pendingCount;
+      peer.pendingCountUnwritten = true;
+      peer.changed();
       return;
     }
     const dropped = putMetadata(peer, WELL_KNOWN_KEYS.pendingCount, text, this.settings.metadataLimits, WELL_KNOWN_KEYS.pendingCount);

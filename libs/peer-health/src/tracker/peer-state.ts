@@ -2,6 +2,14 @@ import type { PeerCounterCell } from './peer-event-counters';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 
+/** Decimal strings of small pending counts, so the common heartbeat allocates none. */
+const SMALL_COUNTS: readonly string[] = Array.from({ length: 1024 }, (_, n) => String(n));
+
+/** The wire text of a pending count. */
+export function pendingCountText(count: number): string {
+  return SMALL_COUNTS[count] ?? String(count);
+}
+
 /** Marks "never heartbeated"; compares below every real time. */
 export const NEVER = Number.NEGATIVE_INFINITY;
 
@@ -21,10 +29,15 @@ export class PeerState {
   /** Whether the peer has an entry in the expiry / retention wheel. */
   inExpiry = false;
   inRetention = false;
-  /** Last pending count written to metadata, to skip rebuilding an unchanged string. */
+  /** Last pending count a heartbeat gave, to skip an unchanged one. */
   lastPendingCount = -1;
-  /** Where in `metadata` the heartbeat path last wrote `pending.count` (checked before it is trusted). */
+  /**
+   * Where `pending.count` sits in the metadata list, while the heartbeat path may overwrite it in
+   * place; -1 once anything else changed the list's layout (see insertMetadata).
+   */
   pendingCountAt = -1;
+  /** The entry at pendingCountAt still holds an older count than lastPendingCount (see `metadata`). */
+  pendingCountUnwritten = false;
   /** Cached immutable snapshot and wire-format fragment, dropped on any change (see changed()). */
   snapshot: PeerLeaseHealthSnapshot | undefined;
   /**
@@ -39,11 +52,8 @@ export class PeerState {
   leases: PeerLeaseHandle[] | undefined;
   /** Grows whenever `leases` changes: a recorder's remembered lease is still held while it is equal. */
   leasesVersion = 0;
-  /**
-   * Metadata as a flat list [key, value, key, value, ...], sorted by key case-insensitively (see
-   * peer-collections): no object per entry, which halves what a peer's metadata costs.
-   */
-  metadata: string[] | undefined;
+  /** The list behind `metadata`. */
+  private entries: string[] | undefined;
   lastDisconnect: number | undefined;
   pendingReassignments = 0;
   flapWindowStart = NEVER;
@@ -53,6 +63,27 @@ export class PeerState {
     readonly peerId: string,
     readonly counters: PeerCounterCell,
   ) {}
+
+  /**
+   * Metadata as a flat list [key, value, key, value, ...], sorted by key case-insensitively (see
+   * peer-collections): no object per entry, which halves what a peer's metadata costs.
+   *
+   * A heartbeat's new pending count is only noted on the peer (at fleet scale, the list and its
+   * backing store are two more cache misses per heartbeat); every reader comes through here, so
+   * the count is written into its entry before anyone sees the list.
+   */
+  get metadata(): string[] | undefined {
+    const entries = this.entries;
+    if (this.pendingCountUnwritten && entries !== undefined) {
+      this.pendingCountUnwritten = false;
+      entries[this.pendingCountAt + 1] = pendingCountText(this.lastPendingCount);
+    }
+    return entries;
+  }
+
+  set metadata(entries: string[] | undefined) {
+    this.entries = entries;
+  }
 
   /** Drops what was derived from the old state. */
   changed(): void {
