@@ -17,7 +17,6 @@ import { PeerHealthInputError } from '../base/errors/peer-health.errors';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { compareOrdinal } from '../base/ordering';
 import { FlapDetector } from './flap-detector';
-import { forgetHeldLease, recallHeldLease, rememberHeldLease, type HeldLeaseMemo } from './held-lease-memo';
 import { HealthDeadlines } from './health-deadlines';
 import { GracePeriodPolicy } from './health-policy/grace-period.policy';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
@@ -36,13 +35,28 @@ import { resolveTrackerSettings, type TrackerLogger, type TrackerSettings } from
 
 /**
  * The lease the peer holds that equals `handle` field for field, or undefined. Such a handle needs
- * no validation: it equals a lease that was validated when it was added. Nothing about the
- * caller's object is remembered, so reusing or mutating it is always safe.
+ * no validation: it equals a lease that was validated when it was added. The peer's held lease
+ * (see PeerState.heldLease) answers without walking the list; only values are compared, so a
+ * caller reusing or mutating its object is always safe.
  */
 function heldLease(peer: PeerState | undefined, handle: PeerLeaseHandle): PeerLeaseHandle | undefined {
-  if (typeof handle !== 'object') return undefined;
-  const held = findLease(peer, handle.leaseId);
-  return held !== undefined && held.sequenceId === handle.sequenceId && held.attempt === handle.attempt ? held : undefined;
+  if (typeof handle !== 'object' || peer === undefined) return undefined;
+  const { leaseId, sequenceId, attempt } = handle;
+  if (peer.heldLeasesVersion === peer.leasesVersion && leaseId === peer.heldLeaseId && sequenceId === peer.heldSequenceId && attempt === peer.heldAttempt) {
+    return peer.heldLease;
+  }
+  const held = findLease(peer, leaseId);
+  return held !== undefined && held.sequenceId === sequenceId && held.attempt === attempt ? held : undefined;
+}
+
+/** Remembers `held`, a lease of the peer's list, as the one the next heartbeat most likely names. */
+function rememberHeldLease(peer: PeerState, held: PeerLeaseHandle): void {
+  if (peer.heldLease === held && peer.heldLeasesVersion === peer.leasesVersion) return;
+  peer.heldLease = held;
+  peer.heldLeaseId = held.leaseId;
+  peer.heldSequenceId = held.sequenceId;
+  peer.heldAttempt = held.attempt;
+  peer.heldLeasesVersion = peer.leasesVersion;
 }
 
 /** Live counts kept incrementally; `trackedPeers` includes both healthy and unhealthy peers. */
@@ -383,7 +397,6 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     known: PeerState | undefined,
     handle: PeerLeaseHandle | null | undefined,
     pendingCount: number | undefined,
-    memo?: HeldLeaseMemo,
   ): PeerState | undefined {
     const now = this.begin();
     const prior = known && !known.evicted ? known : this.peers.get(peerId);
@@ -392,7 +405,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     try {
       assertPendingCount(pendingCount);
       if (handle !== undefined && handle !== null) {
-        held = (memo && recallHeldLease(memo, prior, handle)) ?? heldLease(prior, handle);
+        held = heldLease(prior, handle);
         lease = held ?? canonicalLease(handle);
       }
     } catch (error) {
@@ -406,11 +419,8 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
         if (!listed) putLease(peer, lease);
         held = listed ?? lease;
       }
-      if (memo) {
-        // Only a listed lease equal to the handle field for field may stand for it next time.
-        if (handle && held && lease && held.sequenceId === lease.sequenceId && held.attempt === lease.attempt) rememberHeldLease(memo, peer, handle, held);
-        else forgetHeldLease(memo);
-      }
+      // Only a listed lease equal to the handle field for field may stand for it next time.
+      if (held && lease && held.sequenceId === lease.sequenceId && held.attempt === lease.attempt) rememberHeldLease(peer, held);
       if (pendingCount !== undefined && pendingCount !== peer.lastPendingCount) this.writePendingCount(peer, pendingCount);
       peer.counters.heartbeats++;
       peer.disconnected = false;

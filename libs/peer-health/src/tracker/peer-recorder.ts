@@ -11,14 +11,6 @@ import type { PeerState } from './peer-state';
 export class PeerRecorder {
   /** The peer's state as of the last event; dropped by the tracker's own check when the peer was evicted. */
   private state: PeerState | undefined;
-  // The handle of the last heartbeat and the held lease it matched: this recorder is its own HeldLeaseMemo.
-  /** @internal */ memoHandle: PeerLeaseHandle | undefined = undefined;
-  /** @internal */ memoSequenceId = -1;
-  /** @internal */ memoAttempt = -1;
-  /** @internal */ memoLeaseId = '';
-  /** @internal */ memoHeld: PeerLeaseHandle | undefined = undefined;
-  /** @internal */ memoState: PeerState | undefined = undefined;
-  /** @internal */ memoLeasesVersion = -1;
 
   /** @internal */
   constructor(
@@ -29,7 +21,7 @@ export class PeerRecorder {
 
   /** As `recordLeaseHeartbeat(peerId, handle, pendingCount)`. */
   heartbeat(handle?: PeerLeaseHandle | null, pendingCount?: number): void {
-    this.state = this.tracker.heartbeatOf(this.peerId, this.state, handle, pendingCount, this);
+    this.state = this.tracker.heartbeatOf(this.peerId, this.state, handle, pendingCount);
   }
 
   /** As `recordLeaseAssignment(peerId, handle, resourceType, resourceId)`. */
