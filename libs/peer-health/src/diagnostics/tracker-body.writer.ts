@@ -39,6 +39,20 @@ const ENTRY_FIXED_BOUND =
 /** One lease's fixed text, its separator and its two numbers; its id is bounded apart. */
 const LEASE_FIXED_BOUND = 1 + SEQUENCE_ID.length + ATTEMPT.length + LEASE_ID.length + LEASE_END.length + 2 * NUMBER_BOUND;
 
+let dateText = '';
+let dateBytes: Uint8Array = new Uint8Array(0);
+/**
+ * Writes a wire date. Peers that changed together share their date (one clock reading for a burst of
+ * events), so the bytes of the last date written are kept and copied in one go; keyed on the text.
+ */
+function writeDate(target: Buffer, at: number, text: string): number {
+  if (text !== dateText) {
+    dateText = text;
+    dateBytes = asciiBytes(text);
+  }
+  return writeBytes(target, at, dateBytes);
+}
+
 /** Most bytes the entry of `peer` can take: where it is written, that much room is made first. */
 function entryBound(peer: PeerState): number {
   let bound = ENTRY_FIXED_BOUND + quotedBound(peer.peerId.length);
@@ -54,10 +68,10 @@ function writeEntry(target: Buffer, at: number, peer: PeerState): number {
   let p = writeBytes(target, at, PEER_ID);
   p = writeQuoted(target, p, peer.peerId);
   p = writeBytes(target, p, LAST_HEARTBEAT);
-  p = writeAscii(target, p, formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat));
+  p = writeDate(target, p, formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat));
   if (peer.lastDisconnect !== undefined) {
     p = writeBytes(target, p, LAST_DISCONNECT);
-    p = writeAscii(target, p, formatWireDate(peer.lastDisconnect));
+    p = writeDate(target, p, formatWireDate(peer.lastDisconnect));
   }
   p = writeBytes(target, p, peer.healthy ? IS_HEALTHY_TRUE : IS_HEALTHY_FALSE);
   const leases = peer.leases;
