@@ -1,9 +1,9 @@
 import { NEVER, type PeerState } from '../tracker/peer-state';
 import { formatWireDate } from '../base/wire-date';
+import type { BodyChunkPool } from './body-chunk-pool';
+import { CHUNK_BYTES } from './body-chunk.constants';
 import { asciiBytes, NUMBER_BOUND, quotedBound, writeAscii, writeBytes, writeNumber, writeQuoted } from './json-bytes';
 
-/** Size of the buffers the body is written into; a body is sent as these chunks, never joined. */
-export const CHUNK_BYTES = 1 << 20;
 
 const COMMA = 44;
 const COLON = 58;
@@ -127,11 +127,25 @@ export class TrackerBodyWriter {
   private runSourceStart = 0;
   private runSourceEnd = 0;
   private runTarget = 0;
+  /** The buffers taken from the pool, to be given back when the body is no longer read. */
+  private readonly taken: Buffer[] = [];
 
-  /** `expectedBytes`: a guess of the body's size, so that a small body does not hold a whole chunk. */
-  constructor(open: string, expectedBytes: number) {
-    this.buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(4096, Math.ceil(expectedBytes))));
+  /**
+   * `expectedBytes`: a guess of the body's size, so that a small body does not hold a whole chunk.
+   * `pool`: where whole CHUNK_BYTES buffers come from (fresh ones without it).
+   */
+  constructor(
+    open: string,
+    expectedBytes: number,
+    private readonly pool?: BodyChunkPool,
+  ) {
+    this.buffer = expectedBytes >= CHUNK_BYTES ? this.chunkBuffer() : Buffer.allocUnsafe(Math.max(4096, Math.ceil(expectedBytes)));
     this.writeAscii(open);
+  }
+
+  /** The buffers this body took from the pool. */
+  get pooledBuffers(): readonly Buffer[] {
+    return this.taken;
   }
 
   /** Appends the entry of `peer`: copied when it is unchanged since the last body, else written. */
@@ -193,9 +207,17 @@ export class TrackerBodyWriter {
   private nextBuffer(bytes: number): void {
     this.flushRun();
     this.seal();
-    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes + 1));
+    // An entry larger than a chunk gets a buffer of its own, never pooled.
+    this.buffer = bytes + 1 > CHUNK_BYTES ? Buffer.allocUnsafe(bytes + 1) : this.chunkBuffer();
     this.position = 0;
     this.chunkStart = 0;
+  }
+
+  private chunkBuffer(): Buffer {
+    if (!this.pool) return Buffer.allocUnsafe(CHUNK_BYTES);
+    const buffer = this.pool.take();
+    this.taken.push(buffer);
+    return buffer;
   }
 
   private byte(value: number): void {
