@@ -4,7 +4,6 @@ import type { BodyChunkPool } from './body-chunk-pool';
 import { CHUNK_BYTES } from './body-chunk.constants';
 import { asciiBytes, NUMBER_BOUND, quotedBound, writeAscii, writeBytes, writeNumber, writeQuoted } from './json-bytes';
 
-
 const COMMA = 44;
 const COLON = 58;
 
