@@ -62,7 +62,7 @@ export type {
   PeerHealthLeadershipChange,
   PeerHealthLeadershipListener,
 } from './base/interfaces/peer-health-stream-events.interface';
-export type { RenderedLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
+export type { RenderedLeaseHealth, HeldLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 export { parseLeaseHealthQuery, MAX_PAGE_LIMIT } from './diagnostics/lease-health-query';
 export type { LeaseHealthQuery } from './diagnostics/lease-health-query';
 export { LEASE_HEALTH_FILTERS } from './diagnostics/query/lease-health-filters';

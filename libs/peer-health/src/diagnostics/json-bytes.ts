@@ -16,12 +16,21 @@ export const asciiBytes = (text: string): Uint8Array => Uint8Array.from(text, (c
 
 /** Copies a constant; returns the position after it. */
 export function writeBytes(target: Uint8Array, at: number, bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) target[at + i] = bytes[i] ?? 0;
+  // One native copy: cheaper than a byte loop from about 8 bytes on, and constants are longer.
+  target.set(bytes, at);
   return at + bytes.length;
 }
 
+/**
+ * Below this length a JS loop copies a string faster than a call into the native encoder (measured
+ * with V8 12: the call costs about as much as 20-30 characters of the loop).
+ */
+const NATIVE_COPY_FROM = 24;
+
 /** Copies text known to be ASCII (dates, canonical UUIDs), one byte per character. */
-export function writeAscii(target: Uint8Array, at: number, text: string): number {
+export function writeAscii(target: Buffer, at: number, text: string): number {
+  // For ASCII text latin1 is one byte per character, the same bytes as UTF-8.
+  if (text.length >= NATIVE_COPY_FROM) return at + target.write(text, at, 'latin1');
   for (let i = 0; i < text.length; i++) target[at + i] = text.charCodeAt(i);
   return at + text.length;
 }
@@ -44,7 +53,7 @@ export function writeQuoted(target: Buffer, at: number, text: string): number {
 }
 
 /** `value` as JSON writes it: digits by hand for non-negative safe integers, String() otherwise. */
-export function writeNumber(target: Uint8Array, at: number, value: number): number {
+export function writeNumber(target: Buffer, at: number, value: number): number {
   if (!(value >= 0 && Number.isSafeInteger(value))) return writeAscii(target, at, String(value));
   if (value < 10) {
     target[at] = 48 + value;

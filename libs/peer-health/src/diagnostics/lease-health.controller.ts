@@ -64,6 +64,17 @@ function nextPageLink(request: RequestLike, query: LeaseHealthQuery, nextAfter: 
 }
 
 /**
+ * Lets the body's buffers be reused once the response is closed: then its last bytes were handed to
+ * the operating system, or the connection is gone and nothing more is written. Without a raw
+ * response to watch, the body is never released (never reused, only collected).
+ */
+function releaseOnClose(raw: ServerResponse | undefined, release: () => void): void {
+  if (!raw) return;
+  if (raw.closed) release();
+  else raw.once('close', release);
+}
+
+/**
  * Serves `GET <pathPrefix>/lease-health`: the merged view of every snapshot provider, never a dispatcher's.
  * @internal
  */
@@ -82,17 +93,19 @@ export class LeaseHealthController {
   async leaseHealth(
     // One request parameter rather than @Query and @Headers: the conditional path stays lean.
     @Req() request: RequestLike,
-    @Res({ passthrough: true }) reply: ReplyHeaders,
+    @Res({ passthrough: true }) reply: ReplyHeaders & StreamReply,
   ): Promise<Buffer | string | Readable | StreamableFile | undefined> {
     const filter = parseLeaseHealthQuery(request.query, this.options.maxPeerIdLength ?? DEFAULT_MAX_PEER_ID_LENGTH);
     const ifNoneMatch = request.headers['if-none-match'];
     const federated = request.headers[FEDERATED_READ_HEADER_NAME] !== undefined;
-    const rendered = await this.diagnostics.render(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined, federated);
+    const { rendered, release } = await this.diagnostics.renderHeld(filter, typeof ifNoneMatch === 'string' ? ifNoneMatch : undefined, federated);
+    const fastify = this.adapterHost.httpAdapter.getType() === 'fastify';
+    releaseOnClose(fastify ? reply.raw : (reply as unknown as ServerResponse), release);
     if (rendered.etag !== undefined) reply.header('ETag', rendered.etag);
     if (filter && rendered.nextAfter !== undefined) reply.header('Link', nextPageLink(request, filter, rendered.nextAfter));
     if (rendered.leftOut.length > 0) reply.header(PARTIAL_ANSWER_HEADER, rendered.leftOut.join(', '));
     if (rendered.notModified) reply.status(304);
-    return platformBody(rendered.body, this.adapterHost.httpAdapter.getType() === 'fastify');
+    return platformBody(rendered.body, fastify);
   }
 
   /** `GET <prefix>/lease-health/events`: the tracker's transitions, anomalies and leadership changes as Server-Sent Events. */

@@ -15,6 +15,8 @@ import { ProviderSnapshotCalls } from './provider-snapshot-calls';
 import type { LeaseHealthQuery } from './lease-health-query';
 import { SnapshotPeerView, TrackerPeerView } from './query/filterable-views';
 import { pageOf } from './query/lease-health-page';
+import { BodyChunkPool } from './body-chunk-pool';
+import { HeldTrackerBody } from './held-tracker-body';
 import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
 import { TrackerBodyWriter } from './tracker-body.writer';
 
@@ -33,6 +35,24 @@ export interface RenderedLeaseHealth {
   /** With `limit`: the peer id the next page starts after (the controller announces it in a Link header). */
   readonly nextAfter?: string;
 }
+
+/**
+ * An answer whose bytes stay untouched until `release()`: the tracker's large bodies are written into
+ * buffers that are reused for later bodies once every reader has released them.
+ */
+export interface HeldLeaseHealth {
+  readonly rendered: RenderedLeaseHealth;
+  /** Says the body's bytes are no longer read (a response: when it closed). Later calls do nothing. */
+  readonly release: () => void;
+}
+
+/** A tracker body and the version it shows exactly (undefined: rendered while the tracker changed). */
+interface AdoptedTrackerBody {
+  readonly body: HeldTrackerBody;
+  readonly exactVersion: number | undefined;
+}
+
+const RELEASE_NOTHING = (): void => undefined;
 
 /** Whether an If-None-Match header value names `etag` (a list, weak tags and `*` included). */
 function matchesEtag(ifNoneMatch: string, etag: string): boolean {
@@ -99,8 +119,11 @@ export class PeerHealthDiagnosticsService {
   private readonly logger = new Logger('PeerHealthDiagnostics');
   /** Distinguishes this process's ETags from those of an earlier process with the same versions. */
   private readonly instance = randomBytes(4).toString('hex');
-  private cached: { readonly version: number; readonly chunks: readonly Buffer[] } | undefined;
-  private inflight: Promise<RenderedTrackerBody> | undefined;
+  private cached: { readonly version: number; readonly body: HeldTrackerBody } | undefined;
+  private inflight: Promise<AdoptedTrackerBody> | undefined;
+  /** The latest full rendering: the next one copies unchanged entries out of it, so it is held. */
+  private copySource: HeldTrackerBody | undefined;
+  private readonly chunkPool = new BodyChunkPool();
   private readonly calls: ProviderSnapshotCalls;
   private readonly failures: ProviderFailureLog;
 
@@ -155,19 +178,45 @@ export class PeerHealthDiagnosticsService {
    * that arrives while it runs. `ifNoneMatch` matching the current ETag gives 304 without rendering.
    */
   async render(query?: LeaseHealthQuery, ifNoneMatch?: string, federated = false): Promise<RenderedLeaseHealth> {
+    // Never released: a caller that does not say when it is done keeps its bytes for good (they are
+    // then never reused, only collected).
+    return (await this.renderHeld(query, ifNoneMatch, federated)).rendered;
+  }
+
+  /**
+   * render(), for a caller that says when it no longer reads the body: `release()` lets the tracker
+   * body's buffers be reused for a later body. The controller releases on the response's close.
+   */
+  async renderHeld(query?: LeaseHealthQuery, ifNoneMatch?: string, federated = false): Promise<HeldLeaseHealth> {
     const providers = this.servingProviders(federated);
     const etag = this.etagOver(providers);
     if (etag !== undefined && ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, etag)) {
-      return { body: undefined, etag, notModified: true, leftOut: [] };
+      return { rendered: { body: undefined, etag, notModified: true, leftOut: [] }, release: RELEASE_NOTHING };
     }
     const trackerOnly = providers.length === 1 && providers[0] === this.tracker;
-    if (query && trackerOnly) return this.renderTrackerQuery(query, etag);
+    if (query && trackerOnly) return { rendered: this.renderTrackerQuery(query, etag), release: RELEASE_NOTHING };
     if (!query && trackerOnly) {
-      const { chunks, exactVersion } = await this.renderTracker();
+      const { body: held, exactVersion } = await this.renderTracker();
+      const chunks = held.chunks;
       const body = chunks.length === 1 ? chunks[0] : Readable.from(chunks);
       const bodyEtag = exactVersion === undefined ? undefined : this.etagOf(`.${exactVersion}`);
-      return { body, etag: bodyEtag, notModified: false, leftOut: [] };
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        held.release();
+      };
+      return { rendered: { body, etag: bodyEtag, notModified: false, leftOut: [] }, release };
     }
+    return { rendered: await this.renderMerged(providers, etag, query), release: RELEASE_NOTHING };
+  }
+
+  /** The answer from every provider's snapshots (filtered and paged with `query`). */
+  private async renderMerged(
+    providers: readonly PeerHealthSnapshotProvider[],
+    etag: string | undefined,
+    query: LeaseHealthQuery | undefined,
+  ): Promise<RenderedLeaseHealth> {
     const { diagnostics, leftOut } = await this.collectSnapshots(providers);
     let body: string;
     let nextAfter: string | undefined;
@@ -224,22 +273,50 @@ export class PeerHealthDiagnosticsService {
     return `"${this.instance}${versions}"`;
   }
 
-  private renderTracker(): Promise<RenderedTrackerBody> {
+  /** The tracker's body for the current version, held once for the caller (who releases it). */
+  private renderTracker(): Promise<AdoptedTrackerBody> {
     const version = this.tracker.version;
     const cached = this.cached;
-    if (cached?.version === version) return Promise.resolve({ chunks: cached.chunks, exactVersion: version });
-    this.inflight ??= renderTrackerBody(this.tracker).then(
+    if (cached?.version === version) {
+      cached.body.hold();
+      return Promise.resolve({ body: cached.body, exactVersion: version });
+    }
+    this.inflight ??= renderTrackerBody(this.tracker, this.chunkPool).then(
       (rendered) => {
         this.inflight = undefined;
-        if (rendered.exactVersion !== undefined) this.cached = { version: rendered.exactVersion, chunks: rendered.chunks };
-        return rendered;
+        return this.adopt(rendered);
       },
       (error: unknown) => {
         this.inflight = undefined;
         throw error;
       },
     );
-    return this.inflight;
+    // Held in a reaction of the rendering itself: every caller that joined it holds the body before
+    // any later rendering can finish and let the body go.
+    return this.inflight.then((adopted) => {
+      adopted.body.hold();
+      return adopted;
+    });
+  }
+
+  /**
+   * Makes a finished rendering the copy source (and the cached answer when exact). The previous
+   * rendering is then read by no peer (every live peer's entry now lies in the new one), so the
+   * service lets it go; its buffers return to the pool once the responses reading it have closed.
+   */
+  private adopt(rendered: RenderedTrackerBody): AdoptedTrackerBody {
+    const body = new HeldTrackerBody(rendered.chunks, rendered.pooled, this.chunkPool);
+    this.chunkPool.fitTo(rendered.pooled.length);
+    const previous = this.copySource;
+    this.copySource = body;
+    if (rendered.exactVersion !== undefined) {
+      body.hold();
+      const replaced = this.cached;
+      this.cached = { version: rendered.exactVersion, body };
+      replaced?.body.release();
+    }
+    previous?.release();
+    return { body, exactVersion: rendered.exactVersion };
   }
 
   /** Eligible when no provider says otherwise; a provider that throws is not counted against the peer. */

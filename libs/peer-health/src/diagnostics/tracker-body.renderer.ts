@@ -1,4 +1,5 @@
 import type { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import type { BodyChunkPool } from './body-chunk-pool';
 import { writeSummaryTail } from './lease-health.serializer';
 import { TrackerBodyWriter } from './tracker-body.writer';
 
@@ -12,6 +13,8 @@ export interface RenderedTrackerBody {
   readonly chunks: readonly Buffer[];
   /** The tracker version the body shows exactly, or undefined when the tracker changed while it was rendered in slices. */
   readonly exactVersion: number | undefined;
+  /** The buffers behind `chunks` taken from the pool, to be given back once nothing reads the body. */
+  readonly pooled: readonly Buffer[];
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -22,13 +25,14 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * until the peer set changes. Rendering yields to the event loop whenever it has worked for
  * RENDER_BUDGET_MS, so a large body of changed peers never stalls other work; each entry is then the
  * peer as of its turn, and the summary always counts exactly the entries written. The body comes as
- * chunks of about 1 MiB, sent one after the other, never copied into one large buffer.
+ * chunks of about 1 MiB, sent one after the other, never copied into one large buffer. With a
+ * pool, those buffers come from it; the caller gives them back when nothing reads the body any more.
  */
-export async function renderTrackerBody(tracker: PeerLeaseHealthTracker): Promise<RenderedTrackerBody> {
+export async function renderTrackerBody(tracker: PeerLeaseHealthTracker, pool?: BodyChunkPool): Promise<RenderedTrackerBody> {
   const peers = tracker.orderedPeers();
   const startVersion = tracker.version;
   // ~400 bytes per entry with a lease and a few metadata entries; a short guess costs one more buffer.
-  const writer = new TrackerBodyWriter('{"peers":[', 256 + peers.length * 512);
+  const writer = new TrackerBodyWriter('{"peers":[', 256 + peers.length * 512, pool);
   let eligiblePeers = 0;
   let unhealthyPeers = 0;
   let pendingReassignments = 0;
@@ -52,5 +56,5 @@ export async function renderTrackerBody(tracker: PeerLeaseHealthTracker): Promis
     }
   }
   const chunks = writer.finish(writeSummaryTail({ eligiblePeers, unhealthyPeers, pendingReassignments }));
-  return { chunks, exactVersion: tracker.version === startVersion ? startVersion : undefined };
+  return { chunks, exactVersion: tracker.version === startVersion ? startVersion : undefined, pooled: writer.pooledBuffers };
 }

@@ -1,9 +1,8 @@
 import { NEVER, type PeerState } from '../tracker/peer-state';
 import { formatWireDate } from '../base/wire-date';
+import type { BodyChunkPool } from './body-chunk-pool';
+import { CHUNK_BYTES } from './body-chunk.constants';
 import { asciiBytes, NUMBER_BOUND, quotedBound, writeAscii, writeBytes, writeNumber, writeQuoted } from './json-bytes';
-
-/** Size of the buffers the body is written into; a body is sent as these chunks, never joined. */
-export const CHUNK_BYTES = 1 << 20;
 
 const COMMA = 44;
 const COLON = 58;
@@ -39,6 +38,20 @@ const ENTRY_FIXED_BOUND =
 /** One lease's fixed text, its separator and its two numbers; its id is bounded apart. */
 const LEASE_FIXED_BOUND = 1 + SEQUENCE_ID.length + ATTEMPT.length + LEASE_ID.length + LEASE_END.length + 2 * NUMBER_BOUND;
 
+let dateText = '';
+let dateBytes: Uint8Array = new Uint8Array(0);
+/**
+ * Writes a wire date. Peers that changed together share their date (one clock reading for a burst of
+ * events), so the bytes of the last date written are kept and copied in one go; keyed on the text.
+ */
+function writeDate(target: Buffer, at: number, text: string): number {
+  if (text !== dateText) {
+    dateText = text;
+    dateBytes = asciiBytes(text);
+  }
+  return writeBytes(target, at, dateBytes);
+}
+
 /** Most bytes the entry of `peer` can take: where it is written, that much room is made first. */
 function entryBound(peer: PeerState): number {
   let bound = ENTRY_FIXED_BOUND + quotedBound(peer.peerId.length);
@@ -54,10 +67,10 @@ function writeEntry(target: Buffer, at: number, peer: PeerState): number {
   let p = writeBytes(target, at, PEER_ID);
   p = writeQuoted(target, p, peer.peerId);
   p = writeBytes(target, p, LAST_HEARTBEAT);
-  p = writeAscii(target, p, formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat));
+  p = writeDate(target, p, formatWireDate(peer.lastHeartbeat === NEVER ? null : peer.lastHeartbeat));
   if (peer.lastDisconnect !== undefined) {
     p = writeBytes(target, p, LAST_DISCONNECT);
-    p = writeAscii(target, p, formatWireDate(peer.lastDisconnect));
+    p = writeDate(target, p, formatWireDate(peer.lastDisconnect));
   }
   p = writeBytes(target, p, peer.healthy ? IS_HEALTHY_TRUE : IS_HEALTHY_FALSE);
   const leases = peer.leases;
@@ -113,11 +126,25 @@ export class TrackerBodyWriter {
   private runSourceStart = 0;
   private runSourceEnd = 0;
   private runTarget = 0;
+  /** The buffers taken from the pool, to be given back when the body is no longer read. */
+  private readonly taken: Buffer[] = [];
 
-  /** `expectedBytes`: a guess of the body's size, so that a small body does not hold a whole chunk. */
-  constructor(open: string, expectedBytes: number) {
-    this.buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(4096, Math.ceil(expectedBytes))));
+  /**
+   * `expectedBytes`: a guess of the body's size, so that a small body does not hold a whole chunk.
+   * `pool`: where whole CHUNK_BYTES buffers come from (fresh ones without it).
+   */
+  constructor(
+    open: string,
+    expectedBytes: number,
+    private readonly pool?: BodyChunkPool,
+  ) {
+    this.buffer = expectedBytes >= CHUNK_BYTES ? this.chunkBuffer() : Buffer.allocUnsafe(Math.max(4096, Math.ceil(expectedBytes)));
     this.writeAscii(open);
+  }
+
+  /** The buffers this body took from the pool. */
+  get pooledBuffers(): readonly Buffer[] {
+    return this.taken;
   }
 
   /** Appends the entry of `peer`: copied when it is unchanged since the last body, else written. */
@@ -179,9 +206,17 @@ export class TrackerBodyWriter {
   private nextBuffer(bytes: number): void {
     this.flushRun();
     this.seal();
-    this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes + 1));
+    // An entry larger than a chunk gets a buffer of its own, never pooled.
+    this.buffer = bytes + 1 > CHUNK_BYTES ? Buffer.allocUnsafe(bytes + 1) : this.chunkBuffer();
     this.position = 0;
     this.chunkStart = 0;
+  }
+
+  private chunkBuffer(): Buffer {
+    if (!this.pool) return Buffer.allocUnsafe(CHUNK_BYTES);
+    const buffer = this.pool.take();
+    this.taken.push(buffer);
+    return buffer;
   }
 
   private byte(value: number): void {
