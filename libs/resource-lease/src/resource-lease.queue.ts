@@ -14,12 +14,14 @@ import { checkPayload } from './payload-bounds';
 import { LEASE_EXPIRED_REASON, RESOURCE_LEASE_OPTIONS, WORK_STORE } from './resource-lease.constants';
 import { resolveResourceLeaseOptions, type ResolvedResourceLeaseOptions } from './resource-lease-options';
 import type { ResourceLeaseModuleOptions } from './resource-lease-module-options';
-import type { Released, StoredLease, WorkStore } from './store/work-store.interface';
+import type { HeldLeaseRenewal, Released, StoredLease, WorkStore } from './store/work-store.interface';
 
 /** Sweeps for expired leases this often: a fifth of the lease duration, within 10 ms to 1 s. */
 function sweepIntervalMs(leaseDurationMs: number): number {
   return Math.min(1000, Math.max(10, Math.floor(leaseDurationMs / 5)));
 }
+
+const NOTHING_RENEWED: HeldLeaseRenewal = { renewed: [], lost: [] };
 
 const handleOf = (lease: StoredLease): PeerLeaseHandle => ({ sequenceId: lease.sequenceId, attempt: lease.attempt, leaseId: lease.leaseId });
 
@@ -119,34 +121,37 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
    * records the worker alive even when it holds none. Named leases it does not hold are `lost`.
    */
   async workerHeartbeat(workerId: string, pendingCount?: number, leaseIds?: readonly string[]): Promise<WorkerHeartbeatResult> {
-    // An empty list renews nothing: the store is not asked.
-    const held = leaseIds?.length === 0 ? [] : await this.call(this.store.leasesOf(workerId));
-    const byId = new Map(held.map((lease) => [lease.leaseId, lease]));
-    const lost: string[] = [];
-    const wanted: StoredLease[] = [];
-    if (leaseIds === undefined) wanted.push(...held);
-    else {
-      for (const leaseId of new Set(leaseIds)) {
-        const lease = byId.get(leaseId);
-        if (lease) wanted.push(lease);
-        else lost.push(leaseId);
-      }
-    }
-    const deadline = Date.now() + this.leaseDurationMs;
-    let renewed = 0;
-    for (const lease of wanted) {
+    // An empty list renews nothing: the store is not asked. Otherwise one store call, however many leases.
+    const renewal =
+      leaseIds?.length === 0 ? NOTHING_RENEWED : await this.call(this.store.renewHeld(workerId, leaseIds, Date.now() + this.leaseDurationMs));
+    return this.recordRenewal(workerId, renewal, pendingCount);
+  }
+
+  /**
+   * `workerHeartbeat` answered synchronously when the store renews in this process's memory (the
+   * memory store): the same result and the same refusals (thrown), with no promise on the way. Undefined,
+   * with nothing done, when the store can only answer asynchronously (etcd): call `workerHeartbeat`.
+   */
+  workerHeartbeatNow(workerId: string, pendingCount?: number, leaseIds?: readonly string[]): WorkerHeartbeatResult | undefined {
+    const store = this.store;
+    if (store.renewHeldNow === undefined) return undefined;
+    let renewal = NOTHING_RENEWED;
+    if (leaseIds?.length !== 0) {
       try {
-        const extended = await this.call(this.store.extend(lease.leaseId, { workerId, sequenceId: lease.sequenceId, attempt: lease.attempt }, deadline));
-        this.tracker.recordLeaseHeartbeat(workerId, handleOf(extended), pendingCount);
-        renewed++;
+        renewal = store.renewHeldNow(workerId, leaseIds, Date.now() + this.leaseDurationMs);
       } catch (error) {
-        // Expired or released between the read and the renewal: lost, like a lease never held.
-        if (!(error instanceof LeaseRequestError) || error.status === 503) throw error;
-        lost.push(lease.leaseId);
+        throw this.storeFailure(error);
       }
     }
-    if (renewed === 0) this.tracker.recordLeaseHeartbeat(workerId, undefined, pendingCount);
-    return { renewed, lost };
+    return this.recordRenewal(workerId, renewal, pendingCount);
+  }
+
+  /** Records a worker's renewal into the tracker: a heartbeat per renewed lease, or one without a lease. */
+  private recordRenewal(workerId: string, { renewed, lost }: HeldLeaseRenewal, pendingCount: number | undefined): WorkerHeartbeatResult {
+    // A stored lease carries the handle's fields: no copy per lease.
+    for (const lease of renewed) this.tracker.recordLeaseHeartbeat(workerId, lease, pendingCount);
+    if (renewed.length === 0) this.tracker.recordLeaseHeartbeat(workerId, undefined, pendingCount);
+    return { renewed: renewed.length, lost };
   }
 
   async stats(): Promise<ResourceLeaseStats> {
@@ -192,10 +197,15 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     try {
       return await step;
     } catch (error) {
-      if (error instanceof LeaseRequestError) throw error;
-      this.countStoreError(error);
-      throw new LeaseRequestError(503, 'store-unavailable', 'the work store is unavailable; try again shortly');
+      throw this.storeFailure(error);
     }
+  }
+
+  /** A store's refusal as it is; anything else counted, as a 503. */
+  private storeFailure(error: unknown): LeaseRequestError {
+    if (error instanceof LeaseRequestError) return error;
+    this.countStoreError(error);
+    return new LeaseRequestError(503, 'store-unavailable', 'the work store is unavailable; try again shortly');
   }
 
   private countStoreError(error: unknown): void {

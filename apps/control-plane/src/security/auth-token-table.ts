@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { AUTH_ROLES, type AuthRole, type Principal } from './auth-role';
+import { tokenDigestKey } from './token-digest';
 
 /** A tokens file entry that is not usable; the message names the entry, never its token. */
 export class AuthTokensError extends Error {
@@ -12,11 +13,10 @@ export const MAX_TOKEN_LENGTH = 4096;
 const MAX_TOKENS = 10_000;
 
 interface Entry {
+  /** The SHA-256 of the token; `find` compares it in constant time. */
   readonly digest: Buffer;
   readonly principal: Principal;
 }
-
-const digestOf = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
 function entryAt(raw: unknown, index: number): { token: string; principal: Principal } {
   const where = `tokens[${index}]`;
@@ -68,11 +68,10 @@ export class AuthTokenTable {
     const seen = new Set<string>();
     tokens.forEach((raw: unknown, index) => {
       const { token, principal } = entryAt(raw, index);
-      const digest = digestOf(token);
-      const key = digest.toString('hex');
+      const key = tokenDigestKey(token);
       if (seen.has(key)) throw new AuthTokensError(`tokens[${index}] repeats the token of an earlier entry`);
       seen.add(key);
-      entries.push({ digest, principal });
+      entries.push({ digest: Buffer.from(key, 'base64'), principal });
     });
     return new AuthTokenTable(entries);
   }
@@ -83,8 +82,8 @@ export class AuthTokenTable {
 
   /** The principal of `token`, or undefined. */
   find(token: string): Principal | undefined {
-    const digest = digestOf(token);
-    const entry = this.byDigest.get(digest.toString('base64'));
-    return entry !== undefined && timingSafeEqual(entry.digest, digest) ? entry.principal : undefined;
+    const key = tokenDigestKey(token);
+    const entry = this.byDigest.get(key);
+    return entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(key, 'base64')) ? entry.principal : undefined;
   }
 }

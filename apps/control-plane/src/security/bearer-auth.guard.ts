@@ -50,8 +50,15 @@ export class BearerAuthGuard implements CanActivate {
    */
   check(request: RequestLike, reply: ReplyLike): boolean | Promise<boolean> {
     if (this.tokens === null) return true;
-    const access = routeAccess(request.method, request.routeOptions?.url ?? request.url.split('?')[0] ?? '');
-    if (access.kind === 'public') return true;
+    return this.checkRoute(routeAccess(request.method, request.routeOptions?.url ?? request.url.split('?')[0] ?? ''), request, reply);
+  }
+
+  /**
+   * `check` for a request whose route's rule the caller looked up once, ahead of time (the worker
+   * heartbeat hook serves one route): `access` must be `routeAccess` of the request's method and route.
+   */
+  checkRoute(access: RouteAccess, request: RequestLike, reply: ReplyLike): boolean | Promise<boolean> {
+    if (this.tokens === null || access.kind === 'public') return true;
     const principal = this.authenticate(request, reply, this.tokens);
     // Only the lease holder check waits (for the store); every other answer is immediate.
     const holderCheck = this.authorize(principal, access, request);

@@ -4,7 +4,7 @@ import { LeaseRequestError } from '../lease-request.error';
 import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.constants';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
 import { isRequeued } from './release-outcome';
-import type { ClaimedItem, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
+import type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
 
 /** The leadership key and term a sweep must still hold: every sweep transaction compares it. */
 export interface SweepFence {
@@ -136,6 +136,34 @@ export class EtcdWorkStore implements WorkStore {
       if (done.succeeded) return lease.value;
     }
     throw new Error('heartbeat lost too many races with other dispatchers');
+  }
+
+  /** Reads the worker's leases, then extends each in its own transaction (another dispatcher may end one in between: lost). */
+  async renewHeld(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): Promise<HeldLeaseRenewal> {
+    const held = leaseIds?.length === 0 ? [] : await this.leasesOf(workerId);
+    const lost: string[] = [];
+    let wanted: readonly StoredLease[] = held;
+    if (leaseIds !== undefined) {
+      const byId = new Map(held.map((lease) => [lease.leaseId, lease]));
+      const named: StoredLease[] = [];
+      for (const leaseId of new Set(leaseIds)) {
+        const lease = byId.get(leaseId);
+        if (lease) named.push(lease);
+        else lost.push(leaseId);
+      }
+      wanted = named;
+    }
+    const renewed: StoredLease[] = [];
+    for (const lease of wanted) {
+      try {
+        renewed.push(await this.extend(lease.leaseId, { workerId, sequenceId: lease.sequenceId, attempt: lease.attempt }, deadline));
+      } catch (error) {
+        // Expired or released between the read and the renewal: lost, like a lease never held.
+        if (!(error instanceof LeaseRequestError)) throw error;
+        lost.push(lease.leaseId);
+      }
+    }
+    return { renewed, lost };
   }
 
   async release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {

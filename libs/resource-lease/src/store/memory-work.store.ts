@@ -3,7 +3,7 @@ import { LeaseRequestError } from '../lease-request.error';
 import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.constants';
 import { isRequeued } from './release-outcome';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
-import type { ClaimedItem, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
+import type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
 
 interface MemoryLease extends StoredLease {
   deadline: number;
@@ -92,6 +92,27 @@ export class MemoryWorkStore implements WorkStore {
     });
   }
 
+  renewHeld(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): Promise<HeldLeaseRenewal> {
+    return this.settle(() => this.renewHeldNow(workerId, leaseIds, deadline));
+  }
+
+  /** One synchronous step over the worker's own leases (indexed by worker): no read-then-extend race, no promise. */
+  renewHeldNow(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): HeldLeaseRenewal {
+    const items = this.leasesByWorker.get(workerId);
+    const renewed: StoredLease[] = [];
+    const lost: string[] = [];
+    if (leaseIds === undefined) {
+      if (items) for (const item of items.values()) if (item.lease) renewed.push(this.renew(item.lease, deadline));
+    } else {
+      for (const leaseId of new Set(leaseIds)) {
+        const lease = items?.get(leaseId)?.lease;
+        if (lease) renewed.push(this.renew(lease, deadline));
+        else lost.push(leaseId);
+      }
+    }
+    return { renewed, lost };
+  }
+
   release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {
     return this.settle(() => {
       const lease = this.held(leaseId, reference);
@@ -178,6 +199,11 @@ export class MemoryWorkStore implements WorkStore {
         `lease ${leaseId} is held by ${lease.workerId} for item ${lease.sequenceId} attempt ${lease.attempt}`,
       );
     }
+    return lease;
+  }
+
+  private renew(lease: MemoryLease, deadline: number): MemoryLease {
+    lease.deadline = deadline;
     return lease;
   }
 

@@ -24,6 +24,12 @@ export interface Released {
   readonly requeued: boolean;
 }
 
+/** What one batched renewal did: the leases renewed, and the named lease ids the worker does not hold (lost). */
+export interface HeldLeaseRenewal {
+  readonly renewed: readonly StoredLease[];
+  readonly lost: readonly string[];
+}
+
 /** Durable counts: `total = pending + leased + completed + deadLettered`. */
 export interface WorkCounts {
   readonly total: number;
@@ -54,6 +60,17 @@ export interface WorkStore {
   claim(workerId: string, leaseId: string, deadline: number): Promise<ClaimedItem | undefined>;
   /** Moves the deadline of a lease held as `reference` says. */
   extend(leaseId: string, reference: LeaseReference, deadline: number): Promise<StoredLease>;
+  /**
+   * A worker's heartbeat in one call: moves the deadline of every lease `workerId` holds (`leaseIds`
+   * undefined), or of the named ones (each once, in the order named; ids it does not hold, or that
+   * expire or are released before the renewal, are `lost`).
+   */
+  renewHeld(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): Promise<HeldLeaseRenewal>;
+  /**
+   * `renewHeld` answered synchronously, by a store that keeps its leases in this process (the memory
+   * store): the same renewal, without a promise. A store that must wait (etcd) leaves it out.
+   */
+  renewHeldNow?(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): HeldLeaseRenewal;
   /** Ends a lease held as `reference` says: completed, or failed (requeued or dead-lettered by the attempt rule). */
   release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released>;
   /**

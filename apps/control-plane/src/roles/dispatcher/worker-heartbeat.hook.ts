@@ -1,9 +1,10 @@
 import { HttpException, Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LeaseRequestError, requireId, ResourceLeaseQueue } from '@omnirelay/resource-lease';
+import { LeaseRequestError, requireId, ResourceLeaseQueue, type WorkerHeartbeatResult } from '@omnirelay/resource-lease';
 import { AUTH_TOKEN_TABLE } from '../../security/auth-tokens.constants';
 import type { AuthTokenTable } from '../../security/auth-token-table';
 import { BearerAuthGuard, type ReplyLike, type RequestLike } from '../../security/bearer-auth.guard';
+import { routeAccess } from '../../security/route-access';
 
 /** The dispatcher's worker heartbeat route, as Fastify names it. */
 export const WORKER_HEARTBEAT_ROUTE = '/control/workers/:workerId/heartbeat';
@@ -20,6 +21,10 @@ interface HookReply extends ReplyLike {
 interface FastifyLikeInstance {
   addHook(name: 'onRequest', hook: (request: HookRequest, reply: HookReply, done: () => void) => void): unknown;
 }
+
+/** The route parameter `name`, if the params are an object. */
+const field = (params: unknown, name: string): unknown =>
+  typeof params === 'object' && params !== null ? (params as Record<string, unknown>)[name] : undefined;
 
 /** A body-less request: the heartbeat that renews every lease the worker holds (the periodic one). */
 function hasNoBody(request: HookRequest): boolean {
@@ -39,6 +44,8 @@ function hasNoBody(request: HookRequest): boolean {
 export class WorkerHeartbeatHook implements OnModuleInit {
   private readonly logger = new Logger(WorkerHeartbeatHook.name);
   private readonly guard: BearerAuthGuard;
+  /** The guard's rule for the one route this hook answers, looked up once. */
+  private readonly access = routeAccess('POST', WORKER_HEARTBEAT_ROUTE);
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -58,15 +65,45 @@ export class WorkerHeartbeatHook implements OnModuleInit {
         done();
         return;
       }
-      this.answer(request, reply).catch((error: unknown) => this.fail(reply, error));
+      this.answer(request, reply);
     });
   }
 
-  private async answer(request: HookRequest, reply: HookReply): Promise<void> {
-    // In Nest's order: the guard first, then the controller's own check of the id (400 if refused).
-    await this.guard.check(request, reply);
-    const { workerId } = (request.params ?? {}) as { workerId?: unknown };
-    const result = await this.queue.workerHeartbeat(requireId(workerId, 'workerId'));
+  /**
+   * Answers within the hook when nothing needs to wait (the guard decides this route synchronously,
+   * and the memory store renews synchronously): the reply is written while Node is still handling
+   * the request's bytes, as a route handler's would be. Otherwise the same steps, awaited.
+   */
+  private answer(request: HookRequest, reply: HookReply): void {
+    try {
+      // In Nest's order: the guard first, then the controller's own check of the id (400 if refused).
+      const allowed = this.guard.checkRoute(this.access, request, reply);
+      if (allowed !== true) {
+        void this.answerLater(allowed, request, reply);
+        return;
+      }
+      const workerId = requireId(field(request.params, 'workerId'), 'workerId');
+      const result = this.queue.workerHeartbeatNow(workerId);
+      if (result === undefined) void this.answerLater(true, request, reply);
+      else this.send(reply, result);
+    } catch (error) {
+      this.fail(reply, error);
+    }
+  }
+
+  /** The same steps, for a guard or a store that answers with a promise; settles every request (never rejects). */
+  private async answerLater(allowed: boolean | Promise<boolean>, request: HookRequest, reply: HookReply): Promise<void> {
+    try {
+      await allowed;
+      const workerId = requireId(field(request.params, 'workerId'), 'workerId');
+      this.send(reply, await this.queue.workerHeartbeat(workerId));
+    } catch (error) {
+      this.fail(reply, error);
+    }
+  }
+
+  /** The controller's answers: 204 when everything was renewed, 200 with what was lost otherwise. */
+  private send(reply: HookReply, result: WorkerHeartbeatResult): void {
     if (result.lost.length > 0) reply.code(200).send(result);
     else reply.code(204).send();
   }
