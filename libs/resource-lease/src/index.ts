@@ -4,7 +4,7 @@ export { LeaseRequestError } from './lease-request.error';
 export { MemoryWorkStore } from './store/memory-work.store';
 export { EtcdWorkStore } from './store/etcd-work.store';
 export type { EtcdWorkStoreOptions, SweepFence } from './store/etcd-work.store';
-export type { ClaimedItem, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './store/work-store.interface';
+export type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './store/work-store.interface';
 export type { ResourceLeaseModuleOptions } from './resource-lease-module-options';
 export type { LeaseErrorCode } from './lease-request.error';
 export {

@@ -21,7 +21,8 @@ function sweepIntervalMs(leaseDurationMs: number): number {
   return Math.min(1000, Math.max(10, Math.floor(leaseDurationMs / 5)));
 }
 
-const NOTHING_RENEWED: HeldLeaseRenewal = { renewed: [], lost: [] };
+/** Shared by every heartbeat that names an empty list: frozen, so no caller can change it for the next. */
+const NOTHING_RENEWED: HeldLeaseRenewal = Object.freeze({ renewed: Object.freeze([]), lost: Object.freeze([]) });
 
 const handleOf = (lease: StoredLease): PeerLeaseHandle => ({ sequenceId: lease.sequenceId, attempt: lease.attempt, leaseId: lease.leaseId });
 
