@@ -345,10 +345,10 @@ export class SimulatedMesh {
       else this.suspicions.ofCrashed++;
     }
     if (changes.length > 0) this.onChanges?.(member, changes, this.now);
-    if (changes.some((change) => change.state === 'suspect')) this.pushNews(member);
+    this.pushNews(member);
   }
 
-  /** What the service does after a suspicion was raised or adopted: pushes it at once to a few members. */
+  /** What the service does after every merge: pushes news (suspicions, refutations) at once to a few members. */
   private pushNews(member: SimulatedMember): void {
     if (!member.alive) return;
     for (const { url, body, nonce } of member.protocol.news(this.now, this.options.timing.fanout, this.uniform)) {

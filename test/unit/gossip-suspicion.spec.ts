@@ -31,6 +31,13 @@ const stateOf = (membership: GossipMembership, nodeId: string) => membership.vie
 const keyring = GossipKeyring.fromBase64([Buffer.alloc(32, 7).toString('base64')]);
 const node = (id: string, role = 'control-plane') => new GossipProtocol(entry(id, 0, { role }), 1, { policy, keyring });
 
+interface Payload {
+  readonly news?: boolean;
+  readonly members: ReadonlyArray<{ readonly nodeId: string; readonly state: string; readonly heartbeat: number }>;
+}
+/** The message inside a signed envelope. */
+const payloadOf = (body: string | undefined): Payload => JSON.parse((JSON.parse(body ?? '{}') as { payload: string }).payload) as Payload;
+
 /** A node that knows members m1..m5 first-hand at heartbeat 10. */
 function knowing(id: string, role = 'control-plane'): GossipProtocol {
   const protocol = node(id, role);
@@ -62,7 +69,7 @@ describe('indirect probes (SWIM ping-req)', () => {
     expect(prober.finishProbe(first, true, NOW)).toEqual([]);
     const second = prober.exchangeFailed(entry('m1', 0).url);
     if (!second) throw new Error('no plan');
-    prober.membership.merge([entry('m1', 12)], 'm2', NOW + 5);
+    prober.membership.merge([entry('m1', 13)], 'm2', NOW + 5);
     expect(prober.finishProbe(second, false, NOW + 10)).toEqual([]);
     expect(stateOf(prober.membership, 'm1')?.state).toBe('alive');
     expect(prober.probes.counters).toMatchObject({ started: 2, reached: 2, suspected: 0 });
@@ -118,12 +125,12 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     if (!spread) throw new Error('no entry');
 
     const other = knowing('o');
-    // One heartbeat further (possibly sent just before m1 went silent) does not refute it...
+    // Heartbeats up to two further (possibly sent just before m1 went silent) do not refute it...
     other.membership.merge([entry('m1', 11)], 'm2', NOW);
     expect(other.membership.merge([spread], 'p', NOW + 1).map((c) => c.state)).toEqual(['suspect']);
-    expect(other.membership.merge([entry('m1', 11)], 'm3', NOW + 2)).toEqual([]);
-    // ...two do.
-    expect(other.membership.merge([entry('m1', 12)], 'm3', NOW + 3).map((c) => [c.previous, c.state])).toEqual([['suspect', 'alive']]);
+    expect(other.membership.merge([entry('m1', 12)], 'm3', NOW + 2)).toEqual([]);
+    // ...three do.
+    expect(other.membership.merge([entry('m1', 13)], 'm3', NOW + 3).map((c) => [c.previous, c.state])).toEqual([['suspect', 'alive']]);
     // Where m1's heartbeat is known two past it already, the suspicion is stale and ignored.
     expect(other.membership.merge([spread], 'p', NOW + 4)).toEqual([]);
     expect(stateOf(other.membership, 'm1')?.state).toBe('alive');
@@ -154,7 +161,7 @@ describe('suspicions travel and are refuted by heartbeats', () => {
   it('a member told it is suspected moves its heartbeat past the suspicion; one near 2^53 is ignored and counted', () => {
     const target = knowing('m1').membership;
     target.merge([entry('m1', 1000, { state: 'suspect' })], 'm2', NOW);
-    expect(target.selfEntry().heartbeat).toBe(1002);
+    expect(target.selfEntry().heartbeat).toBe(1003);
     expect(target.counters.refutedSuspicions).toBe(1);
     // Its refutation, passed on by anyone, clears the suspicion where it was adopted.
     const other = knowing('o').membership;
@@ -162,8 +169,43 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(other.merge([target.selfEntry()], 'm3', NOW + 1).map((c) => c.state)).toEqual(['alive']);
 
     target.merge([entry('m1', Number.MAX_SAFE_INTEGER - 1, { state: 'suspect' })], 'm2', NOW);
-    expect(target.selfEntry().heartbeat).toBe(1002);
+    expect(target.selfEntry().heartbeat).toBe(1003);
     expect(target.counters.ignoredClaims).toBe(1);
+  });
+
+  it('a suspicion names no heartbeat later than the one known here, so a forged one far ahead is refuted by the next real heartbeats', () => {
+    const other = knowing('o').membership;
+    other.merge([entry('m1', 9_000_000, { state: 'suspect' })], 'm2', NOW);
+    expect([...other.digest()].find((e) => e.nodeId === 'm1')).toMatchObject({ state: 'suspect', heartbeat: 10 });
+    expect(other.merge([entry('m1', 13)], 'm3', NOW + 1).map((c) => c.state)).toEqual(['alive']);
+  });
+
+  it('news goes out at once: a suspicion to fan-out members other than the suspected one, then its refutation; nothing without news', () => {
+    const prober = knowing('p');
+    expect(prober.news(NOW, 3)).toEqual([]);
+    const plan = prober.exchangeFailed(entry('m1', 0).url);
+    if (!plan) throw new Error('no plan');
+    prober.finishProbe(plan, false, NOW);
+    const pushes = prober.news(NOW, 3);
+    expect(pushes).toHaveLength(3);
+    expect(pushes.map((p) => p.url)).not.toContain(entry('m1', 0).url);
+    expect(prober.news(NOW, 3)).toEqual([]);
+
+    // A receiver adopts the suspicion, answers with its own entry only, and has news of its own to pass on.
+    const receiver = knowing('r');
+    const push = pushes[0];
+    if (!push) throw new Error('no push');
+    const received = receiver.receive(JSON.parse(push.body), NOW);
+    expect(received.changes.filter((c) => c.info.nodeId === 'm1').map((c) => c.state)).toEqual(['suspect']);
+    expect(payloadOf(received.reply).members.map((m) => m.nodeId)).toEqual(['r']);
+    const onward = receiver.news(NOW, 3);
+    expect(onward).toHaveLength(3);
+    expect(payloadOf(onward[0]?.body)).toMatchObject({ news: true, members: [{ nodeId: 'r' }, { nodeId: 'm1', state: 'suspect' }] });
+
+    // m1's heartbeat three past the suspicion refutes it; the refutation is news too.
+    receiver.membership.merge([entry('m1', 13)], 'm2', NOW + 1);
+    const refutation = receiver.news(NOW + 1, 3);
+    expect(payloadOf(refutation[0]?.body).members).toEqual([expect.objectContaining({ nodeId: 'r' }), expect.objectContaining({ nodeId: 'm1', state: 'alive', heartbeat: 13 })]);
   });
 
   it('a forged suspicion of a live leader costs it its term only until its next heartbeat arrives', () => {
@@ -208,10 +250,12 @@ describe('probe fields on the wire (bounds, 4xx at the door)', () => {
       { ...base, probeResult: 'reached' },
       { ...base, probe: 'm1', replyTo: 'A'.repeat(20) },
       { ...base, probeResult: 'maybe' },
+      { ...base, news: 'yes' },
+      { ...base, news: true, probe: 'm1' },
     ]) {
       expect(refusal(() => receiver.receive(body, NOW))).toMatchObject({ status: 400, outcome: 'malformed' });
     }
-    expect(receiver.counters.inbound.malformed).toBe(7);
+    expect(receiver.counters.inbound.malformed).toBe(9);
   });
 
   it('reads a suspect entry with the same bounds as any entry; an unknown state is dropped, not trusted', () => {

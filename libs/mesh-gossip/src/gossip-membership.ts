@@ -142,8 +142,10 @@ export class GossipMembership {
   private ringDirty = false;
   /** Where the next digest page starts in the ring. */
   private cursor = 0;
-  /** A probe's suspicion was raised or adopted here since the news was last taken. */
-  private freshSuspicion = false;
+  /** A probe's suspicion was raised, adopted or refuted here since the news was last taken. */
+  private freshNews = false;
+  /** Members whose travelling suspicion was refuted here since the news was last taken. */
+  private readonly refutedSince = new Set<string>();
   readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0, refutedSuspicions: 0 };
 
   constructor(
@@ -218,6 +220,8 @@ export class GossipMembership {
     }
     this.selfHeartbeat = refuting;
     this.counters.refutedSuspicions++;
+    // This node's own entry goes with every news push: the refutation travels at once.
+    this.freshNews = true;
   }
 
   private mergeFirstHand(entry: GossipDigestEntry, now: number): MemberChange | undefined {
@@ -233,6 +237,7 @@ export class GossipMembership {
     }
     if (!selfMayClaim(known.selfSaid, entry, known.state)) return undefined;
     const previous = known.state;
+    if (previous === 'suspect' && known.suspicionSpreads && state === 'alive') this.noteRefuted(entry.nodeId);
     const progressed = state === 'alive' && (incarnation !== known.incarnation || heartbeat !== known.heartbeat || previous !== 'alive');
     const infoChanged = !sameInfo(known.info, info);
     known.info = info;
@@ -269,7 +274,10 @@ export class GossipMembership {
     const previous = known.state;
     known.heartbeat = entry.heartbeat;
     // Progress not yet past a probe's suspicion: possibly sent before the member went silent.
-    if (previous === 'suspect' && known.suspicionSpreads && entry.heartbeat < known.suspectedHeartbeat + REFUTING_HEARTBEATS) return undefined;
+    if (previous === 'suspect' && known.suspicionSpreads) {
+      if (entry.heartbeat < known.suspectedHeartbeat + REFUTING_HEARTBEATS) return undefined;
+      this.noteRefuted(entry.nodeId);
+    }
     this.setState(known, 'alive', now);
     return { info: known.info, previous, state: 'alive', incarnation: known.incarnation, progressed: true, infoChanged: false };
   }
@@ -285,8 +293,14 @@ export class GossipMembership {
       return undefined;
     }
     if (known.state !== 'alive') return undefined;
-    // Not a heartbeat of the member: a suspicion does not move the heartbeat known for it.
-    return this.markSuspect(known, heartbeat, now);
+    // Not a heartbeat of the member: a suspicion neither moves the heartbeat known for it nor names a
+    // later one (else a forged suspicion far ahead could never be refuted by its heartbeats).
+    return this.markSuspect(known, Math.min(heartbeat, known.heartbeat), now);
+  }
+
+  private noteRefuted(nodeId: string): void {
+    this.refutedSince.add(nodeId);
+    this.freshNews = true;
   }
 
   private markSuspect(known: MemberRecord, heartbeat: number, now: number): MemberChange {
@@ -294,7 +308,7 @@ export class GossipMembership {
     known.suspectedAt = now;
     known.suspectedHeartbeat = heartbeat;
     known.suspicionSpreads = true;
-    this.freshSuspicion = true;
+    this.freshNews = true;
     return { info: known.info, previous: 'alive', state: 'suspect', incarnation: known.incarnation, progressed: false, infoChanged: false };
   }
 
@@ -430,15 +444,23 @@ export class GossipMembership {
   }
 
   /**
-   * The suspicions that travel, when one was raised or adopted here since the last call (else none):
-   * what a node pushes at once instead of waiting for its next rounds. At most `max` entries.
+   * News since the last call, or undefined when there is none: this node's own entry, the
+   * suspicions that travel, and the members whose suspicion was refuted here (as alive, at their
+   * heartbeat); what a node pushes at once instead of waiting for its next rounds. At most `max`
+   * entries besides its own.
    */
-  takeNews(max: number): GossipDigestEntry[] {
-    if (!this.freshSuspicion) return [];
-    this.freshSuspicion = false;
-    const news: GossipDigestEntry[] = [];
+  takeNews(max: number): GossipDigestEntry[] | undefined {
+    if (!this.freshNews) return undefined;
+    this.freshNews = false;
+    const news: GossipDigestEntry[] = this.self.url ? [this.selfEntry()] : [];
+    for (const nodeId of this.refutedSince) {
+      const member = this.members.get(nodeId);
+      if (news.length > max) break;
+      if (member?.state === 'alive') news.push(entryOf(member.info, member.incarnation, member.heartbeat, 'alive'));
+    }
+    this.refutedSince.clear();
     for (const member of this.members.values()) {
-      if (news.length >= max) break;
+      if (news.length > max) break;
       if (member.state === 'suspect' && member.suspicionSpreads) news.push(entryOf(member.info, member.incarnation, member.suspectedHeartbeat, 'suspect'));
     }
     return news;

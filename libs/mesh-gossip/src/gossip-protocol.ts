@@ -231,16 +231,17 @@ export class GossipProtocol {
   }
 
   /**
-   * Requests pushing the suspicions raised or adopted here since the last call to `fanout` members
-   * at random (none when there is no such news): SWIM-style dissemination at once, rather than at
-   * the next rounds. Each carries this node's entry and the news only.
+   * Requests pushing the news since the last call (suspicions raised or adopted here, suspicions
+   * refuted here, this node's refutation of one of itself) to `fanout` members at random, none when
+   * there is no news: SWIM-style dissemination at once rather than at the next rounds. Each carries
+   * this node's entry and the news only. Call after every merge; it costs nothing without news.
    */
   news(now: number, fanout: number, random: () => number = Math.random): Array<{ url: string; body: string; nonce: string }> {
     const news = this.membership.takeNews(GOSSIP_NEWS_ENTRIES);
-    if (news.length === 0) return [];
-    const suspected = new Set(news.map((entry) => entry.url));
-    const targets = this.membership.pick(fanout + news.length, random).filter((url) => !suspected.has(url)).slice(0, fanout);
-    return targets.map((url) => ({ url, ...this.writeEntries({ from: this.membership.selfId, news: true }, [...this.ownEntry(), ...news], now) }));
+    if (news === undefined) return [];
+    const suspected = new Set(news.filter((entry) => entry.state === 'suspect').map((entry) => entry.url));
+    const targets = this.membership.pick(fanout + suspected.size, random).filter((url) => !suspected.has(url)).slice(0, fanout);
+    return targets.map((url) => ({ url, ...this.writeEntries({ from: this.membership.selfId, news: true }, news, now) }));
   }
 
   private ownEntry(): GossipDigestEntry[] {

@@ -256,7 +256,7 @@ export class MeshGossipService implements OnApplicationShutdown {
     }
   }
 
-  /** Pushes suspicions raised or adopted here to a few members at once (SWIM-style dissemination); fire and forget. */
+  /** Pushes news (suspicions, refutations) to a few members at once (SWIM-style dissemination); fire and forget. */
   private pushNews(round: string): void {
     for (const { url, body, nonce } of this.protocol.news(Date.now(), this.timing.fanout)) {
       void this.client
@@ -302,6 +302,8 @@ export class MeshGossipService implements OnApplicationShutdown {
   }
 
   private recordChanges(changes: readonly MemberChange[], round: string): void {
+    // Called after every merge: news (a suspicion, a refutation) goes out at once, without waiting for a change to record.
+    this.pushNews(round);
     if (changes.length === 0) return;
     // A batch that ends a suspicion takes the id of the round that raised it: cause and effect share one id.
     let correlation = round;
@@ -329,7 +331,6 @@ export class MeshGossipService implements OnApplicationShutdown {
         this.recorders.delete(info.nodeId);
       }
     }
-    if (changes.some((change) => change.state === 'suspect')) this.pushNews(round);
     const view = this.members();
     this.correlation = correlation;
     try {
