@@ -21,10 +21,15 @@ const NETWORK: NetworkConditions = { latencyMedianMs: 10, latencySigma: 0.4, los
  * 15 minutes of CPU on an idle core).
  */
 const FULL = process.argv.includes('--full');
+/**
+ * `--until-failover`: a crash sample stops at failover instead of waiting until every member marks the
+ * leader dead (which at 1,000 members waits out the stretched suspicion); gives 1,000 members one crash.
+ */
+const UNTIL_FAILOVER = process.argv.includes('--until-failover');
 const PLAN: ReadonlyArray<{ size: number; joins: number; crashes: number; combined: number; tuned: number }> = [
   { size: 50, joins: 20, crashes: 5, combined: 0, tuned: 3 },
   { size: 200, joins: 10, crashes: 3, combined: 0, tuned: 2 },
-  FULL ? { size: 1000, joins: 0, crashes: 0, combined: 1, tuned: 0 } : { size: 1000, joins: 1, crashes: 0, combined: 0, tuned: 0 },
+  FULL ? { size: 1000, joins: 0, crashes: 0, combined: 1, tuned: 0 } : { size: 1000, joins: 1, crashes: UNTIL_FAILOVER ? 1 : 0, combined: 0, tuned: 0 },
 ];
 const JOIN_CAP_MS = 120_000;
 const WARM_UP_MS = 2 * TIMING.roundIntervalMs;
@@ -39,11 +44,15 @@ const TARGET_FAILOVER_MS = 5000;
  */
 const TUNED_SUSPICION_MS = 3000;
 
+/** How a crashed leader looks to its peers: `--refused` measures a killed process on a live host; default a host gone silent. */
+const CRASH: 'silent' | 'refused' = process.argv.includes('--refused') ? 'refused' : 'silent';
+
 const options = (seed: number, suspicionTimeoutMs = TIMING.suspicionTimeoutMs): SimulatedMeshOptions => ({
   seed,
   timing: { ...TIMING, suspicionTimeoutMs },
   network: NETWORK,
   signed: true,
+  crash: CRASH,
 });
 
 /** What one sample measured; NaN where it was not asked for or did not happen within the cap. */
@@ -62,6 +71,11 @@ interface Sample {
   readonly messagesPerMemberPerSecond: number;
   readonly meanMessageBytes: number;
   readonly refused: number;
+  /** Suspicions of members that were running (each observer counted), and the virtual ms the mesh ran. */
+  readonly falseSuspicions: number;
+  readonly virtualMs: number;
+  /** Probe requests (SWIM ping-req) sent per member per second in the traffic window. */
+  readonly probesPerMemberPerSecond: number;
 }
 
 /**
@@ -74,7 +88,7 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
   mesh.runFor(WARM_UP_MS);
   mesh.resetTraffic();
   mesh.runFor(wants.trafficMs);
-  const { bytes, messages } = mesh.traffic;
+  const { bytes, messages, probes } = mesh.traffic;
   const members = mesh.live().length;
   const seconds = wants.trafficMs / 1000;
 
@@ -119,7 +133,7 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
   };
   const others = joiner ? mesh.all().length - 1 : 0;
   const joinDone = (): boolean => reached.length >= others;
-  const crashDone = (): boolean => !victim || (failoverAt !== undefined && deadAt.size === survivors.length);
+  const crashDone = (): boolean => !victim || (failoverAt !== undefined && (UNTIL_FAILOVER || deadAt.size === survivors.length));
   const appliedSuspicionMs = (survivors[0] ?? established[0])?.protocol.suspicionTimeoutMs(wants.suspicionMs ?? TIMING.suspicionTimeoutMs, TIMING.roundIntervalMs) ?? Number.NaN;
   mesh.runFor(victim ? 4 * appliedSuspicionMs + 30_000 : JOIN_CAP_MS, () => joinDone() && crashDone());
   const at = (fraction: number): number => (joiner ? (reached[Math.ceil(fraction * others) - 1] ?? Number.NaN) : Number.NaN);
@@ -134,6 +148,9 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
     messagesPerMemberPerSecond: seconds > 0 ? messages / members / seconds : Number.NaN,
     meanMessageBytes: bytes / Math.max(1, messages),
     refused: mesh.traffic.refused,
+    falseSuspicions: mesh.suspicions.ofLive,
+    virtualMs: mesh.now - startedAt + WARM_UP_MS + wants.trafficMs,
+    probesPerMemberPerSecond: seconds > 0 ? probes / members / seconds : Number.NaN,
   };
 }
 
@@ -216,26 +233,34 @@ function main(): void {
       record(row(`gossip join reaches ${label} (p99)`, size, p99Ms, 'ms', 'SWIM: log2(N) rounds', null, runs, swimMs(size), note + missNote));
     }
     const suspicion = [...joinSamples, ...crashSamples][0]?.appliedSuspicionMs ?? Number.NaN;
+    const crashNote = CRASH === 'refused' ? '; crashed leader refuses connections (killed process)' : '; crashed leader silent (requests time out)';
     if (wanted('joins')) record(row('gossip applied suspicion timeout', size, suspicion, 'ms', `configured ${TIMING.suspicionTimeoutMs} ms, stretched by paging`, null, [suspicion]));
     if (crashSamples.length > 0) {
       const failover = crashSamples.map((s) => s.failover);
       const dead = crashSamples.map((s) => s.deadEverywhere);
-      const suspicionNote = `${note}; applied suspicion timeout ${suspicion} ms`;
+      const suspicionNote = `${note}; applied suspicion timeout ${suspicion} ms${crashNote}`;
       record(row('gossip leader failover (median)', size, median(failover), 'ms', '< 5,000 ms (seed system)', median(failover) < TARGET_FAILOVER_MS, failover, suspicion, suspicionNote));
       record(row('gossip crash seen dead by all (median)', size, median(dead), 'ms', '2 x applied suspicion + rounds', null, dead, 2 * suspicion, suspicionNote));
     }
     if (tuned > 0) {
       const tunedSamples = Array.from({ length: tuned }, (_, i) => measure(size, 4000 + i, { join: false, crash: true, trafficMs: 0, suspicionMs: TUNED_SUSPICION_MS }));
       const tunedFailover = tunedSamples.map((s) => s.failover);
-      const tunedNote = `${tuned} leader crashes, fresh seeded meshes, suspicion timeout ${TUNED_SUSPICION_MS} ms`;
+      const tunedNote = `${tuned} leader crashes, fresh seeded meshes, suspicion timeout ${TUNED_SUSPICION_MS} ms${crashNote}`;
+      crashSamples.push(...tunedSamples);
       record(row(`gossip leader failover, suspicion ${TUNED_SUSPICION_MS} ms (median)`, size, median(tunedFailover), 'ms', '< 5,000 ms (seed system)', median(tunedFailover) < TARGET_FAILOVER_MS, tunedFailover, tunedSamples[0]?.appliedSuspicionMs ?? null, tunedNote));
       const tunedDead = tunedSamples.map((s) => s.deadEverywhere);
       record(row(`gossip crash seen dead by all, suspicion ${TUNED_SUSPICION_MS} ms (median)`, size, median(tunedDead), 'ms', '2 x applied suspicion + rounds', null, tunedDead, 2 * TUNED_SUSPICION_MS, tunedNote));
     }
-    const measured = [...joinSamples, ...crashSamples].filter((s) => Number.isFinite(s.bytesPerMemberPerSecond));
+    const all = [...joinSamples, ...crashSamples];
+    const falseSuspicions = all.reduce((sum, s) => sum + s.falseSuspicions, 0);
+    const virtualSeconds = all.reduce((sum, s) => sum + s.virtualMs, 0) / 1000;
+    if (all.length > 0) {
+      record(row('gossip false suspicions (all samples)', size, falseSuspicions, 'count', '0 at 1% loss', falseSuspicions === 0, all.map((s) => s.falseSuspicions), null, `${all.length} meshes, ${virtualSeconds.toFixed(0)} virtual seconds in all; a suspicion of a running member, counted per observer`));
+    }
+    const measured = all.filter((s) => Number.isFinite(s.bytesPerMemberPerSecond));
     const bytes = measured.map((s) => s.bytesPerMemberPerSecond);
     const refused = [...joinSamples, ...crashSamples].reduce((sum, s) => sum + s.refused, 0);
-    const sizeNote = `${note}; ${median(measured.map((s) => s.messagesPerMemberPerSecond)).toFixed(1)} messages per member per second, ${Math.round(median(measured.map((s) => s.meanMessageBytes)))} B each (signed JSON bodies, HTTP headers not counted); ${refused} refused`;
+    const sizeNote = `${note}; ${median(measured.map((s) => s.messagesPerMemberPerSecond)).toFixed(1)} messages per member per second (${median(measured.map((s) => s.probesPerMemberPerSecond)).toFixed(2)} probe requests), ${Math.round(median(measured.map((s) => s.meanMessageBytes)))} B each (signed JSON bodies, HTTP headers not counted); ${refused} refused`;
     if (bytes.length > 0) record(row('gossip bytes sent per member per second', size, median(bytes), 'B/s', 'reported', null, bytes, null, sizeNote));
   }
 }

@@ -7,6 +7,7 @@ import {
   type GossipMemberInfo,
   type GossipRoundTiming,
   type MemberChange,
+  type ProbePlan,
 } from '@omnirelay/mesh-gossip';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
 import { EventScheduler } from './event-scheduler';
@@ -22,7 +23,16 @@ export interface SimulatedMeshOptions {
   readonly signed: boolean;
   /** Leadership scopes every member elects (default ['global']). */
   readonly scopes?: readonly string[];
+  /**
+   * How a crashed member looks to those who contact it: `silent` (a host gone: no answer until the
+   * request timeout, the default) or `refused` (a process killed on a live host: the connection is
+   * refused after one network delay).
+   */
+  readonly crash?: 'silent' | 'refused';
 }
+
+/** The service's gossip request timeout (requestTimeoutMs default); probe requests wait twice as long. */
+export const SIMULATED_REQUEST_TIMEOUT_MS = 1000;
 
 /** One member: the real protocol object of a node, and what the simulation knows about it. */
 export interface SimulatedMember {
@@ -45,7 +55,19 @@ export interface SimulatedTraffic {
   failed: number;
   /** Messages refused at the door (MAC, replay window, bounds): none are expected in a healthy mesh. */
   refused: number;
+  /** Probe requests sent (SWIM ping-req). */
+  probes: number;
+  /** News pushes sent (fresh suspicions, at once). */
+  news: number;
   since: number;
+}
+
+/** Suspicions members raised or adopted, split by whether the suspected member was in fact running. */
+export interface SimulatedSuspicions {
+  /** Of a member that runs: false suspicions (each observer counted). */
+  ofLive: number;
+  /** Of a crashed member. */
+  ofCrashed: number;
 }
 
 export type ChangeObserver = (observer: SimulatedMember, changes: readonly MemberChange[], now: number) => void;
@@ -75,12 +97,16 @@ function memberInfo(index: number): GossipMemberInfo {
  * sweep with the scaled suspicion timeout) opened round by round with the same `openRound` the
  * service runs on its timer. Only the HTTP transport and the timers are replaced: a message is its
  * real JSON text, parsed on arrival as the host's body parser would, delivered after a simulated
- * delay or lost. A crash is a member that stops running rounds and answering.
+ * delay or lost; an exchange without an answer within the request timeout fails and starts an
+ * indirect probe (SWIM ping-req through other members), as in the service. A crash is a member that
+ * stops running rounds and answering.
  * @internal
  */
 export class SimulatedMesh {
   readonly scheduler = new EventScheduler(EPOCH_MS);
-  readonly traffic: SimulatedTraffic = { messages: 0, bytes: 0, lost: 0, failed: 0, refused: 0, since: EPOCH_MS };
+  readonly traffic: SimulatedTraffic = { messages: 0, bytes: 0, lost: 0, failed: 0, refused: 0, probes: 0, news: 0, since: EPOCH_MS };
+  /** Never reset: counted from the start of the mesh. */
+  readonly suspicions: SimulatedSuspicions = { ofLive: 0, ofCrashed: 0 };
   /** Told about every batch of membership changes a member reports. */
   onChanges: ChangeObserver | undefined;
   /** Told about every leader change a member's embedded store makes (after `trackLeadership`). */
@@ -92,6 +118,7 @@ export class SimulatedMesh {
   private readonly scopes: readonly string[];
   private readonly members: SimulatedMember[] = [];
   private readonly byUrl = new Map<string, SimulatedMember>();
+  private readonly byId = new Map<string, SimulatedMember>();
   private leadershipTracked = false;
   private readonly uniform = (): number => this.network.uniform();
 
@@ -177,7 +204,7 @@ export class SimulatedMesh {
   }
 
   resetTraffic(): void {
-    Object.assign(this.traffic, { messages: 0, bytes: 0, lost: 0, failed: 0, refused: 0, since: this.now });
+    Object.assign(this.traffic, { messages: 0, bytes: 0, lost: 0, failed: 0, refused: 0, probes: 0, news: 0, since: this.now });
   }
 
   private add(index: number, seeds: readonly string[]): SimulatedMember {
@@ -188,6 +215,7 @@ export class SimulatedMesh {
     leadership.onChange(({ scope, leaderId }) => this.onLeader?.(member, scope, leaderId, this.now));
     this.members.push(member);
     this.byUrl.set(info.url, member);
+    this.byId.set(info.nodeId, member);
     return member;
   }
 
@@ -198,13 +226,61 @@ export class SimulatedMesh {
     const { changes, targets } = member.protocol.openRound(now, this.options.timing, member.seeds, this.uniform);
     this.report(member, changes);
     if (this.leadershipTracked) member.leadership.update(member.protocol.membership.view(now));
-    for (const url of targets) this.exchange(member, url);
+    for (const url of targets) this.exchange(member, url, true);
     this.scheduler.after(this.options.timing.roundIntervalMs, () => this.round(member));
   }
 
-  /** One push-pull exchange: the request travels, the target answers at arrival, the answer travels back. */
-  private exchange(from: SimulatedMember, url: string): void {
+  /**
+   * One push-pull exchange as the service runs it: the request travels, the target answers at
+   * arrival (a probe request after its own exchange with the member named), the answer travels back;
+   * no answer within the request timeout is a failure, which (for a round's exchange) starts an
+   * indirect probe. `done` learns whether an answer came.
+   */
+  private exchange(from: SimulatedMember, url: string, probeOnFailure: boolean, done?: (reached: boolean) => void): void {
     const { body, nonce } = from.protocol.request(this.now);
+    this.send(from, url, body, SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
+      this.report(from, from.protocol.acceptReply(JSON.parse(reply) as unknown, nonce, this.now));
+    }, (reached) => {
+      if (!reached && probeOnFailure && from.alive) {
+        const plan = from.protocol.exchangeFailed(url, this.uniform);
+        if (plan) this.probe(from, plan);
+      }
+      done?.(reached);
+    });
+  }
+
+  /** SWIM ping-req: every relay is asked at once; the verdict comes when all answered or timed out. */
+  private probe(from: SimulatedMember, plan: ProbePlan): void {
+    let pending = plan.relays.length;
+    let reached = false;
+    for (const relay of plan.relays) {
+      const { body, nonce } = from.protocol.probeRequest(plan, this.now);
+      this.traffic.probes++;
+      let verdict = false;
+      this.send(from, relay, body, 2 * SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
+        const accepted = from.protocol.acceptProbeReply(JSON.parse(reply) as unknown, nonce, this.now);
+        this.report(from, accepted.changes);
+        verdict = accepted.result === 'reached';
+      }, () => {
+        reached ||= verdict;
+        if (--pending === 0 && from.alive) this.report(from, from.protocol.finishProbe(plan, reached, this.now));
+      });
+    }
+  }
+
+  /**
+   * Sends `body` to `url` and calls `settled` exactly once: with true after `accept` ran on the
+   * answer, with false when no answer came within `timeoutMs` (lost, crashed, refused). A crashed
+   * target refuses at once or stays silent, per the options.
+   */
+  private send(from: SimulatedMember, url: string, body: string, timeoutMs: number, accept: (reply: string) => void, settled: (reached: boolean) => void): void {
+    let open = true;
+    const settle = (reached: boolean): void => {
+      if (!open) return;
+      open = false;
+      settled(reached);
+    };
+    this.scheduler.after(timeoutMs, () => settle(false));
     this.count(body);
     const there = this.network.delay();
     if (there === undefined) {
@@ -215,33 +291,45 @@ export class SimulatedMesh {
       const to = this.byUrl.get(url);
       if (!to?.alive) {
         this.traffic.failed++;
+        const back = this.options.crash === 'refused' ? this.network.delay() : undefined;
+        if (back !== undefined) this.scheduler.after(back, () => settle(false));
         return;
       }
-      let reply: string;
+      const answer = (reply: string): void => {
+        this.count(reply);
+        const back = this.network.delay();
+        if (back === undefined) {
+          this.traffic.lost++;
+          return;
+        }
+        this.scheduler.after(back, () => {
+          if (!from.alive || !open) return;
+          try {
+            accept(reply);
+          } catch (error) {
+            if (!(error instanceof GossipRefusal)) throw error;
+            this.traffic.refused++;
+          }
+          settle(true);
+        });
+      };
       try {
         const received = to.protocol.receive(JSON.parse(body) as unknown, this.now);
         this.report(to, received.changes);
-        reply = received.reply;
+        if (received.relay === undefined) answer(received.reply);
+        else {
+          const { relay } = received;
+          this.exchange(to, relay.url, false, (reached) => {
+            if (to.alive) answer(relay.answer(reached, this.now));
+          });
+        }
       } catch (error) {
         if (!(error instanceof GossipRefusal)) throw error;
         this.traffic.refused++;
-        return;
+        // A refusal is an answer: the sender learns the target runs.
+        const back = this.network.delay();
+        if (back !== undefined) this.scheduler.after(back, () => settle(true));
       }
-      this.count(reply);
-      const back = this.network.delay();
-      if (back === undefined) {
-        this.traffic.lost++;
-        return;
-      }
-      this.scheduler.after(back, () => {
-        if (!from.alive) return;
-        try {
-          this.report(from, from.protocol.acceptReply(JSON.parse(reply) as unknown, nonce, this.now));
-        } catch (error) {
-          if (!(error instanceof GossipRefusal)) throw error;
-          this.traffic.refused++;
-        }
-      });
     });
   }
 
@@ -251,6 +339,23 @@ export class SimulatedMesh {
   }
 
   private report(member: SimulatedMember, changes: readonly MemberChange[]): void {
+    for (const change of changes) {
+      if (change.state !== 'suspect' || change.previous === 'suspect') continue;
+      if (this.byId.get(change.info.nodeId)?.alive) this.suspicions.ofLive++;
+      else this.suspicions.ofCrashed++;
+    }
     if (changes.length > 0) this.onChanges?.(member, changes, this.now);
+    this.pushNews(member);
+  }
+
+  /** What the service does after every merge: pushes news (suspicions, refutations) at once to a few members. */
+  private pushNews(member: SimulatedMember): void {
+    if (!member.alive) return;
+    for (const { url, body, nonce } of member.protocol.news(this.now, this.options.timing.fanout, this.uniform)) {
+      this.traffic.news++;
+      this.send(member, url, body, SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
+        this.report(member, member.protocol.acceptReply(JSON.parse(reply) as unknown, nonce, this.now));
+      }, () => undefined);
+    }
   }
 }

@@ -195,6 +195,34 @@ describe('gossip integrity against real processes (signed mesh)', () => {
     });
   }, 30_000);
 
+  it('forged suspicion: signed by a member about the leader, far ahead of its heartbeat, is refuted; the leader is never dead and leads everywhere again', async () => {
+    const before = await agreedLeaders();
+    const leaderId = (await getJson<Leaders>(`${url('cp-1')}/control/leaders`)).scopes.find((s) => s.scope === 'global')?.leaderId ?? '';
+    const target = MESH.find((id) => id !== leaderId) ?? '';
+    const forger = MESH.find((id) => id !== leaderId && id !== target) ?? '';
+    const known = await memberOn(target, leaderId);
+    const forged = [entry(leaderId, { state: 'suspect', incarnation: known?.incarnation ?? 1, heartbeat: MAX - 10, url: url(leaderId) })];
+    expect((await post(url(target), envelope(forger, forged))).status).toBe(200);
+    const neverDead = async (): Promise<void> => {
+      for (const id of MESH) expect((await memberOn(id, leaderId))?.state).not.toBe('dead');
+    };
+    // Refuted (by the leader's next heartbeats or its word): alive everywhere again, the same leaders.
+    await pollUntil(
+      'the forged suspicion refuted everywhere',
+      async () => {
+        await neverDead();
+        for (const id of MESH) if ((await memberOn(id, leaderId))?.state !== 'alive') return undefined;
+        return (await agreedLeaders().catch(() => '')) === before ? true : undefined;
+      },
+      WATCH_ROUNDS * TIMING.GOSSIP_INTERVAL_MS * 3 + SLACK_MS,
+    );
+    expect((await memberOn(target, leaderId))?.heartbeat ?? MAX).toBeLessThan(MAX - 10);
+    await watchRounds(leaderId, async () => {
+      await neverDead();
+      expect(await agreedLeaders()).toBe(before);
+    });
+  }, 30_000);
+
   it('forged leader member: an id that would win every scope, introduced by a member, never leads', async () => {
     const before = await agreedLeaders();
     const score = (scope: string, id: string) => createHash('sha256').update(`${scope}\u0000${id}`).digest('hex');

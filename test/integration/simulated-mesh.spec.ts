@@ -91,4 +91,23 @@ describe('the simulated gossip mesh of the convergence bench', () => {
     expect(leaders.has(victim.nodeId)).toBe(false);
     expect(leaders.has(undefined)).toBe(false);
   });
+
+  it('a silent crashed member is suspected through indirect probes, and the suspicion reaches every member before silence alone could (virtual time)', () => {
+    const mesh = SimulatedMesh.settled(30, { ...options(6), crash: 'silent' });
+    mesh.runFor(3 * TIMING.roundIntervalMs);
+    const [victim] = mesh.live();
+    if (!victim) throw new Error('empty mesh');
+    mesh.kill(victim);
+    const crashedAt = mesh.now;
+    const suspectedBy = new Set<string>();
+    mesh.onChanges = (observer, changes) => {
+      for (const change of changes) if (change.info.nodeId === victim.nodeId && change.state === 'suspect') suspectedBy.add(observer.nodeId);
+    };
+    const survivors = mesh.live();
+    // Silence alone suspects only after the suspicion timeout; the probe path must beat it.
+    expect(mesh.runFor(TIMING.suspicionTimeoutMs, () => suspectedBy.size === survivors.length)).toBe(true);
+    expect(mesh.now - crashedAt).toBeLessThan(TIMING.suspicionTimeoutMs);
+    expect(survivors.some((member) => member.protocol.probes.counters.suspected > 0)).toBe(true);
+    expect(mesh.suspicions.ofLive).toBe(0);
+  });
 });

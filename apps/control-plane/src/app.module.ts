@@ -22,6 +22,7 @@ import { TransportHealthProvider } from './roles/simulation/transport-health.pro
 import { GossipMembersMetric } from './telemetry/gossip-members.metric';
 import { GossipMessageMembersMetric } from './telemetry/gossip-message-members.metric';
 import { GossipMessagesMetric } from './telemetry/gossip-messages.metric';
+import { GossipProbesMetric } from './telemetry/gossip-probes.metric';
 import { GossipRttMetric } from './telemetry/gossip-rtt.metric';
 import { LeadershipChangesMetric } from './telemetry/leadership-changes.metric';
 import { LeadershipTermMetric } from './telemetry/leadership-term.metric';
@@ -44,6 +45,7 @@ export class AppModule {
       { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
       GossipMessagesMetric,
+      GossipProbesMetric,
       GossipMembersMetric,
       GossipRttMetric,
       GossipMessageMembersMetric,

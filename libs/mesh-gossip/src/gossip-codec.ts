@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GossipMessageError, parseGossipMessage } from './gossip-message';
 import { GossipRefusal } from './gossip-refusal';
-import type { GossipDigestEntry, GossipMessage } from './interfaces/gossip-member.interface';
+import type { GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 import { GOSSIP_LIMITS } from './mesh-gossip.constants';
 import type { GossipKeyring } from './security/gossip-keyring';
 import type { GossipReplayGuard } from './security/gossip-replay-guard';
@@ -21,6 +21,12 @@ export interface WrittenMessage {
 export interface MessageHead {
   readonly from: string;
   readonly replyTo?: string;
+  /** A request asking the receiver to contact this member (SWIM ping-req). */
+  readonly probe?: string;
+  /** The answer to a probe request. */
+  readonly probeResult?: GossipProbeResult;
+  /** A request pushing news: answered with the receiver's own entry only. */
+  readonly news?: true;
 }
 
 type Fields = Record<string, unknown>;
@@ -62,7 +68,15 @@ export class GossipCodec {
    */
   write(head: MessageHead, entries: Iterable<GossipDigestEntry>, now: number, budgetBytes: number = GOSSIP_LIMITS.sendBytes, maxEntries: number = GOSSIP_LIMITS.sendMembers): WrittenMessage {
     const nonce = newNonce();
-    const prefix = JSON.stringify({ from: head.from, sentAt: now, nonce, ...(head.replyTo ? { replyTo: head.replyTo } : {}) }).slice(0, -1);
+    const prefix = JSON.stringify({
+      from: head.from,
+      sentAt: now,
+      nonce,
+      ...(head.replyTo ? { replyTo: head.replyTo } : {}),
+      ...(head.probe === undefined ? {} : { probe: head.probe }),
+      ...(head.probeResult === undefined ? {} : { probeResult: head.probeResult }),
+      ...(head.news ? { news: true } : {}),
+    }).slice(0, -1);
     const size = (json: string): number => (this.keyring ? escapedBytes(json) : Buffer.byteLength(json));
     let used = size(prefix) + size(',"members":[]}') + (this.keyring ? ENVELOPE_OVERHEAD : 0);
     const parts: string[] = [];
@@ -85,6 +99,8 @@ export class GossipCodec {
   readRequest(body: unknown, now: number): { message: GossipMessage; dropped: number } {
     const parsed = this.read(body);
     const { message } = parsed;
+    if (message.probeResult !== undefined) throw new GossipRefusal(400, 'malformed', 'a gossip request does not carry probeResult');
+    if (message.news && message.probe !== undefined) throw new GossipRefusal(400, 'malformed', 'a news push is not a probe request');
     if (!this.keyring) return parsed;
     if (message.replyTo !== undefined) throw new GossipRefusal(400, 'malformed', 'a gossip request does not carry replyTo');
     const verdict = this.replay.check(message.sentAt ?? 0, message.nonce ?? '', now);

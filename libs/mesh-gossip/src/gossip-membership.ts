@@ -17,6 +17,15 @@ interface MemberRecord {
   state: GossipMemberState;
   /** Local time of the last version advance or state change. */
   changedAt: number;
+  /** Local time this node started to suspect the member (meaningful while `state` is suspect). */
+  suspectedAt: number;
+  /** The heartbeat the suspicion names (meaningful while `state` is suspect); it travels with the suspicion. */
+  suspectedHeartbeat: number;
+  /**
+   * The suspicion came from a failed probe (here or elsewhere) and travels; a suspicion from silence
+   * alone stays local, as any progress ends it, because one node missing a few heartbeats is common.
+   */
+  suspicionSpreads: boolean;
   /** The version the member last told this node itself; undefined while it is known only second-hand. */
   selfSaid: Version | undefined;
 }
@@ -52,7 +61,23 @@ export interface MembershipCounters {
   ignoredClaims: number;
   /** Tombstones forgotten early to stay under maxTombstones (or to make room for a member). */
   compactedTombstones: number;
+  /** Suspicions of this node that others spread and that it refuted by moving its heartbeat past them. */
+  refutedSuspicions: number;
 }
+
+/** A member's version when a probe of it started: a suspicion applies only if nothing newer was heard since. */
+export interface MemberVersion {
+  readonly nodeId: string;
+  readonly incarnation: number;
+  readonly heartbeat: number;
+}
+
+/**
+ * How far past the suspected heartbeat a heartbeat must be to refute a suspicion: two rounds of
+ * slack, because the heartbeats a member sent just before it went silent may still be on their way
+ * (a heartbeat takes up to two rounds to reach every member) and must not refute it.
+ */
+export const REFUTING_HEARTBEATS = 3;
 
 const isTombstone = (state: GossipMemberState): boolean => state === 'left' || state === 'dead';
 
@@ -62,7 +87,7 @@ function infoOf(entry: GossipMemberInfo): GossipMemberInfo {
   return { nodeId, url, role, cluster, region, meshVersion, http3, labels };
 }
 
-function entryOf(info: GossipMemberInfo, incarnation: number, heartbeat: number, state: 'alive' | 'left'): GossipDigestEntry {
+function entryOf(info: GossipMemberInfo, incarnation: number, heartbeat: number, state: GossipDigestEntry['state']): GossipDigestEntry {
   const { nodeId, url, role, cluster, region, meshVersion, http3, labels } = info;
   return { nodeId, url, role, cluster, region, meshVersion, http3, labels, incarnation, heartbeat, state };
 }
@@ -97,9 +122,14 @@ function selfMayClaim(said: Version | undefined, next: GossipDigestEntry, curren
  *
  * Who may say what (SWIM, with the sender authenticated by the gossip MAC): a member alone announces
  * its own `left`, raises its own incarnation, and changes its own address and metadata; a third party
- * may only pass along heartbeat progress at the incarnation already known, and introduce members this
- * node does not know yet. Suspicion and death are local judgements (the sweep) and never travel.
- * Members heard only second-hand are flagged (`firstHand: false`) so leadership can ignore them.
+ * may only pass along heartbeat progress at the incarnation already known, introduce members this
+ * node does not know yet, and spread a suspicion. A suspicion names a version (incarnation,
+ * heartbeat h): a heartbeat of h + REFUTING_HEARTBEATS or more refutes it (the suspected member,
+ * told of it, moves its own heartbeat there), a word from the member itself refutes it at once, and
+ * a suspicion that what is known here already refutes is ignored.
+ * Only a probe's suspicion travels; one from silence alone stays local and any progress ends it.
+ * Death is a local judgement (suspect for a whole suspicion timeout, by this node's sweep) and never
+ * travels. Members heard only second-hand are flagged (`firstHand: false`) so leadership can ignore them.
  */
 export class GossipMembership {
   private readonly members = new Map<string, MemberRecord>();
@@ -112,7 +142,11 @@ export class GossipMembership {
   private ringDirty = false;
   /** Where the next digest page starts in the ring. */
   private cursor = 0;
-  readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0 };
+  /** A probe's suspicion was raised, adopted or refuted here since the news was last taken. */
+  private freshNews = false;
+  /** Members whose travelling suspicion was refuted here since the news was last taken. */
+  private readonly refutedSince = new Set<string>();
+  readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0, refutedSuspicions: 0 };
 
   constructor(
     private self: GossipMemberInfo,
@@ -163,7 +197,10 @@ export class GossipMembership {
   merge(entries: readonly GossipDigestEntry[], sender: string, now: number): MemberChange[] {
     const changes: MemberChange[] = [];
     for (const entry of entries) {
-      if (entry.nodeId === this.self.nodeId) continue;
+      if (entry.nodeId === this.self.nodeId) {
+        this.refute(entry);
+        continue;
+      }
       const change = entry.nodeId === sender ? this.mergeFirstHand(entry, now) : this.mergeRelayed(entry, now);
       if (change) changes.push(change);
     }
@@ -171,8 +208,26 @@ export class GossipMembership {
     return changes;
   }
 
+  /** Someone suspects this node at its current incarnation: the next heartbeat goes past that version. */
+  private refute(entry: GossipDigestEntry): void {
+    if (entry.state !== 'suspect' || entry.incarnation !== this.incarnation) return;
+    const refuting = entry.heartbeat + REFUTING_HEARTBEATS;
+    if (refuting <= this.selfHeartbeat) return;
+    // A heartbeat near 2^53 cannot be passed with safe integers: a forgery, left to first-hand contact to refute.
+    if (!Number.isSafeInteger(refuting + 1)) {
+      this.counters.ignoredClaims++;
+      return;
+    }
+    this.selfHeartbeat = refuting;
+    this.counters.refutedSuspicions++;
+    // This node's own entry goes with every news push: the refutation travels at once.
+    this.freshNews = true;
+  }
+
   private mergeFirstHand(entry: GossipDigestEntry, now: number): MemberChange | undefined {
     const { incarnation, heartbeat, state } = entry;
+    // A member does not suspect itself.
+    if (state === 'suspect') return undefined;
     const info = infoOf(entry);
     const known = this.members.get(entry.nodeId);
     if (!known) {
@@ -182,6 +237,7 @@ export class GossipMembership {
     }
     if (!selfMayClaim(known.selfSaid, entry, known.state)) return undefined;
     const previous = known.state;
+    if (previous === 'suspect' && known.suspicionSpreads && state === 'alive') this.noteRefuted(entry.nodeId);
     const progressed = state === 'alive' && (incarnation !== known.incarnation || heartbeat !== known.heartbeat || previous !== 'alive');
     const infoChanged = !sameInfo(known.info, info);
     known.info = info;
@@ -195,6 +251,8 @@ export class GossipMembership {
   private mergeRelayed(entry: GossipDigestEntry, now: number): MemberChange | undefined {
     const known = this.members.get(entry.nodeId);
     if (!known) {
+      // A suspicion introduces no one: the member is learnt once someone passes on its heartbeat.
+      if (entry.state === 'suspect') return undefined;
       // Introducing a member is how a mesh grows; announcing someone else's departure is not allowed.
       if (entry.state === 'left') {
         this.counters.ignoredClaims++;
@@ -210,12 +268,80 @@ export class GossipMembership {
       if (entry.incarnation > known.incarnation) this.counters.ignoredClaims++;
       return undefined;
     }
+    if (entry.state === 'suspect') return this.mergeSuspicion(known, entry.heartbeat, now);
     // Only the member itself comes back from `left`; anyone may carry its heartbeat forward.
     if (known.state === 'left' || entry.heartbeat <= known.heartbeat) return undefined;
     const previous = known.state;
     known.heartbeat = entry.heartbeat;
+    // Progress not yet past a probe's suspicion: possibly sent before the member went silent.
+    if (previous === 'suspect' && known.suspicionSpreads) {
+      if (entry.heartbeat < known.suspectedHeartbeat + REFUTING_HEARTBEATS) return undefined;
+      this.noteRefuted(entry.nodeId);
+    }
     this.setState(known, 'alive', now);
     return { info: known.info, previous, state: 'alive', incarnation: known.incarnation, progressed: true, infoChanged: false };
+  }
+
+  /** A third party suspects the member at `heartbeat` (of the known incarnation). */
+  private mergeSuspicion(known: MemberRecord, heartbeat: number, now: number): MemberChange | undefined {
+    // What is known here refutes the suspicion already (or the member is gone, or a probe's suspicion is held here already).
+    if (heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
+    if (known.state === 'suspect' && !known.suspicionSpreads) {
+      // Silent here too: the probe's suspicion replaces the local one, which keeps its start.
+      known.suspicionSpreads = true;
+      known.suspectedHeartbeat = heartbeat;
+      return undefined;
+    }
+    if (known.state !== 'alive') return undefined;
+    // Not a heartbeat of the member: a suspicion neither moves the heartbeat known for it nor names a
+    // later one (else a forged suspicion far ahead could never be refuted by its heartbeats).
+    return this.markSuspect(known, Math.min(heartbeat, known.heartbeat), now);
+  }
+
+  private noteRefuted(nodeId: string): void {
+    this.refutedSince.add(nodeId);
+    this.freshNews = true;
+  }
+
+  private markSuspect(known: MemberRecord, heartbeat: number, now: number): MemberChange {
+    known.state = 'suspect';
+    known.suspectedAt = now;
+    known.suspectedHeartbeat = heartbeat;
+    known.suspicionSpreads = true;
+    this.freshNews = true;
+    return { info: known.info, previous: 'alive', state: 'suspect', incarnation: known.incarnation, progressed: false, infoChanged: false };
+  }
+
+  /** The member's version as known now, for a probe about to start; undefined unless it is alive. */
+  versionOf(nodeId: string): MemberVersion | undefined {
+    const known = this.members.get(nodeId);
+    return known?.state === 'alive' ? { nodeId, incarnation: known.incarnation, heartbeat: known.heartbeat } : undefined;
+  }
+
+  /** The node id of the alive or suspect member at `url`, if any. */
+  memberAt(url: string): string | undefined {
+    for (const [nodeId, member] of this.members) {
+      if (member.info.url === url && (member.state === 'alive' || member.state === 'suspect')) return nodeId;
+    }
+    return undefined;
+  }
+
+  /** The URL of a member this node may contact (alive or suspect), if any. */
+  urlOf(nodeId: string): string | undefined {
+    const known = this.members.get(nodeId);
+    return known && (known.state === 'alive' || known.state === 'suspect') ? known.info.url : undefined;
+  }
+
+  /**
+   * This node's own suspicion after a failed probe, of the newest version known: applies only when
+   * the member is still alive here and nothing heard since the probe started refutes it.
+   */
+  suspect(version: MemberVersion, now: number): MemberChange | undefined {
+    const known = this.members.get(version.nodeId);
+    if (known?.state !== 'alive' || known.incarnation !== version.incarnation) return undefined;
+    if (version.heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
+    // The newest heartbeat known (the relays' answers may have brought one sent before the silence).
+    return this.markSuspect(known, known.heartbeat, now);
   }
 
   private add(entry: GossipDigestEntry, now: number, selfSaid: Version | undefined): MemberChange | undefined {
@@ -225,7 +351,7 @@ export class GossipMembership {
     }
     const { incarnation, heartbeat, state } = entry;
     const info = infoOf(entry);
-    this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now, selfSaid });
+    this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now, suspectedAt: now, suspectedHeartbeat: heartbeat, suspicionSpreads: false, selfSaid });
     this.ringDirty = true;
     if (isTombstone(state)) this.tombstones++;
     return { info, previous: undefined, state, incarnation, progressed: state === 'alive', infoChanged: true };
@@ -267,14 +393,14 @@ export class GossipMembership {
     this.counters.compactedTombstones += oldest.length;
   }
 
-  /** Marks silent members suspect, then dead; forgets long-gone ones. */
+  /** Marks silent members suspect, members suspect for a whole timeout dead; forgets long-gone ones. */
   sweep(now: number, suspicionTimeoutMs: number, forgetAfterMs: number): MemberChange[] {
     const changes: MemberChange[] = [];
     for (const [nodeId, member] of this.members) {
       const silentFor = now - member.changedAt;
       let next: GossipMemberState = member.state;
       if (member.state === 'alive' && silentFor > suspicionTimeoutMs) next = 'suspect';
-      else if (member.state === 'suspect' && silentFor > 2 * suspicionTimeoutMs) next = 'dead';
+      else if (member.state === 'suspect' && now - member.suspectedAt > suspicionTimeoutMs) next = 'dead';
       else if (isTombstone(member.state) && silentFor > forgetAfterMs) {
         this.remove(nodeId, member);
         continue;
@@ -282,7 +408,13 @@ export class GossipMembership {
       if (next === member.state) continue;
       const previous = member.state;
       if (next === 'dead') this.setState(member, next, now);
-      else member.state = next;
+      else {
+        member.state = next;
+        // Suspect since the silence crossed the timeout, so that death still comes after twice the silence.
+        member.suspectedAt = member.changedAt + suspicionTimeoutMs;
+        member.suspectedHeartbeat = member.heartbeat;
+        member.suspicionSpreads = false;
+      }
       changes.push({ info: member.info, previous, state: next, incarnation: member.incarnation, progressed: false, infoChanged: false });
     }
     this.compact();
@@ -294,7 +426,8 @@ export class GossipMembership {
   }
 
   /**
-   * What this node tells others: itself first, then every member not judged dead, starting where the
+   * What this node tells others: itself first, then every member not judged dead (one suspected
+   * after a failed probe as suspected, at the heartbeat suspected), starting where the
    * previous page ended (so that a mesh larger than one message is covered page after page). Lazy:
    * a message takes only what fits. Call `advance(n)` with how many of the others it carried.
    */
@@ -305,8 +438,32 @@ export class GossipMembership {
     for (let i = 0; i < ring.length; i++) {
       const member = ring[(start + i) % ring.length];
       if (!member || member.state === 'dead') continue;
-      yield entryOf(member.info, member.incarnation, member.heartbeat, member.state === 'left' ? 'left' : 'alive');
+      if (member.state === 'suspect' && member.suspicionSpreads) yield entryOf(member.info, member.incarnation, member.suspectedHeartbeat, 'suspect');
+      else yield entryOf(member.info, member.incarnation, member.heartbeat, member.state === 'suspect' ? 'alive' : member.state);
     }
+  }
+
+  /**
+   * News since the last call, or undefined when there is none: this node's own entry, the
+   * suspicions that travel, and the members whose suspicion was refuted here (as alive, at their
+   * heartbeat); what a node pushes at once instead of waiting for its next rounds. At most `max`
+   * entries besides its own.
+   */
+  takeNews(max: number): GossipDigestEntry[] | undefined {
+    if (!this.freshNews) return undefined;
+    this.freshNews = false;
+    const news: GossipDigestEntry[] = this.self.url ? [this.selfEntry()] : [];
+    for (const nodeId of this.refutedSince) {
+      const member = this.members.get(nodeId);
+      if (news.length > max) break;
+      if (member?.state === 'alive') news.push(entryOf(member.info, member.incarnation, member.heartbeat, 'alive'));
+    }
+    this.refutedSince.clear();
+    for (const member of this.members.values()) {
+      if (news.length > max) break;
+      if (member.state === 'suspect' && member.suspicionSpreads) news.push(entryOf(member.info, member.incarnation, member.suspectedHeartbeat, 'suspect'));
+    }
+    return news;
   }
 
   /** Moves the page start past `carried` entries of the last digest (this node's own entry not counted). */

@@ -1,5 +1,5 @@
 import { GOSSIP_LIMITS } from './mesh-gossip.constants';
-import type { GossipDigestEntry, GossipMessage } from './interfaces/gossip-member.interface';
+import type { GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 
 export class GossipMessageError extends Error {
   override readonly name = 'GossipMessageError';
@@ -20,6 +20,8 @@ const isText = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length <= max && !/\p{Cc}/u.test(value);
 const isId = (value: unknown): value is string => isText(value, GOSSIP_LIMITS.idLength) && value.trim().length > 0;
 const isVersion = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const PROBE_RESULTS: readonly unknown[] = ['reached', 'unreached', 'declined'] satisfies GossipProbeResult[];
+const isProbeResult = (value: unknown): value is GossipProbeResult => PROBE_RESULTS.includes(value);
 const isNonce = (value: unknown): value is string =>
   typeof value === 'string' && value.length >= 16 && value.length <= GOSSIP_LIMITS.nonceLength && /^[A-Za-z0-9_-]+$/.test(value);
 
@@ -53,7 +55,7 @@ export function parseDigestEntry(value: unknown): GossipDigestEntry | undefined 
   const labels = labelsOf(value['labels']);
   const textOk = [role, cluster, region, meshVersion].every((field) => isText(field, GOSSIP_LIMITS.textLength));
   if (!isId(nodeId) || !isHttpUrl(url) || !textOk || typeof http3 !== 'boolean' || !labels) return undefined;
-  if (!isVersion(incarnation) || !isVersion(heartbeat) || (state !== 'alive' && state !== 'left')) return undefined;
+  if (!isVersion(incarnation) || !isVersion(heartbeat) || (state !== 'alive' && state !== 'suspect' && state !== 'left')) return undefined;
   return {
     nodeId,
     url: url.replace(/\/$/, ''),
@@ -75,12 +77,20 @@ export function parseDigestEntry(value: unknown): GossipDigestEntry | undefined 
  */
 export function parseGossipMessage(body: unknown): { message: GossipMessage; dropped: number } {
   if (!isObject(body)) throw new GossipMessageError('gossip message must be a JSON object');
-  const { from, members, sentAt, nonce, replyTo } = body;
+  const { from, members, sentAt, nonce, replyTo, probe, probeResult, news } = body;
   if (!isId(from)) throw new GossipMessageError("gossip message needs 'from', a non-blank node id");
   if (!Array.isArray(members)) throw new GossipMessageError("gossip message needs 'members', an array");
   if (sentAt !== undefined && !isVersion(sentAt)) throw new GossipMessageError("gossip message 'sentAt' must be epoch milliseconds");
   if (nonce !== undefined && !isNonce(nonce)) throw new GossipMessageError("gossip message 'nonce' must be 16 to 64 base64url characters");
   if (replyTo !== undefined && !isNonce(replyTo)) throw new GossipMessageError("gossip message 'replyTo' must be 16 to 64 base64url characters");
+  if (probe !== undefined && !isId(probe)) throw new GossipMessageError("gossip message 'probe' must be a node id");
+  if (probeResult !== undefined && !isProbeResult(probeResult)) {
+    throw new GossipMessageError("gossip message 'probeResult' must be 'reached', 'unreached' or 'declined'");
+  }
+  if (probe !== undefined && (replyTo !== undefined || probeResult !== undefined)) {
+    throw new GossipMessageError("'probe' belongs in a request, not in an answer");
+  }
+  if (news !== undefined && news !== true) throw new GossipMessageError("gossip message 'news' must be true when present");
   if (members.length > GOSSIP_LIMITS.members) {
     throw new GossipMessageError(`gossip message has more than ${GOSSIP_LIMITS.members} members`, true);
   }
@@ -95,6 +105,9 @@ export function parseGossipMessage(body: unknown): { message: GossipMessage; dro
     ...(sentAt === undefined ? {} : { sentAt }),
     ...(nonce === undefined ? {} : { nonce }),
     ...(replyTo === undefined ? {} : { replyTo }),
+    ...(probe === undefined ? {} : { probe }),
+    ...(probeResult === undefined ? {} : { probeResult }),
+    ...(news === true ? { news } : {}),
   };
   return { message, dropped: members.length - parsed.length };
 }

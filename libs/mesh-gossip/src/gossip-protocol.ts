@@ -1,7 +1,8 @@
-import { GossipCodec } from './gossip-codec';
+import { GossipCodec, type MessageHead } from './gossip-codec';
 import { GossipMembership, type GossipMembershipLimits, type MemberChange } from './gossip-membership';
 import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
-import type { GossipDigestEntry, GossipMemberInfo, GossipMessage } from './interfaces/gossip-member.interface';
+import { IndirectProbes, PROBE_LIMITS, type ProbePlan } from './indirect-probes';
+import type { GossipDigestEntry, GossipMemberInfo, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';
 import type { GossipAddressPolicy } from './security/gossip-address-policy';
 import type { GossipKeyring } from './security/gossip-keyring';
@@ -45,6 +46,22 @@ export interface GossipProtocolOptions {
   readonly sendMembers?: number;
 }
 
+/** A probe request this node accepted to run: contact `url`, then answer with whether it answered. */
+export interface RelayedProbe {
+  readonly nodeId: string;
+  readonly url: string;
+  /** Writes the answer to the probe request; call exactly once (it frees the relay slot). */
+  answer(reached: boolean, now: number): string;
+}
+
+/** A request read: its changes, and either the answer or a probe to run before answering. */
+export type GossipReceived =
+  | { readonly changes: MemberChange[]; readonly reply: string; readonly relay?: undefined }
+  | { readonly changes: MemberChange[]; readonly reply?: undefined; readonly relay: RelayedProbe };
+
+/** Suspicions one news push carries at most: news is small by design, the rounds carry the rest. */
+export const GOSSIP_NEWS_ENTRIES = 32;
+
 function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 }
@@ -72,6 +89,8 @@ export class GossipProtocol {
   private readonly policy: GossipAddressPolicy;
   private readonly sendBytes: number | undefined;
   private readonly sendMembers: number | undefined;
+  /** SWIM-style indirect probes this node runs and runs for others. */
+  readonly probes = new IndirectProbes();
   /** Members (after this node's own entry) the last message carried: the page size in practice. */
   private pageEntries = Number.MAX_SAFE_INTEGER;
 
@@ -112,11 +131,41 @@ export class GossipProtocol {
 
   /** A request carrying this node's next digest page. */
   request(now: number): { body: string; nonce: string } {
-    return this.write(undefined, now);
+    return this.write({ from: this.membership.selfId }, now);
   }
 
-  /** Reads a request; returns what changed and the answer. Throws GossipRefusal (counted). */
-  receive(body: unknown, now: number): { changes: MemberChange[]; reply: string } {
+  /**
+   * A direct exchange with `url` got no answer (transport failure or timeout, not a refusal): the
+   * relays to ask to probe the member (SWIM ping-req), or undefined when no probe is due (unknown or
+   * not alive member, a probe of it runs already, too many run, or no other member to ask).
+   */
+  exchangeFailed(url: string, random: () => number = Math.random): ProbePlan | undefined {
+    const nodeId = this.membership.memberAt(url);
+    const version = nodeId === undefined ? undefined : this.membership.versionOf(nodeId);
+    if (!version) return undefined;
+    const relays = this.membership.pick(PROBE_LIMITS.relays + 1, random).filter((relay) => relay !== url).slice(0, PROBE_LIMITS.relays);
+    if (relays.length === 0 || !this.probes.begin(version.nodeId)) return undefined;
+    return { version, relays };
+  }
+
+  /** A request asking a relay to contact the member of `plan`, with this node's digest page. */
+  probeRequest(plan: ProbePlan, now: number): { body: string; nonce: string } {
+    return this.write({ from: this.membership.selfId, probe: plan.version.nodeId }, now);
+  }
+
+  /**
+   * Every relay of `plan` answered or timed out; `reached`: one of them reached the member. Without
+   * that, and unless the member was heard from since the probe started, this node suspects it (the
+   * suspicion then travels with the digest).
+   */
+  finishProbe(plan: ProbePlan, reached: boolean, now: number): MemberChange[] {
+    const change = reached ? undefined : this.membership.suspect(plan.version, now);
+    this.probes.end(plan.version.nodeId, change === undefined);
+    return change ? [change] : [];
+  }
+
+  /** Reads a request; returns what changed and the answer, or the probe to run first. Throws GossipRefusal (counted). */
+  receive(body: unknown, now: number): GossipReceived {
     let message: GossipMessage;
     try {
       const read = this.codec.readRequest(body, now);
@@ -129,7 +178,39 @@ export class GossipProtocol {
     this.counters.inbound.accepted++;
     this.messageMembers.received.observe(message.members.length);
     const changes = this.merge(message, now);
-    return { changes, reply: this.write(message.nonce, now).body };
+    const replyTo = message.nonce;
+    const head = (probeResult?: GossipProbeResult): MessageHead => ({
+      from: this.membership.selfId,
+      ...(replyTo === undefined ? {} : { replyTo }),
+      ...(probeResult === undefined ? {} : { probeResult }),
+    });
+    // A news push is answered with this node's own entry: the news went one way, cheaply.
+    if (message.news) return { changes, reply: this.writeEntries(head(), this.ownEntry(), now).body };
+    if (message.probe === undefined) return { changes, reply: this.write(head(), now).body };
+    // Only members this node knows are probed, at the address it knows: a request names a node id, never a URL.
+    const nodeId = message.probe;
+    const url = nodeId === this.membership.selfId ? undefined : this.membership.urlOf(nodeId);
+    if (nodeId === this.membership.selfId) return { changes, reply: this.write(head('reached'), now).body };
+    if (url === undefined || !this.policy.allowsUrl(url)) {
+      this.probes.counters.declined++;
+      return { changes, reply: this.write(head('declined'), now).body };
+    }
+    if (!this.probes.beginRelay()) return { changes, reply: this.write(head('declined'), now).body };
+    let answered = false;
+    const answer = (reached: boolean, at: number): string => {
+      if (!answered) this.probes.endRelay();
+      answered = true;
+      return this.write(head(reached ? 'reached' : 'unreached'), at).body;
+    };
+    return { changes, relay: { nodeId, url, answer } };
+  }
+
+  /** Reads the answer to a probe request of this node: its changes and the relay's verdict. Throws GossipRefusal. */
+  acceptProbeReply(body: unknown, requestNonce: string, now: number): { changes: MemberChange[]; result: GossipProbeResult } {
+    const { message, dropped } = this.codec.readReply(body, requestNonce, now);
+    this.counters.droppedEntries += dropped;
+    this.messageMembers.received.observe(message.members.length);
+    return { changes: this.merge(message, now), result: message.probeResult ?? 'declined' };
   }
 
   /** Reads the answer to a request of this node. Throws GossipRefusal. */
@@ -149,8 +230,32 @@ export class GossipProtocol {
     return this.membership.merge(allowed, message.from, now);
   }
 
-  private write(replyTo: string | undefined, now: number): { body: string; nonce: string } {
-    const head = { from: this.membership.selfId, ...(replyTo === undefined ? {} : { replyTo }) };
+  /**
+   * Requests pushing the news since the last call (suspicions raised or adopted here, suspicions
+   * refuted here, this node's refutation of one of itself) to `fanout` members at random, none when
+   * there is no news: SWIM-style dissemination at once rather than at the next rounds. Each carries
+   * this node's entry and the news only. Call after every merge; it costs nothing without news.
+   */
+  news(now: number, fanout: number, random: () => number = Math.random): Array<{ url: string; body: string; nonce: string }> {
+    const news = this.membership.takeNews(GOSSIP_NEWS_ENTRIES);
+    if (news === undefined) return [];
+    const suspected = new Set(news.filter((entry) => entry.state === 'suspect').map((entry) => entry.url));
+    const targets = this.membership.pick(fanout + suspected.size, random).filter((url) => !suspected.has(url)).slice(0, fanout);
+    return targets.map((url) => ({ url, ...this.writeEntries({ from: this.membership.selfId, news: true }, news, now) }));
+  }
+
+  private ownEntry(): GossipDigestEntry[] {
+    return this.membership.selfInfo.url ? [this.membership.selfEntry()] : [];
+  }
+
+  /** A message of exactly these entries (no page of the member list). */
+  private writeEntries(head: MessageHead, entries: readonly GossipDigestEntry[], now: number): { body: string; nonce: string } {
+    const written = this.codec.write(head, entries, now, this.sendBytes, this.sendMembers);
+    this.messageMembers.sent.observe(written.carried);
+    return written;
+  }
+
+  private write(head: MessageHead, now: number): { body: string; nonce: string } {
     const written = this.codec.write(head, this.membership.digest(), now, this.sendBytes, this.sendMembers);
     this.messageMembers.sent.observe(written.carried);
     const carriedSelf = this.membership.selfInfo.url && written.carried > 0 ? 1 : 0;

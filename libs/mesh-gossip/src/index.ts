@@ -2,9 +2,11 @@ export { MeshGossipModule } from './mesh-gossip.module';
 export { MeshGossipService } from './mesh-gossip.service';
 export type { MembershipListener, MeshGossipStats } from './mesh-gossip.service';
 export { GossipMembership, DEFAULT_MEMBERSHIP_LIMITS } from './gossip-membership';
-export type { MemberChange, GossipMembershipLimits, MembershipCounters } from './gossip-membership';
+export type { MemberChange, GossipMembershipLimits, MembershipCounters, MemberVersion } from './gossip-membership';
 export { GossipProtocol, GOSSIP_INBOUND_OUTCOMES, GOSSIP_OUTBOUND_OUTCOMES } from './gossip-protocol';
-export type { GossipMessageCounters, GossipOutboundOutcome, GossipProtocolOptions } from './gossip-protocol';
+export type { GossipMessageCounters, GossipOutboundOutcome, GossipProtocolOptions, GossipReceived, RelayedProbe } from './gossip-protocol';
+export { IndirectProbes, PROBE_LIMITS } from './indirect-probes';
+export type { ProbeCounters, ProbePlan } from './indirect-probes';
 export { GossipCodec } from './gossip-codec';
 export { scaledSuspicionMs, SUSPICION_ROUNDS_PER_PAGE } from './scaled-suspicion';
 export { GossipRefusal } from './gossip-refusal';
@@ -22,6 +24,7 @@ export type {
   GossipMemberState,
   GossipMemberView,
   GossipMessage,
+  GossipProbeResult,
 } from './interfaces/gossip-member.interface';
 export type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
 export type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';

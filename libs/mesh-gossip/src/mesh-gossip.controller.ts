@@ -14,13 +14,13 @@ const REASONS: Readonly<Record<GossipRefusal['status'], string>> = {
 export class MeshGossipController {
   constructor(private readonly gossip: MeshGossipService) {}
 
-  /** Answers with this node's digest, as the JSON text the protocol wrote (signed when keyed). */
+  /** Answers with this node's digest, as the JSON text the protocol wrote (signed when keyed); a probe request after its probe. */
   @Post('gossip')
   @HttpCode(200)
   @Header('content-type', 'application/json; charset=utf-8')
-  exchange(@Body() body: unknown): string {
+  async exchange(@Body() body: unknown): Promise<string> {
     try {
-      return this.gossip.receive(body);
+      return await this.gossip.receive(body);
     } catch (error) {
       if (error instanceof GossipRefusal) {
         throw new HttpException({ statusCode: error.status, error: REASONS[error.status], message: error.message }, error.status);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { GOSSIP_LEFT_REASON, gossipMemberMetadata, PeerLeaseHealthTracker, type GossipMemberMetadata, type PeerRecorder } from '@omnirelay/peer-health';
 import { GossipAddressRefused, GossipHttpClient } from './gossip-http-client';
 import type { MemberChange } from './gossip-membership';
+import type { ProbeCounters, ProbePlan } from './indirect-probes';
 import { GossipProtocol, type GossipMessageCounters } from './gossip-protocol';
 import { GossipRefusal } from './gossip-refusal';
 import type { GossipMemberInfo, GossipMemberState, GossipMemberView } from './interfaces/gossip-member.interface';
@@ -48,6 +49,8 @@ export class MeshGossipService implements OnApplicationShutdown {
   private readonly logger = new Logger('MeshGossip');
   private readonly protocol: GossipProtocol;
   private readonly client: GossipHttpClient;
+  /** For probe requests: a relay answers only after its own exchange with the member, so it waits twice as long. */
+  private readonly probeClient: GossipHttpClient;
   private readonly timing: GossipRoundTiming;
   private readonly seeds: readonly string[];
   private readonly listeners = new Set<MembershipListener>();
@@ -92,7 +95,9 @@ export class MeshGossipService implements OnApplicationShutdown {
       },
       ...(options.replayWindowMs === undefined ? {} : { replayWindowMs: options.replayWindowMs }),
     });
-    this.client = new GossipHttpClient(policy, options.requestTimeoutMs ?? 1000, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
+    const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
+    this.client = new GossipHttpClient(policy, requestTimeoutMs, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
+    this.probeClient = new GossipHttpClient(policy, 2 * requestTimeoutMs, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
     this.timing = {
       roundIntervalMs: options.roundIntervalMs ?? 1000,
       fanout: options.fanout ?? 3,
@@ -122,6 +127,11 @@ export class MeshGossipService implements OnApplicationShutdown {
 
   get nodeId(): string {
     return this.protocol.membership.selfId;
+  }
+
+  /** Indirect probe outcomes: plain numbers, read at scrape time by a metrics exporter. */
+  get probeCounters(): Readonly<ProbeCounters> {
+    return this.protocol.probes.counters;
   }
 
   /** Message counts by direction and outcome: plain numbers, read at scrape time by a metrics exporter. */
@@ -171,12 +181,23 @@ export class MeshGossipService implements OnApplicationShutdown {
 
   /**
    * Handles a message from another node and answers with this node's digest (push-pull), as the
-   * JSON text to send. Throws GossipRefusal (counted) for a message refused at the door.
+   * JSON text to send; a probe request is answered after this node's own exchange with the member
+   * named (bounded by the request timeout). Throws GossipRefusal (counted) for a message refused at the door.
    */
-  receive(body: unknown): string {
-    const { changes, reply } = this.protocol.receive(body, Date.now());
-    this.recordChanges(changes, `${this.nodeId}/in${++this.inboundMessages}`);
-    return reply;
+  async receive(body: unknown): Promise<string> {
+    const received = this.protocol.receive(body, Date.now());
+    const id = `${this.nodeId}/in${++this.inboundMessages}`;
+    this.recordChanges(received.changes, id);
+    if (received.relay === undefined) return received.reply;
+    const { relay } = received;
+    let reached = false;
+    try {
+      reached = await this.exchange(relay.url, id, false);
+    } catch (error) {
+      // A listener failing on what the member said must not keep the relay slot: answer `unreached`.
+      this.logger.debug(`probe of ${relay.nodeId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return relay.answer(reached, Date.now());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -185,7 +206,7 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.timer = undefined;
     // Say goodbye, so that peers record the departure at once instead of after the suspicion timeout.
     this.protocol.membership.leave();
-    await Promise.all(this.protocol.membership.reachable().map((url) => this.exchange(url, `${this.nodeId}/leave`)));
+    await Promise.all(this.protocol.membership.reachable().map((url) => this.exchange(url, `${this.nodeId}/leave`, false)));
   }
 
   private async round(): Promise<void> {
@@ -195,10 +216,14 @@ export class MeshGossipService implements OnApplicationShutdown {
     const { changes, targets } = this.protocol.openRound(Date.now(), this.timing, this.seeds);
     this.recordChanges(changes, round);
     this.recorderOf(this.nodeId).heartbeat();
-    await Promise.all(targets.map((url) => this.exchange(url, round)));
+    await Promise.all(targets.map((url) => this.exchange(url, round, true)));
   }
 
-  private async exchange(url: string, round: string): Promise<void> {
+  /**
+   * One push-pull exchange with `url`; true when the member answered at all (even a refusal shows it
+   * runs). With `probeOnFailure`, no answer starts an indirect probe of the member.
+   */
+  private async exchange(url: string, round: string, probeOnFailure: boolean): Promise<boolean> {
     const { outbound } = this.protocol.counters;
     const { body, nonce } = this.protocol.request(Date.now());
     try {
@@ -209,10 +234,11 @@ export class MeshGossipService implements OnApplicationShutdown {
         outbound[reply.status >= 400 && reply.status < 500 ? 'refused' : 'failed']++;
         this.failedRequests++;
         this.logger.debug(`gossip with ${url}: HTTP ${reply.status}`);
-        return;
+        return true;
       }
       this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()), round);
       outbound.accepted++;
+      return true;
     } catch (error) {
       // A peer that is down or answers garbage is a normal event in a mesh: count it, keep going.
       this.failedRequests++;
@@ -220,6 +246,45 @@ export class MeshGossipService implements OnApplicationShutdown {
       else if (error instanceof GossipRefusal) outbound[error.outcome === 'unauthenticated' || error.outcome === 'replayed' ? 'unauthenticated' : 'malformed']++;
       else outbound.failed++;
       this.logger.debug(`gossip with ${url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      // Only silence (no answer at all) is a reason to probe; an answer that is refused shows the member runs.
+      const silent = !(error instanceof GossipAddressRefused) && !(error instanceof GossipRefusal);
+      if (silent && probeOnFailure) {
+        const plan = this.protocol.exchangeFailed(url);
+        if (plan) void this.probe(plan, round);
+      }
+      return error instanceof GossipRefusal;
+    }
+  }
+
+  /** Pushes news (suspicions, refutations) to a few members at once (SWIM-style dissemination); fire and forget. */
+  private pushNews(round: string): void {
+    for (const { url, body, nonce } of this.protocol.news(Date.now(), this.timing.fanout)) {
+      void this.client
+        .post(url, body)
+        .then((reply) => {
+          if (reply.status === 200) this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()), round);
+        })
+        .catch((error: unknown) => this.logger.debug(`news to ${url} failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  /** SWIM ping-req: asks the plan's relays to contact the member; none reaching it makes this node suspect it. */
+  private async probe(plan: ProbePlan, round: string): Promise<void> {
+    const verdicts = await Promise.all(plan.relays.map((relay) => this.askRelay(relay, plan, round)));
+    this.recordChanges(this.protocol.finishProbe(plan, verdicts.includes(true), Date.now()), round);
+  }
+
+  private async askRelay(relay: string, plan: ProbePlan, round: string): Promise<boolean> {
+    const { body, nonce } = this.protocol.probeRequest(plan, Date.now());
+    try {
+      const reply = await this.probeClient.post(relay, body);
+      if (reply.status !== 200) return false;
+      const { changes, result } = this.protocol.acceptProbeReply(reply.body, nonce, Date.now());
+      this.recordChanges(changes, round);
+      return result === 'reached';
+    } catch (error) {
+      this.logger.debug(`probe through ${relay} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
     }
   }
 
@@ -237,6 +302,8 @@ export class MeshGossipService implements OnApplicationShutdown {
   }
 
   private recordChanges(changes: readonly MemberChange[], round: string): void {
+    // Called after every merge: news (a suspicion, a refutation) goes out at once, without waiting for a change to record.
+    this.pushNews(round);
     if (changes.length === 0) return;
     // A batch that ends a suspicion takes the id of the round that raised it: cause and effect share one id.
     let correlation = round;

@@ -12,8 +12,9 @@ export interface GossipMemberInfo {
 }
 
 /**
- * alive: heart-beating; suspect: no heartbeat progress for the suspicion timeout; dead: suspect for
- * another suspicion timeout; left: said goodbye. Only alive and left travel on the wire.
+ * alive: heart-beating; suspect: no heartbeat progress for the suspicion timeout, or unreachable
+ * directly and through other members (a failed indirect probe); dead: suspect for another suspicion
+ * timeout; left: said goodbye. Alive, suspect and left travel on the wire; dead never does.
  */
 export type GossipMemberState = 'alive' | 'suspect' | 'dead' | 'left';
 
@@ -21,8 +22,15 @@ export type GossipMemberState = 'alive' | 'suspect' | 'dead' | 'left';
 export interface GossipDigestEntry extends GossipMemberInfo {
   readonly incarnation: number;
   readonly heartbeat: number;
-  readonly state: 'alive' | 'left';
+  /**
+   * `suspect` (from a third party only) names the version the sender suspects: it is refuted by any
+   * heartbeat of the member past it, and never makes a member dead by itself.
+   */
+  readonly state: 'alive' | 'suspect' | 'left';
 }
+
+/** A relay's verdict on a probe it ran for the requester; `declined`: unknown member, or too many probes at once. */
+export type GossipProbeResult = 'reached' | 'unreached' | 'declined';
 
 export interface GossipMessage {
   /** The sender's node id; authenticated by the envelope's MAC when the cluster has a gossip key. */
@@ -34,6 +42,12 @@ export interface GossipMessage {
   readonly nonce?: string;
   /** In an answer: the nonce of the request it answers. */
   readonly replyTo?: string;
+  /** In a request: the node id of a member the receiver is asked to contact on the sender's behalf (SWIM ping-req). */
+  readonly probe?: string;
+  /** In the answer to a probe request: whether the receiver reached that member. */
+  readonly probeResult?: GossipProbeResult;
+  /** A request pushing news (fresh suspicions) at once: its answer carries the receiver's own entry only. */
+  readonly news?: true;
 }
 
 /** A member as the local node sees it. */
