@@ -80,6 +80,8 @@ export interface MemberVersion {
 export const REFUTING_HEARTBEATS = 3;
 
 const isTombstone = (state: GossipMemberState): boolean => state === 'left' || state === 'dead';
+/** A member worth contacting: alive, or suspect (it may only be slow). */
+const isContactable = (state: GossipMemberState): boolean => state === 'alive' || state === 'suspect';
 
 // Written field by field: V8 copies these objects many times faster than spreads of rest-destructured objects.
 function infoOf(entry: GossipMemberInfo): GossipMemberInfo {
@@ -321,7 +323,7 @@ export class GossipMembership {
   /** The node id of the alive or suspect member at `url`, if any. */
   memberAt(url: string): string | undefined {
     for (const [nodeId, member] of this.members) {
-      if (member.info.url === url && (member.state === 'alive' || member.state === 'suspect')) return nodeId;
+      if (member.info.url === url && isContactable(member.state)) return nodeId;
     }
     return undefined;
   }
@@ -329,7 +331,7 @@ export class GossipMembership {
   /** The URL of a member this node may contact (alive or suspect), if any. */
   urlOf(nodeId: string): string | undefined {
     const known = this.members.get(nodeId);
-    return known && (known.state === 'alive' || known.state === 'suspect') ? known.info.url : undefined;
+    return known && isContactable(known.state) ? known.info.url : undefined;
   }
 
   /**
@@ -484,7 +486,7 @@ export class GossipMembership {
   pick(count: number, random: () => number = Math.random): string[] {
     const ring = this.currentRing();
     const chosen = new Set<string>();
-    const worthIt = (member: MemberRecord | undefined): member is MemberRecord => member?.state === 'alive' || member?.state === 'suspect';
+    const worthIt = (member: MemberRecord | undefined): member is MemberRecord => member !== undefined && isContactable(member.state);
     // Random probes first (cheap in a large mesh), then a scan so that a mostly-dead table still yields targets.
     for (let attempt = 0; attempt < count * 4 && chosen.size < count && ring.length > 0; attempt++) {
       const member = ring[Math.floor(random() * ring.length)];
@@ -502,7 +504,7 @@ export class GossipMembership {
   /** URLs of members worth gossiping with (alive or suspect), in random order. */
   reachable(random: () => number = Math.random): string[] {
     const urls = [...this.members.values()]
-      .filter((member) => member.state === 'alive' || member.state === 'suspect')
+      .filter((member) => isContactable(member.state))
       .map((member) => member.info.url);
     for (let i = urls.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));

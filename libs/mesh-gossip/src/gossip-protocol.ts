@@ -1,4 +1,4 @@
-import { GossipCodec, type MessageHead } from './gossip-codec';
+import { GossipCodec, type MessageHead, type WrittenMessage } from './gossip-codec';
 import { GossipMembership, type GossipMembershipLimits, type MemberChange } from './gossip-membership';
 import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
 import { IndirectProbes, PROBE_LIMITS, type ProbePlan } from './indirect-probes';
@@ -248,16 +248,16 @@ export class GossipProtocol {
     return this.membership.selfInfo.url ? [this.membership.selfEntry()] : [];
   }
 
-  /** A message of exactly these entries (no page of the member list). */
-  private writeEntries(head: MessageHead, entries: readonly GossipDigestEntry[], now: number): { body: string; nonce: string } {
+  /** A message of these entries, as many as fit (counted in the sent-size histogram). */
+  private writeEntries(head: MessageHead, entries: Iterable<GossipDigestEntry>, now: number): WrittenMessage {
     const written = this.codec.write(head, entries, now, this.sendBytes, this.sendMembers);
     this.messageMembers.sent.observe(written.carried);
     return written;
   }
 
+  /** A message carrying this node's next page of the member list. */
   private write(head: MessageHead, now: number): { body: string; nonce: string } {
-    const written = this.codec.write(head, this.membership.digest(), now, this.sendBytes, this.sendMembers);
-    this.messageMembers.sent.observe(written.carried);
+    const written = this.writeEntries(head, this.membership.digest(), now);
     const carriedSelf = this.membership.selfInfo.url && written.carried > 0 ? 1 : 0;
     const others = Math.max(0, written.carried - carriedSelf);
     this.membership.advance(others);
