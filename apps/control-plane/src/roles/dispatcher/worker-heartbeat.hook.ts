@@ -22,9 +22,11 @@ interface FastifyLikeInstance {
   addHook(name: 'onRequest', hook: (request: HookRequest, reply: HookReply, done: () => void) => void): unknown;
 }
 
-/** The route parameter `name`, if the params are an object. */
-const field = (params: unknown, name: string): unknown =>
-  typeof params === 'object' && params !== null ? (params as Record<string, unknown>)[name] : undefined;
+/** The route's worker id, checked as the controller checks it (400 if refused). */
+function workerIdOf(request: HookRequest): string {
+  const params: unknown = request.params;
+  return requireId(typeof params === 'object' && params !== null ? (params as Record<string, unknown>).workerId : undefined, 'workerId');
+}
 
 /** A body-less request: the heartbeat that renews every lease the worker holds (the periodic one). */
 function hasNoBody(request: HookRequest): boolean {
@@ -82,7 +84,7 @@ export class WorkerHeartbeatHook implements OnModuleInit {
         void this.answerLater(allowed, request, reply);
         return;
       }
-      const workerId = requireId(field(request.params, 'workerId'), 'workerId');
+      const workerId = workerIdOf(request);
       const result = this.queue.workerHeartbeatNow(workerId);
       if (result === undefined) void this.answerLater(true, request, reply);
       else this.send(reply, result);
@@ -95,7 +97,7 @@ export class WorkerHeartbeatHook implements OnModuleInit {
   private async answerLater(allowed: boolean | Promise<boolean>, request: HookRequest, reply: HookReply): Promise<void> {
     try {
       await allowed;
-      const workerId = requireId(field(request.params, 'workerId'), 'workerId');
+      const workerId = workerIdOf(request);
       this.send(reply, await this.queue.workerHeartbeat(workerId));
     } catch (error) {
       this.fail(reply, error);
