@@ -5,28 +5,13 @@ import { ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lea
 import type { Observable } from 'rxjs';
 import { WorkerHeartbeatHook } from '../../dist/apps/control-plane/roles/dispatcher/worker-heartbeat.hook';
 import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
-import { AuthTokenTable } from '../../dist/apps/control-plane/security/auth-token-table';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
 import { startHttpApp, type RunningApp } from '../support/http-app';
+import { ADMIN, READER, WORKER_1, workerHeartbeatTokens as tokens } from '../support/worker-heartbeat-tokens';
 
 // The host answers the body-less worker heartbeat from a Fastify hook, before Nest's pipeline. The
 // same requests go to a host with the hook and to one without it (Nest's controller and guard):
 // every answer must be the same, and the body-less heartbeat must not have entered Nest.
-
-const WORKER_1 = 'worker-1-token-000000001';
-const WORKER_2 = 'worker-2-token-000000002';
-const READER = 'reader-token-00000000001';
-const ADMIN = 'admin-token-000000000001';
-const tokens = AuthTokenTable.parse(
-  JSON.stringify({
-    tokens: [
-      { token: WORKER_1, role: 'worker', subject: 'worker-1' },
-      { token: WORKER_2, role: 'worker', subject: 'worker-2' },
-      { token: READER, role: 'reader' },
-      { token: ADMIN, role: 'admin' },
-    ],
-  }),
-);
 
 /** Counts the requests that went through Nest's pipeline. */
 @Injectable()

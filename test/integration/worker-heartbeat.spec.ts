@@ -2,25 +2,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { MAX_HEARTBEAT_LEASE_IDS, ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lease';
 import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
-import { AuthTokenTable } from '../../dist/apps/control-plane/security/auth-token-table';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
 import { startHttpApp, type RunningApp } from '../support/http-app';
+import { ADMIN, WORKER_1, WORKER_2, workerHeartbeatTokens as tokens } from '../support/worker-heartbeat-tokens';
 
 // POST /control/workers/:workerId/heartbeat: one request renews the worker's leases (the named
 // ones, or all), behind the host's bearer guard: a worker token heartbeats only as its own subject.
-
-const WORKER_1 = 'worker-1-token-000000001';
-const WORKER_2 = 'worker-2-token-000000002';
-const ADMIN = 'admin-token-000000000001';
-const tokens = AuthTokenTable.parse(
-  JSON.stringify({
-    tokens: [
-      { token: WORKER_1, role: 'worker', subject: 'worker-1' },
-      { token: WORKER_2, role: 'worker', subject: 'worker-2' },
-      { token: ADMIN, role: 'admin' },
-    ],
-  }),
-);
 
 interface Grant {
   readonly sequenceId: number;

@@ -9,20 +9,8 @@ import {
   isForbiddenAddress,
   type GossipDigestEntry,
 } from '@omnirelay/mesh-gossip';
+import { gossipEntry } from '../support/gossip-entry';
 
-const member = (nodeId: string, url: string): GossipDigestEntry => ({
-  nodeId,
-  url,
-  role: 'worker',
-  cluster: 'local',
-  region: 'eu',
-  meshVersion: '1.4.0',
-  http3: false,
-  labels: {},
-  incarnation: 1,
-  heartbeat: 1,
-  state: 'alive',
-});
 
 describe('gossip address allow-list', () => {
   it('by default allows loopback and the networks of the seeds, nothing else', () => {
@@ -68,11 +56,11 @@ describe('gossip address allow-list', () => {
   });
 
   it('drops members advertising an address that is not allowed, and counts them', () => {
-    const node = new GossipProtocol(member('self', 'http://127.0.0.1:1'), 1, { policy: new GossipAddressPolicy(['127.0.0.0/8']) });
+    const node = new GossipProtocol(gossipEntry('self', 'http://127.0.0.1:1'), 1, { policy: new GossipAddressPolicy(['127.0.0.0/8']) });
     const body = JSON.parse(
-      new GossipProtocol(member('peer', 'http://127.0.0.1:2'), 1, { policy: new GossipAddressPolicy(['127.0.0.0/8']) }).request(Date.now()).body,
+      new GossipProtocol(gossipEntry('peer', 'http://127.0.0.1:2'), 1, { policy: new GossipAddressPolicy(['127.0.0.0/8']) }).request(Date.now()).body,
     ) as { members: GossipDigestEntry[] };
-    body.members.push(member('imds', 'http://169.254.169.254'), member('far', 'http://10.0.0.1:80'));
+    body.members.push(gossipEntry('imds', 'http://169.254.169.254'), gossipEntry('far', 'http://10.0.0.1:80'));
     node.receive(body, Date.now());
     expect(node.membership.view(0).map((m) => m.nodeId)).toEqual(['peer', 'self']);
     expect(node.counters.refusedAddresses).toBe(2);

@@ -8,21 +8,10 @@ import {
   GossipReplayGuard,
   type GossipDigestEntry,
 } from '@omnirelay/mesh-gossip';
+import { gossipEntry } from '../support/gossip-entry';
 
 const key = () => randomBytes(32).toString('base64');
-const entry = (nodeId: string): GossipDigestEntry => ({
-  nodeId,
-  url: 'http://127.0.0.1:9001',
-  role: 'worker',
-  cluster: 'local',
-  region: 'eu',
-  meshVersion: '1.4.0',
-  http3: false,
-  labels: {},
-  incarnation: 1,
-  heartbeat: 1,
-  state: 'alive',
-});
+const entry = (nodeId: string): GossipDigestEntry => gossipEntry(nodeId, 'http://127.0.0.1:9001');
 const codec = (keys: string[] | undefined, windowMs = 30_000) =>
   new GossipCodec(keys ? GossipKeyring.fromBase64(keys) : undefined, new GossipReplayGuard(windowMs, 1000));
 const refusal = (run: () => unknown): GossipRefusal => {

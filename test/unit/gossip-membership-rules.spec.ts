@@ -1,21 +1,10 @@
 import { GossipMembership, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
+import { gossipEntry } from '../support/gossip-entry';
 
 const MAX = Number.MAX_SAFE_INTEGER;
-const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntry> = {}): GossipDigestEntry => ({
-  nodeId,
-  url: `http://127.0.0.1:${9000 + nodeId.length}`,
-  role: 'control-plane',
-  cluster: 'local',
-  region: 'eu',
-  meshVersion: '1.4.0',
-  http3: false,
-  labels: {},
-  incarnation: 1,
-  heartbeat,
-  state: 'alive',
-  ...over,
-});
+const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntry> = {}): GossipDigestEntry =>
+  gossipEntry(nodeId, `http://127.0.0.1:${9000 + nodeId.length}`, { role: 'control-plane', heartbeat, ...over });
 const stateOf = (membership: GossipMembership, nodeId: string) => membership.view(0).find((m) => m.nodeId === nodeId);
 
 describe('who may say what about a member (SWIM ownership)', () => {

@@ -1,22 +1,11 @@
 import { GossipAddressPolicy, GossipProtocol, type GossipDigestEntry, type GossipRoundTiming } from '@omnirelay/mesh-gossip';
+import { gossipEntry } from '../support/gossip-entry';
 
 /** GossipProtocol.openRound: what the service's timer and the convergence bench's virtual clock both call. */
 const policy = new GossipAddressPolicy(['127.0.0.0/8']);
 const TIMING: GossipRoundTiming = { roundIntervalMs: 1000, fanout: 3, suspicionTimeoutMs: 5000, forgetAfterMs: 600_000 };
 const NOW = 1_800_000_000_000;
-const entry = (i: number): GossipDigestEntry => ({
-  nodeId: `m-${i}`,
-  url: `http://127.0.0.1:${20_000 + i}`,
-  role: 'worker',
-  cluster: 'local',
-  region: 'eu',
-  meshVersion: '1.4.0',
-  http3: false,
-  labels: {},
-  incarnation: 1,
-  heartbeat: 1,
-  state: 'alive',
-});
+const entry = (i: number): GossipDigestEntry => gossipEntry(`m-${i}`, `http://127.0.0.1:${20_000 + i}`);
 const node = () => new GossipProtocol({ ...entry(0), nodeId: 'self', url: 'http://127.0.0.1:1' }, 1, { policy });
 
 describe('GossipProtocol.openRound', () => {

@@ -8,25 +8,14 @@ import {
   type GossipRoundTiming,
 } from '@omnirelay/mesh-gossip';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
+import { gossipEntry } from '../support/gossip-entry';
 
 /** SWIM-style failure detection: indirect probes, suspicions that travel, and their refutation. */
 const policy = new GossipAddressPolicy(['127.0.0.0/8']);
 const NOW = 1_800_000_000_000;
 const TIMING: GossipRoundTiming = { roundIntervalMs: 1000, fanout: 3, suspicionTimeoutMs: 3000, forgetAfterMs: 600_000 };
-const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntry> = {}): GossipDigestEntry => ({
-  nodeId,
-  url: `http://127.0.0.1:${9000 + Number(nodeId.replace(/\D/g, '') || 0)}`,
-  role: 'control-plane',
-  cluster: 'local',
-  region: 'eu',
-  meshVersion: '1.4.0',
-  http3: false,
-  labels: {},
-  incarnation: 1,
-  heartbeat,
-  state: 'alive',
-  ...over,
-});
+const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntry> = {}): GossipDigestEntry =>
+  gossipEntry(nodeId, `http://127.0.0.1:${9000 + Number(nodeId.replace(/\D/g, '') || 0)}`, { role: 'control-plane', heartbeat, ...over });
 const stateOf = (membership: GossipMembership, nodeId: string) => membership.view(NOW).find((m) => m.nodeId === nodeId);
 const keyring = GossipKeyring.fromBase64([Buffer.alloc(32, 7).toString('base64')]);
 const node = (id: string, role = 'control-plane') => new GossipProtocol(entry(id, 0, { role }), 1, { policy, keyring });

@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
 import { ManualClock, PeerHealthDiagnosticsService, PeerLeaseHealthDiagnostics, PeerLeaseHealthTracker, serializeLeaseHealth } from '@omnirelay/peer-health';
+import { bodyText } from '../support/body-text';
 
 // The tracker's renderer writes changed entries byte by byte into shared 1 MiB buffers, after making
 // room for each entry's worst case. Entries near and above a buffer's size, with text that needs
@@ -7,15 +7,6 @@ import { ManualClock, PeerHealthDiagnosticsService, PeerLeaseHealthDiagnostics, 
 // both when written and when copied from the previous body.
 
 const T0 = Date.UTC(2026, 10, 27, 13, 0, 0, 123);
-
-async function bodyText(body: Buffer | string | Readable | undefined): Promise<string> {
-  if (body === undefined) return '';
-  if (typeof body === 'string') return body;
-  if (Buffer.isBuffer(body)) return body.toString('utf8');
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 describe('the tracker body written as bytes', () => {
   it('matches the plain serializer for entries larger than a buffer and for escaped and non-ASCII text', async () => {

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import {
@@ -12,6 +11,7 @@ import {
   type PeerLeaseHandle,
   type PeerRecorder,
 } from '@omnirelay/peer-health';
+import { bodyText } from '../support/body-text';
 import { ModelInputError, ReferenceModel, type ModelLimits } from '../support/reference-model';
 
 // Random event sequences through the kit and through a plain model of the design's rules
@@ -107,15 +107,6 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   steps: fc.array(step, { minLength: 1, maxLength: 60, size: 'max' }),
   startFraction: fc.constantFrom(0, 1, 10, 100, 999),
 });
-
-async function bodyText(body: Buffer | string | Readable | undefined): Promise<string> {
-  if (body === undefined) return '';
-  if (typeof body === 'string') return body;
-  if (Buffer.isBuffer(body)) return body.toString('utf8');
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Runs `call` on the kit and `model` on the model; both must throw the input error for the same argument, or neither. */
 function both(call: () => void, model: () => void): void {
