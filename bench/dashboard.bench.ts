@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { percentile, record } from './support/results';
+import { percentile, record, spread, spreadFields } from './support/results';
 
 interface RunningHost {
   readonly url: string;
@@ -99,38 +99,31 @@ async function main(): Promise<void> {
     const events = (await eventsReceived(page)) - eventsBefore;
     const rowsInDom = await page.evaluate(() => document.querySelectorAll('#spacer .row').length);
     const loadAtEnd = load();
-    const unsorted = [...firstRender];
-    firstRender.sort((a, b) => a - b);
-    const median = firstRender[Math.floor(ROUNDS / 2)] ?? Number.NaN;
+    const render = spread(firstRender);
     record({
       name: 'dashboard-first-render',
       peers: PEERS,
-      value: median,
+      value: render.median,
       unit: 'ms',
       baseline: null,
       ratio: null,
       target: '<= 500 ms',
-      met: median <= 500,
-      note: `navigation start to the end of the first full-table render, median of ${ROUNDS} (${firstRender.map((v) => v.toFixed(0)).join(', ')} ms, in order of the rounds: ${dataTimes.map((d, i) => `${d.pages} pages requested at ${d.firstRequest.toFixed(0)} ms, last byte at ${d.lastByte.toFixed(0)} ms, drawn ${((unsorted[i] ?? Number.NaN) - d.lastByte).toFixed(0)} ms later`).join('; ')}); load average ${loadAtStart} at start`,
-      runs: ROUNDS,
-      valueMin: firstRender[0],
-      valueMax: firstRender[ROUNDS - 1],
+      met: render.median <= 500,
+      note: `navigation start to the end of the first full-table render, median of ${ROUNDS} (${[...firstRender].sort((a, b) => a - b).map((v) => v.toFixed(0)).join(', ')} ms, in order of the rounds: ${dataTimes.map((d, i) => `${d.pages} pages requested at ${d.firstRequest.toFixed(0)} ms, last byte at ${d.lastByte.toFixed(0)} ms, drawn ${((firstRender[i] ?? Number.NaN) - d.lastByte).toFixed(0)} ms later`).join('; ')}); load average ${loadAtStart} at start`,
+      ...spreadFields(render),
     });
-    firstRows.sort((a, b) => a - b);
-    const rowsMedian = firstRows[Math.floor(ROUNDS / 2)] ?? Number.NaN;
+    const rows = spread(firstRows);
     record({
       name: 'dashboard-first-rows',
       peers: PEERS,
-      value: rowsMedian,
+      value: rows.median,
       unit: 'ms',
       baseline: null,
       ratio: null,
       target: '(reported)',
       met: null,
       note: `navigation start to the first rows (the first page of the view, shown while the rest is read), median of ${ROUNDS}`,
-      runs: ROUNDS,
-      valueMin: firstRows[0],
-      valueMax: firstRows[ROUNDS - 1],
+      ...spreadFields(rows),
     });
     const p95 = percentile(frames, 95);
     const perSecond = (events * 1000) / WINDOW_MS;
