@@ -1,16 +1,28 @@
 // Builds the demo host's release artifacts from the compiled output:
-//   dist/bundle/control-plane.cjs      one CommonJS file (esbuild)
-//   dist/bin/omnirelay-control-plane   a Node single executable application running it
+//   dist/bundle/control-plane.cjs                 one CommonJS file (esbuild)
+//   dist/bundle/control-plane.meta.json           esbuild's metafile (what went into the bundle)
+//   dist/bin/omnirelay-control-plane              a Node single executable application running it
+//   dist/bin/omnirelay-control-plane.cdx.json     its CycloneDX SBOM (the bundled npm packages)
+//   dist/bin/SHA256SUMS                           checksums of both, as `sha256sum -c` reads them
 // Any warning of any tool fails the build, naming the step.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleHost } from './bundle-host.mjs';
+import { compactSectionHeaders } from './compact-elf.mjs';
+
+const require = createRequire(import.meta.url);
+const { buildSbom, bundledPackages, sha256Sums } = require('./release-sbom.js');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EXECUTABLE = join(root, 'dist/bin/omnirelay-control-plane');
+export const SBOM = `${EXECUTABLE}.cdx.json`;
+export const SHA256SUMS = join(dirname(EXECUTABLE), 'SHA256SUMS');
+export const METAFILE = join(root, 'dist/bundle/control-plane.meta.json');
+/** The executable may be at most this many times Node's binary plus the blob. */
+export const MAX_SIZE_RATIO = 1.15;
 const SEA_CONFIG = join(root, 'sea-config.json');
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -40,10 +52,11 @@ export function run(step, command, args, { allowOutput = () => false } = {}) {
 }
 
 export async function buildExecutable() {
-  const warnings = await bundleHost();
+  const { warnings, metafile } = await bundleHost();
   if (warnings.length > 0) {
     throw new StepError('bundle', `esbuild warning(s):\n${warnings.map((w) => w.text).join('\n')}`);
   }
+  writeFileSync(METAFILE, `${JSON.stringify(metafile)}\n`);
 
   const seaConfig = JSON.parse(readFileSync(SEA_CONFIG, 'utf8'));
   run('sea-blob', process.execPath, ['--experimental-sea-config', SEA_CONFIG], {
@@ -70,12 +83,45 @@ export async function buildExecutable() {
   rmSync(plain);
   rmSync(emptyNote);
 
-  const postject = createRequire(import.meta.url).resolve('postject/dist/cli.js');
+  const postject = require.resolve('postject/dist/cli.js');
   run('postject', process.execPath, [postject, EXECUTABLE, 'NODE_SEA_BLOB', join(root, seaConfig.output), '--sentinel-fuse', SEA_FUSE], {
     allowOutput: (line) => line.startsWith('Start injection of NODE_SEA_BLOB') || line.endsWith('Injection done!'),
   });
+  // With the ".note" section above, postject leaves a gap of zeros (as large as Node's binary)
+  // before the section header table; moved back, the file is Node's binary plus the blob.
+  try {
+    compactSectionHeaders(EXECUTABLE);
+  } catch (error) {
+    throw new StepError('compact', error.message);
+  }
+  run('compact', 'readelf', ['-hlSW', EXECUTABLE]);
   chmodSync(EXECUTABLE, 0o755);
+  checkSize(seaConfig);
+  writeReleaseFiles(metafile);
   return EXECUTABLE;
+}
+
+/** Fails when the executable is more than MAX_SIZE_RATIO times Node's binary plus the blob. */
+function checkSize(seaConfig) {
+  const node = statSync(process.execPath).size;
+  const blob = statSync(join(root, seaConfig.output)).size;
+  const size = statSync(EXECUTABLE).size;
+  if (size > MAX_SIZE_RATIO * (node + blob)) {
+    throw new StepError('size', `${EXECUTABLE} is ${size} bytes, more than ${MAX_SIZE_RATIO} x (node ${node} + blob ${blob})`);
+  }
+}
+
+/** The SBOM of what the bundle holds, then SHA256SUMS of the executable and the SBOM. */
+function writeReleaseFiles(metafile) {
+  const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const lockfile = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const sbom = buildSbom({
+    packages: bundledPackages(metafile, root),
+    application: { name: basename(EXECUTABLE), version: rootManifest.version, file: EXECUTABLE },
+    lockfile,
+  });
+  writeFileSync(SBOM, `${JSON.stringify(sbom, null, 2)}\n`);
+  writeFileSync(SHA256SUMS, sha256Sums(dirname(EXECUTABLE), [basename(EXECUTABLE), basename(SBOM)]));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

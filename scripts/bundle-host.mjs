@@ -81,7 +81,10 @@ const embedEtcdProtos = {
   },
 };
 
-/** Builds the bundle; resolves with esbuild's warnings (the gate treats any as an error). */
+/**
+ * Builds the bundle; resolves with esbuild's warnings (the gate treats any as an error) and its
+ * metafile (the inputs, from which the SBOM lists the bundled packages).
+ */
 export async function bundleHost({ entry = 'dist/apps/control-plane/main.js', outfile = 'dist/bundle/control-plane.cjs' } = {}) {
   const result = await build({
     entryPoints: [entry],
@@ -94,13 +97,14 @@ export async function bundleHost({ entry = 'dist/apps/control-plane/main.js', ou
     keepNames: true, // Nest resolves providers and logs by class name
     legalComments: 'none',
     logLevel: 'silent',
+    metafile: true,
     plugins: [stubOptionalPackages, embedEtcdProtos],
   });
-  return result.warnings;
+  return { warnings: result.warnings, metafile: result.metafile };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const warnings = await bundleHost();
+  const { warnings } = await bundleHost();
   for (const warning of warnings) console.error(`esbuild warning: ${warning.text}`);
   process.exit(warnings.length > 0 ? 1 : 0);
 }

@@ -1,10 +1,26 @@
 // npm run gate: the release gate. Every step must pass without a single warning; a failure names
-// its step. Steps: typescript, eslint, alert-rules and alert-rule-tests (promtool), bundle + sea-blob + prepare-binary + postject,
-// start-up, start-up on etcd (the executable's embedded etcd client against a real etcd).
+// its step. Steps: typescript, eslint, alert-rules and alert-rule-tests (promtool), bundle + sea-blob + prepare-binary + postject
+// + compact + size, release-files (SHA256SUMS and the SBOM), start-up, start-up on etcd (the executable's embedded etcd
+// client against a real etcd).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { buildExecutable, run, StepError } from './build-executable.mjs';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildExecutable, EXECUTABLE, METAFILE, run, SBOM, SHA256SUMS, StepError } from './build-executable.mjs';
 
 const require = createRequire(import.meta.url);
+const { bundledPackages, validateSbom, verifySha256Sums } = require('./release-sbom.js');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** SHA256SUMS matches the files it names (the executable and the SBOM among them); the SBOM lists exactly the bundled packages. */
+function verifyReleaseFiles() {
+  const sums = verifySha256Sums(dirname(SHA256SUMS), readFileSync(SHA256SUMS, 'utf8'), [basename(EXECUTABLE), basename(SBOM)]);
+  if (sums.length > 0) throw new StepError('release-files', `${SHA256SUMS}:\n${sums.join('\n')}`);
+  const expected = bundledPackages(JSON.parse(readFileSync(METAFILE, 'utf8')), root);
+  const problems = validateSbom(JSON.parse(readFileSync(SBOM, 'utf8')), expected, { executable: EXECUTABLE });
+  if (problems.length > 0) throw new StepError('release-files', `${SBOM}:\n${problems.join('\n')}`);
+  return expected.length;
+}
 const { hasNodeModulesAbove, startExecutable, warningLines } = require('../test/support/executable-process.js');
 const { startEtcdCluster } = require('../test/support/etcd-process.js');
 
@@ -74,6 +90,7 @@ const steps = [
   ['alert-rules', () => run('alert-rules', 'promtool', ['check', 'rules', 'deploy/prometheus/alerts.yml'])],
   ['alert-rule-tests', () => run('alert-rule-tests', 'promtool', ['test', 'rules', 'deploy/prometheus/alerts.test.yml'])],
   ['executable', () => buildExecutable()],
+  ['release-files', () => verifyReleaseFiles()],
   ['start-up', () => startUp()],
   ['start-up-etcd', () => startUpOnEtcd()],
 ];
