@@ -300,12 +300,24 @@ describe('omnirelay-peers show', () => {
 });
 
 describe('omnirelay-peers errors', () => {
-  it('exits 2 with "cannot reach <url>: <reason>" when nothing listens', async () => {
+  const HOW_TO_POINT =
+    '  Point the CLI at the app with --url http://<host>:<port> or the OMNIRELAY_URL environment variable' +
+    ' (and --path when the app serves lease health under another path).\n';
+
+  it('exits 2 naming the URL it tried, that nothing listens there, and --url / OMNIRELAY_URL', async () => {
     const url = await closedPortUrl();
+    const host = url.slice('http://'.length);
     const result = await run(['list', '--url', url]);
     expect(result.code).toBe(2);
     expect(result.out).toBe('');
-    expect(result.err).toBe(`cannot reach ${url}: connect ECONNREFUSED ${url.slice('http://'.length)}\n`);
+    expect(result.err).toBe(
+      `cannot reach ${url}${PATH}: connect ECONNREFUSED ${host}\n  nothing listens on ${host} (the URL given by --url).\n${HOW_TO_POINT}`,
+    );
+    const fromEnvironment = await run(['show', 'worker-1', '--path', '/ops/lease-health'], { env: { url } });
+    expect(fromEnvironment.code).toBe(2);
+    expect(fromEnvironment.err).toBe(
+      `cannot reach ${url}/ops/lease-health: connect ECONNREFUSED ${host}\n  nothing listens on ${host} (the URL given by OMNIRELAY_URL).\n${HOW_TO_POINT}`,
+    );
   });
 
   it('exits 2 naming the endpoint, the status and the body when the answer is an HTML 404', async () => {
@@ -343,7 +355,7 @@ describe('omnirelay-peers errors', () => {
     const result = await run(['--url', server.url]);
     const elapsed = performance.now() - started;
     expect(result.code).toBe(2);
-    expect(result.err).toBe(`cannot reach ${server.url}: no answer within 5 s\n`);
+    expect(result.err).toBe(`cannot reach ${server.url}${PATH}: no answer within 5 s\n`);
     expect(elapsed).toBeGreaterThanOrEqual(4_900);
     expect(elapsed).toBeLessThan(9_000);
   }, 15_000);
@@ -430,6 +442,26 @@ describe('omnirelay-peers watch', () => {
     expect(server.requests).toEqual([PATH, PATH]);
   });
 
+  it('without the stream, says why a peer turned unhealthy: its latest disconnect reason, else its last heartbeat age', async () => {
+    const stale = {
+      peers: [
+        peer('worker-1', { isHealthy: false, lastHeartbeat: '2026-11-24T09:29:40+00:00' }),
+        // Disconnected, then heart-beating again, then silent: the old disconnect is not why.
+        peer('worker-2', { isHealthy: false, lastHeartbeat: '2026-11-24T09:29:50+00:00', lastDisconnect: '2026-11-24T09:29:00+00:00', metadata: { 'disconnect.reason': 'crash' } }),
+        peer('worker-3', { isHealthy: false, lastDisconnect: '2026-11-24T09:30:09+00:00', metadata: { 'disconnect.reason': 'lease-expired' } }),
+      ],
+      summary: { eligiblePeers: 0, unhealthyPeers: 3, pendingReassignments: 0 },
+    };
+    const healthy = { peers: [peer('worker-1'), peer('worker-2'), peer('worker-3')], summary: { eligiblePeers: 3, unhealthyPeers: 0, pendingReassignments: 0 } };
+    const server = await serve((i) => json(i === 0 ? healthy : stale));
+    const result = await run(['watch', '--url', server.url, '--count', '2']);
+    expect(result.out.split('\n').filter((line) => line.includes(' -> '))).toEqual([
+      'worker-1: healthy -> UNHEALTHY (last heartbeat 30.0s ago)',
+      'worker-2: healthy -> UNHEALTHY (last heartbeat 20.0s ago)',
+      'worker-3: healthy -> UNHEALTHY (lease-expired)',
+    ]);
+  });
+
   it('highlights transitions in bold red or green on a TTY, honouring --interval', async () => {
     const server = await serve((i) => json(i === 0 ? first : second));
     const result = await run(['watch', '--url', server.url, '--count=2', '--interval', '0.5'], { isTTY: true });
@@ -473,7 +505,7 @@ describe('omnirelay-peers watch', () => {
     const url = await closedPortUrl();
     const result = await run(['watch', '--url', url, '--count', '2']);
     expect(result.code).toBe(2);
-    expect(result.err.split('\n').filter((line) => line.startsWith(`cannot reach ${url}: `))).toHaveLength(2);
+    expect(result.err.split('\n').filter((line) => line.startsWith(`cannot reach ${url}${PATH}: `))).toHaveLength(2);
   });
 
   it('stops when the signal aborts', async () => {

@@ -2,6 +2,8 @@ import { parseLeaseHealthDocument, type LeaseHealthDocument, type LeaseHealthPee
 import { compareOrdinal } from '../base/ordering';
 import { DEFAULT_LEASE_HEALTH_PATH } from '../base/peer-health.constants';
 import { openChangeSignal, type ChangeSignal } from './event-stream-signal';
+import { unreachableMessage, type UrlSource } from './unreachable-host';
+import { transitionReason, type StreamedTransition } from './streamed-transitions';
 import { printable, renderPeerDetails, renderPeerTable, selectPeers, statusOf, type PeerStatusFilter } from './peer-table';
 
 /** Where the CLI writes and waits; the bin passes the process's, tests pass recorders. */
@@ -75,6 +77,8 @@ interface Options {
   readonly peerId: string | undefined;
   /** Base URL without trailing slashes. */
   readonly url: string;
+  /** Where the base URL came from, named when it cannot be reached. */
+  readonly urlSource: UrlSource;
   /** Endpoint path, starting with "/". */
   readonly path: string;
   readonly status: PeerStatusFilter;
@@ -168,7 +172,8 @@ async function refreshLoop(options: Options, io: CliIo, changes: ChangeSignal | 
     try {
       const document = await fetchDocument(options, io.signal);
       const current = new Map(document.peers.map((peer) => [peer.peerId, peer]));
-      if (previous) io.out(renderTransitions(previous, current, io.isTTY));
+      const streamed = changes?.takeTransitions() ?? new Map<string, StreamedTransition>();
+      if (previous) io.out(renderTransitions(previous, current, streamed, io.isTTY));
       io.out(renderPeerTable(document, Date.now(), options.status));
       previous = current;
       exitCode = EXIT_OK;
@@ -190,12 +195,13 @@ const BOLD_GREEN = '\u001b[1;32m';
 const RESET = '\u001b[0m';
 
 /**
- * One line per peer whose status changed, appeared or disappeared, in peerId order. Computed over all
- * peers even with --status, so a peer that leaves the filtered table says why.
+ * One line per peer whose status changed, appeared or disappeared, in peerId order, with the reason.
+ * Computed over all peers even with --status, so a peer that leaves the filtered table says why.
  */
 function renderTransitions(
   previous: ReadonlyMap<string, LeaseHealthPeer>,
   current: ReadonlyMap<string, LeaseHealthPeer>,
+  streamed: ReadonlyMap<string, StreamedTransition>,
   highlight: boolean,
 ): string {
   const ids = [...new Set([...previous.keys(), ...current.keys()])].sort(compareOrdinal);
@@ -206,7 +212,7 @@ function renderTransitions(
     const from = before ? statusOf(before) : 'new';
     const to = after ? statusOf(after) : 'gone';
     if (from === to) continue;
-    const reason = after && !after.isHealthy ? after.metadata['disconnect.reason'] : undefined;
+    const reason = transitionReason(to, after, streamed.get(id), Date.now());
     const line = printable(`${id}: ${from} -> ${to}${reason === undefined ? '' : ` (${reason})`}`);
     text += highlight ? `${to === 'healthy' ? BOLD_GREEN : BOLD_RED}${line}${RESET}\n` : `${line}\n`;
   }
@@ -218,7 +224,7 @@ function toJson(value: unknown): string {
 }
 
 /** GETs and validates the lease-health document; failures become CliFailures with the exit code. */
-async function fetchDocument(target: Pick<Options, 'url' | 'path' | 'token'>, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
+async function fetchDocument(target: Pick<Options, 'url' | 'urlSource' | 'path' | 'token'>, signal: AbortSignal | undefined): Promise<LeaseHealthDocument> {
   const token = target.token;
   const baseUrl = target.url;
   const endpoint = `${baseUrl}${target.path}`;
@@ -236,7 +242,7 @@ async function fetchDocument(target: Pick<Options, 'url' | 'path' | 'token'>, si
     body = await response.text();
   } catch (error: unknown) {
     if (signal?.aborted) throw new CliFailure('interrupted', EXIT_INTERRUPTED);
-    throw new CliFailure(`cannot reach ${baseUrl}: ${reasonOf(error)}`, EXIT_UNAVAILABLE);
+    throw new CliFailure(unreachableMessage(endpoint, target.url, target.urlSource, error, REQUEST_TIMEOUT_MS), EXIT_UNAVAILABLE);
   }
   const notDocument = (detail: string): CliFailure =>
     new CliFailure(
@@ -257,38 +263,6 @@ function describeBody(contentType: string | null, body: string): string {
   if (oneLine === '') return `${contentType ?? 'no content type'}, empty body`;
   const start = oneLine.length > 120 ? `${oneLine.slice(0, 117)}...` : oneLine;
   return `${contentType ?? 'no content type'} body ${printable(JSON.stringify(start))}`;
-}
-
-interface ErrorLike {
-  readonly name: string;
-  readonly message: string;
-  readonly cause?: unknown;
-  readonly errors?: unknown;
-}
-
-/**
- * Duck-typed rather than `instanceof Error`: fetch's errors may come from another realm (jest's
- * vm contexts, for one), where instanceof is false.
- */
-function asErrorLike(value: unknown): ErrorLike | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { name, message } = value as Partial<Record<'name' | 'message', unknown>>;
-  return typeof name === 'string' && typeof message === 'string' ? (value as ErrorLike) : undefined;
-}
-
-/** Why fetch failed: undici wraps the socket error ("connect ECONNREFUSED ...") as the cause. */
-function reasonOf(error: unknown): string {
-  const failure = asErrorLike(error);
-  if (!failure) return printable(String(error));
-  if (failure.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
-  const cause = asErrorLike(failure.cause);
-  // Several addresses tried (localhost as ::1 and 127.0.0.1) fail as an AggregateError without a message.
-  if (cause && cause.message === '' && Array.isArray(cause.errors)) {
-    const inner = cause.errors.map((e: unknown) => asErrorLike(e)?.message ?? '').filter((m) => m !== '');
-    if (inner.length > 0) return printable(inner.join('; '));
-  }
-  if (cause && cause.message !== '') return printable(cause.message);
-  return printable(failure.message);
 }
 
 /** The bad-usage failure; its message is printed with the usage text. */
@@ -370,6 +344,7 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
   if (command === 'show' && status !== undefined) throw usage('--status applies only to list and watch');
 
   // Named in errors by where it came from, so a bad OMNIRELAY_URL is not blamed on --url.
+  const urlSource: UrlSource = url !== undefined ? '--url' : defaults.url !== undefined ? 'OMNIRELAY_URL' : 'default';
   const baseUrl =
     url !== undefined
       ? parseBaseUrl(url, '--url')
@@ -380,6 +355,7 @@ function parseArguments(argv: readonly string[], defaults: CliDefaults): Options
     command,
     peerId,
     url: baseUrl,
+    urlSource,
     path: path === undefined ? LEASE_HEALTH_PATH : parsePath(path),
     status: status === undefined ? undefined : parseStatus(status),
     json,
