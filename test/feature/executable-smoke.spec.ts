@@ -25,4 +25,19 @@ describe('the single executable host (feature tier smoke)', () => {
     host = undefined;
     expect(stopped.signal === 'SIGTERM' || stopped.code === 0).toBe(true);
   }, 30_000);
+
+  it('prints the URLs of lease health, metrics, peers, the dashboard and the leaders, and each answers 200', async () => {
+    host = await startExecutable();
+    const printed = new Map(
+      [...host.output().matchAll(/(Lease health|Metrics|Peers|Dashboard|Leaders): +(http:\/\/\S+)/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
+    expect([...printed.keys()].sort()).toEqual(['Dashboard', 'Leaders', 'Lease health', 'Metrics', 'Peers']);
+    expect(printed.get('Dashboard')).toBe(`${host.url}/omnirelay/control/dashboard`);
+    expect(printed.get('Leaders')).toBe(`${host.url}/control/leaders`);
+    for (const [name, url] of printed) {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      expect([name, response.status]).toEqual([name, 200]);
+    }
+  }, 30_000);
 });

@@ -3,6 +3,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MeshGossipService } from '@omnirelay/mesh-gossip';
+import { DEFAULT_LEASE_HEALTH_PATH_PREFIX } from '@omnirelay/peer-health';
 import { LEASE_HEALTH_PATH, runPeersCliInProcess } from '@omnirelay/peer-health/cli';
 import { AppModule } from './app.module';
 import { HOST_USAGE, HostConfigError, parseHostConfig } from './host-config';
@@ -72,6 +73,9 @@ async function serve(argv: readonly string[]): Promise<number> {
   logger.log(`Lease health: ${base}${LEASE_HEALTH_PATH}`);
   logger.log(`Metrics:      ${base}/metrics`);
   logger.log(`Peers:        ${base}/control/peers`);
+  logger.log(`Dashboard:    ${base}${DEFAULT_LEASE_HEALTH_PATH_PREFIX}/dashboard`);
+  // Every role but the worker runs leadership (app.module.ts).
+  if (config.role !== 'worker') logger.log(`Leaders:      ${base}/control/leaders`);
   if (security.tokens === null) logger.log('No tokens file: every endpoint is open (loopback only). See --auth-tokens-file.');
   else logger.log(`Bearer tokens required (${security.tokens.size} in the tokens file)${tls?.requireClientCertificate ? ', and client certificates' : ''}.`);
   if (security.tokens !== null && config.authToken === undefined) {
