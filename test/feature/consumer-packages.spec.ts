@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { GOLDEN_FILE, loadGolden } from '../support/golden';
-import { packKit, runConsumerApp, type ConsumerResult } from '../support/consumer-app';
+import { packKit, runConsumerApp, type ConsumerResult, type TerminusResult } from '../support/consumer-app';
 
 const golden = loadGolden();
 
@@ -18,6 +18,15 @@ function expectGolden(results: readonly ConsumerResult[]): void {
 }
 
 const exec = promisify(execFile);
+
+/** The kit's indicator through Terminus's HealthCheckService: 1 of 2 peers healthy is up by default, down under minRatio 0.9. */
+function expectTerminus(terminus: TerminusResult | undefined, major: number): void {
+  expect(terminus?.version).toMatch(new RegExp(`^${major}\\.`));
+  const details = { healthy: 1, total: 2, minHealthy: 1, minRatio: 0 };
+  expect(terminus?.up).toEqual({ status: 'ok', info: { peers: { status: 'up', ...details } }, error: {}, details: { peers: { status: 'up', ...details } } });
+  const down = { status: 'down', ...details, minRatio: 0.9 };
+  expect(terminus?.down).toEqual({ status: 503, body: { status: 'error', info: {}, error: { peers: down }, details: { peers: down } } });
+}
 
 /** The kit's bin, run by npx from the consumer app, lists the peers of a served golden body. */
 async function expectPeersCli(dir: string): Promise<void> {
@@ -81,30 +90,35 @@ describe('the packed kit in fresh NestJS apps', () => {
     expect(manifest.peerDependencies['@nestjs/core']).toBe('^11 || ^12');
     expect(manifest.peerDependenciesMeta['prom-client']?.optional).toBe(true);
     expect(manifest.peerDependenciesMeta['@willsoto/nestjs-prometheus']?.optional).toBe(true);
+    expect(manifest.peerDependencies['@nestjs/terminus']).toBe('^11 || ^12');
+    expect(manifest.peerDependenciesMeta['@nestjs/terminus']?.optional).toBe(true);
   });
 
-  it('NestJS 11, CommonJS, without Prometheus packages: every golden scenario byte for byte, and npx omnirelay-peers', async () => {
-    const { results, stderr, nestVersion, dir } = await runConsumerApp({
+  it('NestJS 11, CommonJS, without Prometheus packages: every golden scenario byte for byte, Terminus 11, and npx omnirelay-peers', async () => {
+    const { results, terminus, stderr, nestVersion, dir } = await runConsumerApp({
       format: 'commonjs',
       tarball,
-      dependencies: ['@nestjs/common@^11', '@nestjs/core@^11', '@nestjs/platform-fastify@^11', 'reflect-metadata', 'rxjs'],
+      dependencies: ['@nestjs/common@^11', '@nestjs/core@^11', '@nestjs/platform-fastify@^11', '@nestjs/terminus@^11', 'reflect-metadata', 'rxjs'],
       goldenFile: GOLDEN_FILE,
       withMetrics: false,
+      withTerminus: true,
     });
     expect(nestVersion).toMatch(/^11\./);
     expectGolden(results);
+    expectTerminus(terminus, 11);
     expect(stderr).toBe('');
     await expectPeersCli(dir);
   }, 180_000);
 
-  it('NestJS 12, ES modules, with Prometheus: every golden scenario byte for byte and the gauges served', async () => {
-    const { results, stderr, nestVersion } = await runConsumerApp({
+  it('NestJS 12, ES modules, with Prometheus: every golden scenario byte for byte, the gauges served, and Terminus 12', async () => {
+    const { results, terminus, stderr, nestVersion } = await runConsumerApp({
       format: 'module',
       tarball,
       dependencies: [
         '@nestjs/common@^12',
         '@nestjs/core@^12',
         '@nestjs/platform-fastify@^12',
+        '@nestjs/terminus@^12',
         'reflect-metadata',
         'rxjs',
         'prom-client@^15',
@@ -112,9 +126,11 @@ describe('the packed kit in fresh NestJS apps', () => {
       ],
       goldenFile: GOLDEN_FILE,
       withMetrics: true,
+      withTerminus: true,
     });
     expect(nestVersion).toMatch(/^12\./);
     expectGolden(results);
+    expectTerminus(terminus, 12);
     for (const scenario of golden.scenarios) {
       const expected = scenario.expected as { summary: { eligiblePeers: number } };
       expect(results.find((r) => r.name === scenario.name)?.healthyGauge).toBe(String(expected.summary.eligiblePeers));

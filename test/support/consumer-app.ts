@@ -20,11 +20,13 @@ export async function packKit(): Promise<string> {
 const MODULE_MAIN = `for (const scenario of golden.scenarios) {
   process.stdout.write(JSON.stringify(await replay(scenario)) + '\\n');
 }
+if (TerminusModule) process.stdout.write(JSON.stringify({ terminus: await terminusCheck() }) + '\\n');
 `;
 const COMMONJS_MAIN = `(async () => {
   for (const scenario of golden.scenarios) {
     process.stdout.write(JSON.stringify(await replay(scenario)) + '\\n');
   }
+  if (TerminusModule) process.stdout.write(JSON.stringify({ terminus: await terminusCheck() }) + '\\n');
 })().catch((error) => {
   console.error(error);
   process.exit(1);
@@ -36,7 +38,17 @@ const COMMONJS_MAIN = `(async () => {
  * golden scenario it boots a Nest app on Fastify with the packed kit, replays the events with a
  * ManualClock, fetches the endpoint over HTTP and prints one JSON line { name, body }.
  */
-export function consumerSource(format: 'commonjs' | 'module', withMetrics: boolean): string {
+export function consumerSource(format: 'commonjs' | 'module', withMetrics: boolean, withTerminus = false): string {
+  const terminus =
+    format === 'module'
+      ? withTerminus
+        ? `import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
+import { PeerHealthIndicator } from '@omnirelay/peer-health/terminus';`
+        : 'const TerminusModule = undefined, HealthCheckService = undefined, PeerHealthIndicator = undefined;'
+      : withTerminus
+        ? `const { HealthCheckService, TerminusModule } = require('@nestjs/terminus');
+const { PeerHealthIndicator } = require('@omnirelay/peer-health/terminus');`
+        : 'const TerminusModule = undefined, HealthCheckService = undefined, PeerHealthIndicator = undefined;';
   const imports =
     format === 'module'
       ? `import 'reflect-metadata';
@@ -54,6 +66,7 @@ const { FastifyAdapter } = require('@nestjs/platform-fastify');
 const { ManualClock, PeerHealthModule, PeerLeaseHealthTracker } = require('@omnirelay/peer-health');
 ${withMetrics ? "const { PrometheusModule } = require('@willsoto/nestjs-prometheus');" : 'const PrometheusModule = undefined;'}`;
   return `${imports}
+${terminus}
 
 const golden = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const prometheus = PrometheusModule ? PrometheusModule.register({ defaultMetrics: { enabled: false } }) : undefined;
@@ -91,7 +104,40 @@ async function replay(scenario) {
   }
 }
 
+/** The kit's Terminus indicator through Terminus's own HealthCheckService: up, and down with a 503's body. */
+async function terminusCheck() {
+  class ProbeModule {}
+  Module({ imports: [TerminusModule.forRoot({ logger: false }), PeerHealthModule.forRoot()], providers: [PeerHealthIndicator] })(ProbeModule);
+  const app = await NestFactory.createApplicationContext(ProbeModule, { logger: ['error', 'warn'] });
+  try {
+    const tracker = app.get(PeerLeaseHealthTracker);
+    tracker.recordLeaseHeartbeat('worker-1');
+    tracker.recordLeaseHeartbeat('worker-2');
+    tracker.recordDisconnect('worker-2', 'crash');
+    const health = app.get(HealthCheckService);
+    const indicator = app.get(PeerHealthIndicator);
+    const up = await health.check([() => indicator.isHealthy('peers')]);
+    let down;
+    try {
+      await health.check([() => indicator.isHealthy('peers', { minRatio: 0.9 })]);
+    } catch (error) {
+      down = { status: error.getStatus(), body: error.getResponse() };
+    }
+    return { up, down };
+  } finally {
+    await app.close();
+  }
+}
+
 ${format === 'module' ? MODULE_MAIN : COMMONJS_MAIN}`;
+}
+
+/** What the consumer app's Terminus check printed. */
+export interface TerminusResult {
+  /** The installed @nestjs/terminus version. */
+  readonly version: string;
+  readonly up: unknown;
+  readonly down?: { readonly status: number; readonly body: unknown };
 }
 
 export interface ConsumerResult {
@@ -109,7 +155,9 @@ export async function runConsumerApp(options: {
   readonly dependencies: readonly string[];
   readonly goldenFile: string;
   readonly withMetrics: boolean;
-}): Promise<{ results: ConsumerResult[]; stderr: string; nestVersion: string; dir: string }> {
+  /** Install-side: add @nestjs/terminus to `dependencies`; the app then checks the kit's indicator. */
+  readonly withTerminus?: boolean;
+}): Promise<{ results: ConsumerResult[]; terminus: TerminusResult | undefined; stderr: string; nestVersion: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), `omnirelay-consumer-${options.format}-`));
   writeFileSync(
     join(dir, 'package.json'),
@@ -120,12 +168,18 @@ export async function runConsumerApp(options: {
     maxBuffer: 16 * 1024 * 1024,
   });
   const entry = join(dir, options.format === 'module' ? 'app.mjs' : 'app.cjs');
-  writeFileSync(entry, consumerSource(options.format, options.withMetrics));
+  writeFileSync(entry, consumerSource(options.format, options.withMetrics, options.withTerminus ?? false));
   const { stdout, stderr } = await exec(process.execPath, [entry, options.goldenFile], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
-  const results = stdout
+  const lines = stdout
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as ConsumerResult);
+    .map((line) => JSON.parse(line) as ConsumerResult | { terminus: Omit<TerminusResult, 'version'> });
+  const results = lines.filter((line): line is ConsumerResult => !('terminus' in line));
+  const printed = lines.find((line): line is { terminus: Omit<TerminusResult, 'version'> } => 'terminus' in line)?.terminus;
+  const terminus = printed && {
+    ...printed,
+    version: (JSON.parse(readFileSync(join(dir, 'node_modules/@nestjs/terminus/package.json'), 'utf8')) as { version: string }).version,
+  };
   const nest = JSON.parse(readFileSync(join(dir, 'node_modules/@nestjs/core/package.json'), 'utf8')) as { version: string };
-  return { results, stderr, nestVersion: nest.version, dir };
+  return { results, terminus, stderr, nestVersion: nest.version, dir };
 }
