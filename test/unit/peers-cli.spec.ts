@@ -462,6 +462,55 @@ describe('omnirelay-peers watch', () => {
     ]);
   });
 
+  it("takes each change line's reason from the host's event stream, ignoring malformed or mismatched transitions", async () => {
+    const before = { peers: [peer('worker-1'), peer('worker-2'), peer('worker-3'), peer('worker-4', { isHealthy: false })], summary: SAMPLE.summary };
+    const after = {
+      peers: [
+        peer('worker-1'),
+        peer('worker-2', { isHealthy: false }),
+        peer('worker-3', { isHealthy: false, lastDisconnect: '2026-11-24T09:30:09+00:00', metadata: { 'disconnect.reason': 'crash' } }),
+        peer('worker-4'),
+      ],
+      summary: SAMPLE.summary,
+    };
+    const transition = (data: string): string => `id: 1\nevent: transition\ndata: ${data}\n\n`;
+    let stream: ServerResponse | undefined;
+    let documents = 0;
+    const server = createServer((req, res) => {
+      if (req.url?.endsWith('/events')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+        res.write('retry: 2000\n: hello\n\n');
+        stream = res;
+        return;
+      }
+      if (documents++ === 0) {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(before));
+        return;
+      }
+      // Between the two reads: what the stream says happened, then (a little later) the new view.
+      stream?.write(
+        transition('not json') +
+          transition(JSON.stringify({ peerId: 'worker-3', to: 'unhealthy', reason: 'x'.repeat(100) })) +
+          transition(JSON.stringify({ peerId: 'worker-2', to: 'unhealthy', reason: 'heartbeat-expired' })) +
+          transition(JSON.stringify({ peerId: 'worker-1', to: 'unhealthy', reason: 'disconnect' })) +
+          transition(JSON.stringify({ peerId: 'worker-4', to: 'healthy', reason: 'heartbeat' })),
+      );
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(after)), 300);
+    });
+    servers.push(server);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const result = await run(['watch', '--url', url, '--count', '2']);
+    stream?.end();
+    expect(result.err).toBe('');
+    expect(result.out.split('\n').filter((line) => line.includes(' -> '))).toEqual([
+      'worker-2: healthy -> UNHEALTHY (heartbeat-expired)',
+      // The overlong streamed reason is dropped: the recorded disconnect reason stands in.
+      'worker-3: healthy -> UNHEALTHY (crash)',
+      'worker-4: UNHEALTHY -> healthy (heartbeat)',
+    ]);
+  });
+
   it('highlights transitions in bold red or green on a TTY, honouring --interval', async () => {
     const server = await serve((i) => json(i === 0 ? first : second));
     const result = await run(['watch', '--url', server.url, '--count=2', '--interval', '0.5'], { isTTY: true });
