@@ -11,10 +11,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleHost } from './bundle-host.mjs';
-import { compactSectionHeaders } from './compact-elf.mjs';
 
 const require = createRequire(import.meta.url);
 const { buildSbom, bundledPackages, sha256Sums } = require('./release-sbom.js');
+const { compactSectionHeaders } = require('./compact-elf.js');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const EXECUTABLE = join(root, 'dist/bin/omnirelay-control-plane');

@@ -6,7 +6,9 @@
 // "end of the new segment + the table's old offset" instead of right after the segment. Everything
 // in between is zeros, as large as Node's whole binary. Nothing at run time reads the section header
 // table (the loader uses the program headers), so it can be moved back to the first free byte.
-import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+// Plain CommonJS so that the build and the unit tests share it.
+'use strict';
+const { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } = require('node:fs');
 
 const SHT_NOBITS = 8;
 
@@ -57,7 +59,7 @@ function assertZeros(fd, from, to) {
  * after everything else, when only zeros lie in between, and truncates the file after it. Returns the
  * number of bytes removed (0 when there is no gap). Throws, changing nothing, on anything unexpected.
  */
-export function compactSectionHeaders(path) {
+function compactSectionHeaders(path) {
   const fd = openSync(path, 'r+');
   try {
     const header = readAt(fd, 0, 64);
@@ -79,3 +81,5 @@ export function compactSectionHeaders(path) {
     closeSync(fd);
   }
 }
+
+module.exports = { compactSectionHeaders };
