@@ -9,6 +9,7 @@ import {
   PeerLeaseHealthTracker,
   serializeLeaseHealth,
   type PeerLeaseHandle,
+  type PeerHealthTransition,
   type PeerRecorder,
 } from '@omnirelay/peer-health';
 import { bodyText } from '../support/body-text';
