@@ -36,6 +36,8 @@ export interface PeerHealthFeatureOptions {
    * providers under tokens of their own (injectable by those tokens; never PEER_HEALTH_SNAPSHOT_PROVIDERS).
    */
   readonly providers: readonly PeerHealthFeatureProvider[];
+  /** Modules whose exports the providers inject (a factory's `inject`, a class's constructor). */
+  readonly imports?: DynamicModule['imports'];
 }
 
 /**
@@ -105,6 +107,7 @@ export class PeerHealthModule extends ConfigurablePeerHealthModule {
       inject: [ModulesContainer],
     };
     const exported = providers.filter((provider) => typeof provider === 'function' || !isRef(provider));
-    return { module: PeerHealthFeatureModule, providers: [rootCheck, ...providers], exports: exported.map(tokenOf) };
+    const imports = (given as { imports?: DynamicModule['imports'] }).imports ?? [];
+    return { module: PeerHealthFeatureModule, imports, providers: [rootCheck, ...providers], exports: exported.map(tokenOf) };
   }
 }
