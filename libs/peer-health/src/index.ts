@@ -102,6 +102,12 @@ export {
 } from './base/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
 export type {
+  PeerHealthFeatureProvider,
+  PeerHealthClassProvider,
+  PeerHealthValueProvider,
+  PeerHealthFactoryProvider,
+} from './providers/feature-snapshot-provider';
+export type {
   NotModifiedAuthorizer,
   PeerHealthModuleOptions,
   PeerHealthModuleExtras,

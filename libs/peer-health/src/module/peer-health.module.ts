@@ -29,6 +29,7 @@ import { assertImportedOnce, assertRootImported } from './root-module-count';
 const IMPORTED_ONCE_CHECK = Symbol('PEER_HEALTH_IMPORTED_ONCE_CHECK');
 const ROOT_IMPORTED_CHECK = Symbol('PEER_HEALTH_ROOT_IMPORTED_CHECK');
 
+/** What `PeerHealthModule.forFeature()` takes: the snapshot providers of a feature module. */
 export interface PeerHealthFeatureOptions {
   /**
    * Snapshot providers, in order: classes (marked with `@PeerHealthSnapshotProvider()` and provided
