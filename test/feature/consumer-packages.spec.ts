@@ -81,6 +81,8 @@ describe('the packed kit in fresh NestJS apps', () => {
     expect(manifest.peerDependencies['@nestjs/core']).toBe('^11 || ^12');
     expect(manifest.peerDependenciesMeta['prom-client']?.optional).toBe(true);
     expect(manifest.peerDependenciesMeta['@willsoto/nestjs-prometheus']?.optional).toBe(true);
+    // Swagger metadata is applied only when the host has @nestjs/swagger; the kit never needs it.
+    expect(manifest.peerDependenciesMeta['@nestjs/swagger']?.optional).toBe(true);
   });
 
   it('NestJS 11, CommonJS, without Prometheus packages: every golden scenario byte for byte, and npx omnirelay-peers', async () => {
