@@ -85,7 +85,7 @@ describe('the dashboard behind forRoot({ guards }) in a real headless Chromium',
     expect(granted.length).toBeGreaterThan(0);
     for (const read of granted) expect(read.authorization).toBe(`Bearer ${TOKEN}`);
     // The token is kept for the tab only, and never put in a URL.
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toContain(TOKEN);
+    expect(await page.evaluate(() => Object.values(sessionStorage) as string[])).toContain(TOKEN);
     expect(reads.every((read) => !read.url.includes(TOKEN))).toBe(true);
   }, 60_000);
 });
