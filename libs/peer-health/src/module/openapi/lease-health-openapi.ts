@@ -1,3 +1,4 @@
+import { NEVER_WIRE_DATE } from '../../base/wire-date';
 import { MAX_PAGE_LIMIT } from '../../diagnostics/lease-health-query';
 
 /** A JSON Schema object as OpenAPI 3 writes it (the subset used here). */
@@ -15,7 +16,7 @@ export interface QueryParameterLike {
 
 const wireDate: SchemaLike = {
   type: 'string',
-  description: "ISO-8601 UTC with '+00:00', milliseconds without trailing zeros; '0001-01-01T00:00:00+00:00' means never",
+  description: `ISO-8601 UTC with '+00:00', milliseconds without trailing zeros; '${NEVER_WIRE_DATE}' means never`,
   example: '2026-11-24T09:30:01.25+00:00',
 };
 
