@@ -21,6 +21,7 @@ export const STUBBED_OPTIONAL_PACKAGES = [
   'class-transformer', // ValidationPipe, ClassSerializerInterceptor
   '@fastify/static', // FastifyAdapter.useStaticAssets
   '@fastify/view', // FastifyAdapter.setViewEngine
+  '@nestjs/swagger', // Terminus's and the kit's OpenAPI metadata (a devDependency of the repo's tests; the host serves no OpenAPI document)
   // @nestjs/terminus's database indicators (the host's probes use only the peer health indicator)
   '@mikro-orm/core',
   '@nestjs/mongoose',

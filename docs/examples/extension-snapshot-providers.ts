@@ -37,7 +37,20 @@ export class SidecarHealthProvider implements PeerHealthSnapshotProvider {
   }
 }
 
-@Module({ imports: [PeerHealthModule.forFeature({ providers: [SidecarHealthProvider] })] })
+// 3. A value or factory provider, in forFeature, under a token of its own (injectable by that token).
+export const EDGE_PROBE = Symbol('EDGE_PROBE');
+
+function edgeProbe(region: string): PeerHealthSnapshotProvider {
+  return { isPeerEligible: () => true, snapshot: () => [probed('edge-1', true, { 'edge.region': region })] };
+}
+
+@Module({
+  imports: [
+    PeerHealthModule.forFeature({
+      providers: [SidecarHealthProvider, { provide: EDGE_PROBE, useFactory: () => edgeProbe('eu-west') }],
+    }),
+  ],
+})
 export class SidecarModule {}
 
 @Module({ imports: [PeerHealthModule.forRoot(), TransportModule, SidecarModule] })

@@ -28,9 +28,9 @@ export class Dispatcher {
     this.tracker.recordLeaseReleased(workerId, handle, /* requeued */ false);
   }
 
+  /** The worker stopped renewing: requeue the item and mark the worker unhealthy, in one event. */
   expire(workerId: string, handle: PeerLeaseHandle): void {
-    this.tracker.recordLeaseReleased(workerId, handle, /* requeued */ true);
-    this.tracker.recordDisconnect(workerId, 'lease-expired');
+    this.tracker.recordLeaseExpired(workerId, handle, /* requeued */ true);
   }
 }
 

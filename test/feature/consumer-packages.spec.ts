@@ -92,6 +92,8 @@ describe('the packed kit in fresh NestJS apps', () => {
     expect(manifest.peerDependenciesMeta['@willsoto/nestjs-prometheus']?.optional).toBe(true);
     expect(manifest.peerDependencies['@nestjs/terminus']).toBe('^11 || ^12');
     expect(manifest.peerDependenciesMeta['@nestjs/terminus']?.optional).toBe(true);
+    // Swagger metadata is applied only when the host has @nestjs/swagger; the kit never needs it.
+    expect(manifest.peerDependenciesMeta['@nestjs/swagger']?.optional).toBe(true);
   });
 
   it('NestJS 11, CommonJS, without Prometheus packages: every golden scenario byte for byte, Terminus 11, and npx omnirelay-peers', async () => {

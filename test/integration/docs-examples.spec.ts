@@ -53,6 +53,7 @@ const RUNS: Readonly<Record<string, readonly ExampleRun[]>> = {
     },
   ],
   'usage-leader-election.ts': [{ stdout: ['cp-1 follower', 'cp-2 leader'] }],
+  'testing-app-module.ts': [{ stdout: ['after 10000 ms: healthy true', 'after 10001 ms: healthy false'] }],
   'usage-dispatcher.ts': [{ stdout: ['after expiry, lease to worker-1: refused', 'pending reassignments: 1'] }],
   'usage-transitions.ts': [{ stdout: ['worker-1: healthy -> unhealthy (disconnect)', 'worker-1: unhealthy -> healthy (heartbeat)'] }],
   'usage-without-nest.ts': [
@@ -71,10 +72,10 @@ const RUNS: Readonly<Record<string, readonly ExampleRun[]>> = {
   // As docs/usage.md promises: advance() fires the deadline it passes, listeners included, before it returns.
   // 300 intervals of 900 and 1100 ms: mean 1000, deviation 100 (= the floor); phi 8 is 5.612 deviations
   // past mean + pause, so the crossing is 1000 + 3000 + 561.2 ms after the last heartbeat, floored.
-  'usage-health-policy.ts': [{ stdout: ['policy phi-accrual, last heartbeat at +300000 ms', 'worker-1: healthy -> unhealthy at +304561 ms'] }],
-  'usage-manual-clock.ts': [{ stdout: ['after 5000 ms: eligible', 'w: healthy -> unhealthy at +5000 ms', 'advanced 1 ms more'] }],
+  'usage-health-policy.ts': [{ stdout: ['policy phi-accrual, last heartbeat at +300000 ms', 'worker-1: healthy -> unhealthy at +304562 ms'] }],
+  'usage-manual-clock.ts': [{ stdout: ['after 5000 ms: eligible', 'w: healthy -> unhealthy at +5001 ms', 'advanced 1 ms more'] }],
   'extension-snapshot-providers.ts': [
-    { stdout: ['worker-1 healthy {"sidecar.version":"1.8.2"}', 'worker-2 unhealthy {"transport.state":"tls-handshake-failing"}'] },
+    { stdout: ['edge-1 healthy {"edge.region":"eu-west"}', 'worker-1 healthy {"sidecar.version":"1.8.2"}', 'worker-2 unhealthy {"transport.state":"tls-handshake-failing"}'] },
   ],
 };
 

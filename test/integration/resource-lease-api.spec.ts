@@ -56,6 +56,10 @@ describe('the resource-lease dispatcher over HTTP', () => {
     const second = (await post('/control/leases', { workerId: 'w-2' })).body as unknown as Grant;
     expect(second).toMatchObject({ sequenceId: 1, attempt: 2 });
     const tracker = running.app.get(PeerLeaseHealthTracker);
+    const w2Transitions: string[] = [];
+    tracker.onTransition((t) => {
+      if (t.peerId === 'w-2') w2Transitions.push(`${t.from}->${t.to}:${t.reason}`);
+    });
     const { value: w2 } = await pollUntil(
       'the lease of w-2 to expire',
       () => Promise.resolve(tracker.snapshot().find((s) => s.peerId === 'w-2' && !s.isHealthy)),
@@ -63,6 +67,8 @@ describe('the resource-lease dispatcher over HTTP', () => {
     );
     expect(w2).toMatchObject({ isHealthy: false, activeAssignments: 0, pendingReassignments: 1 });
     expect(w2?.metadata['disconnect.reason']).toBe('lease-expired');
+    // One transition for the expiry, never a recovery in between (no 'release' on the way).
+    expect(w2Transitions).toEqual(['healthy->unhealthy:lease-expired']);
     expect(await running.app.get(ResourceLeaseQueue).item(1)).toMatchObject({ state: 'pending', attempt: 3, holders: ['w-1', 'w-2'] });
     // The unhealthy worker is not eligible for work until it heartbeats again.
     expect((await post('/control/leases', { workerId: 'w-2' })).status).toBe(409);

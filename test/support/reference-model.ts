@@ -95,6 +95,30 @@ export class ReferenceModel {
     this.putWellKnown(peer, 'disconnect.reason', reason);
   }
 
+  /** The design's expiry: exactly a requeued (by default) release followed by a disconnect with reason `lease-expired`. */
+  expire(peerId: unknown, handle: unknown, requeued: unknown = true): void {
+    this.checkPeerId(peerId);
+    this.checkHandle(handle);
+    if (typeof requeued !== 'boolean') throw new ModelInputError('requeued');
+    this.release(peerId, handle, requeued);
+    this.disconnect(peerId, 'lease-expired');
+  }
+
+  /** Whether the peer is tracked now. */
+  tracks(peerId: string): boolean {
+    this.forgetIdle();
+    return this.peers.has(peerId);
+  }
+
+  /**
+   * The first instant at which the peer is unhealthy by the grace rule alone (equal is still
+   * healthy, so one millisecond after its last healthy instant); undefined when it never expires.
+   */
+  expiryInstant(peerId: string): number | undefined {
+    const lastHeartbeat = this.peers.get(peerId)?.lastHeartbeat;
+    return lastHeartbeat === undefined ? undefined : lastHeartbeat + this.limits.graceMs + 1;
+  }
+
   gossip(peerId: unknown, metadata: unknown): void {
     this.checkPeerId(peerId);
     if (typeof metadata !== 'object' || metadata === null) return;

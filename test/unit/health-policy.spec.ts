@@ -201,7 +201,7 @@ describe('the tracker with PhiAccrualPolicy', () => {
     expect(seen).toEqual([]);
     expect(tracker.isPeerEligible('w')).toBe(true);
     clock.advance(1);
-    expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: predicted }]);
+    expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: predicted + 1 }]);
     expect(tracker.snapshot()[0]?.isHealthy).toBe(false);
     clock.advance(5000);
     tracker.recordLeaseHeartbeat('w');
@@ -227,7 +227,7 @@ describe('the tracker with PhiAccrualPolicy', () => {
     clock.set(expected);
     expect(seen).toEqual([]);
     clock.advance(1);
-    expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: expected }]);
+    expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: expected + 1 }]);
     tracker.dispose();
   });
 
@@ -248,7 +248,7 @@ describe('the tracker with PhiAccrualPolicy', () => {
     clock.set(expected);
     expect(tracker.isPeerEligible('w')).toBe(true);
     clock.advance(1);
-    expect(seen.at(-1)).toEqual({ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: expected });
+    expect(seen.at(-1)).toEqual({ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: expected + 1 });
     tracker.dispose();
   });
 

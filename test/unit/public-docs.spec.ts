@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
 
@@ -47,6 +48,11 @@ const OPTION_AND_VALUE_TYPES = [
   'PeerHealthModuleOptions',
   'PeerHealthModuleExtras',
   'PeerHealthTelemetryOptions',
+  'PeerHealthEventStreamOptions',
+  'PeerHealthFeatureOptions',
+  'PeerHealthClassProvider',
+  'PeerHealthValueProvider',
+  'PeerHealthFactoryProvider',
   'PeerLeaseHandle',
   'PeerLeaseHealthSnapshot',
   'PeerLeaseHealthSummary',
@@ -72,4 +78,23 @@ describe('the public declarations document every option', () => {
   it.each(['systemClock', 'systemTimers'])('%s has a doc comment', (name) => {
     expect(documentation(target(name))).not.toBe('');
   });
+});
+
+describe('the options table of docs/usage.md', () => {
+  const usage = readFileSync(resolve(__dirname, '../../docs/usage.md'), 'utf8');
+  /** The first cell of every table row: `name` or `name.sub`. */
+  const rows = new Set([...usage.matchAll(/^\| `([A-Za-z.]+)`/gm)].map((match) => match[1]));
+
+  it.each(['PeerHealthModuleOptions', 'PeerHealthModuleExtras', 'PeerHealthEventStreamOptions', 'PeerHealthTelemetryOptions'])(
+    'has a row for every member of %s',
+    (name) => {
+      const prefix = name === 'PeerHealthEventStreamOptions' ? 'events.' : name === 'PeerHealthTelemetryOptions' ? 'telemetry.' : '';
+      const type = checker.getDeclaredTypeOfSymbol(target(name));
+      const members = checker.getPropertiesOfType(type).map((member) => `${prefix}${member.name}`);
+      expect(members.length).toBeGreaterThan(1);
+      // A nested object may be documented by its members (`events.replayEvents`) instead of itself.
+      const missing = members.filter((member) => !rows.has(member) && ![...rows].some((row) => row?.startsWith(`${member}.`)));
+      expect(missing).toEqual([]);
+    },
+  );
 });

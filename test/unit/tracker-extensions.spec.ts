@@ -40,7 +40,8 @@ describe('health evaluated on time', () => {
     expect(seen).toEqual([]);
     // Nobody asks: the kit's own timer notices within 1% of the grace period (at most 25 ms).
     clock.advance(5000 / 100 + 1);
-    expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: T0 + 5000 }]);
+    // At the first instant it is not eligible: exactly at the deadline it still was.
+    expect(seen).toEqual([{ peerId: 'w', from: 'healthy', to: 'unhealthy', reason: 'heartbeat-expired', at: T0 + 5001 }]);
     expect(tracker.transitionCount('healthy', 'unhealthy', 'heartbeat-expired')).toBe(1);
   });
 

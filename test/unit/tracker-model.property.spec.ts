@@ -9,6 +9,7 @@ import {
   PeerLeaseHealthTracker,
   serializeLeaseHealth,
   type PeerLeaseHandle,
+  type PeerHealthTransition,
   type PeerRecorder,
 } from '@omnirelay/peer-health';
 import { bodyText } from '../support/body-text';
@@ -17,7 +18,9 @@ import { ModelInputError, ReferenceModel, type ModelLimits } from '../support/re
 // Random event sequences through the kit and through a plain model of the design's rules
 // (test/support/reference-model.ts); after every step the wire bytes, from both of the kit's
 // rendering paths, and isPeerEligible of every peer must be equal. Events go by id or through
-// bound recorders; handle objects are reused and mutated in place between events.
+// bound recorders; handle objects are reused and mutated in place between events. Transitions are
+// checked too: a lease expiry makes at most one (healthy -> unhealthy, `lease-expired`), and a grace
+// deadline's transition happens at the model's first unhealthy instant.
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
 const T0 = 1_795_512_600_000;
@@ -49,6 +52,7 @@ type Step =
   | { kind: 'release'; peer: number; handle: HandleRef; requeued: unknown; via: Via }
   | { kind: 'heartbeat'; peer: number; handle: HandleRef; pendingCount: unknown; via: Via }
   | { kind: 'disconnect'; peer: number; reason: unknown; via: Via }
+  | { kind: 'expire'; peer: number; handle: HandleRef; requeued: unknown; via: Via }
   | { kind: 'gossip'; peer: number; entries: Array<[unknown, unknown]>; asMap: boolean; via: Via }
   | { kind: 'advance'; ms: number }
   | { kind: 'mutate'; pool: number; field: 'sequenceId' | 'attempt' | 'leaseId'; value: unknown };
@@ -70,6 +74,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), peer, handle: handleRef, requeued: fc.constantFrom<unknown>(true, false, false, 'true', 0), via }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('heartbeat' as const), peer, handle: handleRef, pendingCount: fc.constantFrom<unknown>(undefined, undefined, 0, 4, 1024, -1, 2.5), via }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), peer, reason: optionalText, via }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), peer, handle: handleRef, requeued: fc.constantFrom<unknown>(undefined, true, false, 'true'), via }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -166,8 +171,14 @@ async function runScenario({ limits, pool: poolFields, steps, startFraction }: S
       return recorder;
     };
     let earlier: { snapshots: ReturnType<PeerLeaseHealthTracker['snapshot']>; bytes: string } | undefined;
+    const seen: PeerHealthTransition[] = [];
+    tracker.onTransition((transition) => seen.push(transition));
 
     for (const s of steps) {
+      // What the model says before the step: each peer's eligibility and the instant its grace ends.
+      const eligibleBefore = new Map(VALID_PEER_IDS.map((peerId) => [peerId, model.eligible(peerId)]));
+      const expiryBefore = new Map(VALID_PEER_IDS.map((peerId) => [peerId, model.expiryInstant(peerId)]));
+      seen.length = 0;
       if (s.kind === 'advance') clock.advance(s.ms);
       else if (s.kind === 'mutate') (pool[s.pool] as Record<string, unknown>)[s.field] = s.value;
       else {
@@ -199,6 +210,18 @@ async function runScenario({ limits, pool: poolFields, steps, startFraction }: S
               () => model.disconnect(peerId, s.reason),
             );
             break;
+          case 'expire':
+            both(
+              () => {
+                if (s.via === 'id') {
+                  if (s.requeued === undefined) tracker.recordLeaseExpired(id, handle as PeerLeaseHandle);
+                  else tracker.recordLeaseExpired(id, handle as PeerLeaseHandle, s.requeued as boolean);
+                } else if (s.requeued === undefined) recorderOf(peerId).expire(handle as PeerLeaseHandle);
+                else recorderOf(peerId).expire(handle as PeerLeaseHandle, s.requeued as boolean);
+              },
+              () => model.expire(peerId, handle, s.requeued),
+            );
+            break;
           case 'gossip': {
             const metadata: unknown = s.asMap ? new Map(s.entries) : Object.fromEntries(s.entries.filter(([k]) => typeof k === 'string'));
             both(
@@ -210,6 +233,17 @@ async function runScenario({ limits, pool: poolFields, steps, startFraction }: S
         }
       }
       const expected = model.body();
+      for (const transition of seen) {
+        // Never healthy for an instant on an expiry, and never a recovery caused by it.
+        if (s.kind === 'expire') expect(transition.reason).not.toBe('release');
+        if (transition.reason === 'heartbeat-expired') expect(transition.at).toBe(expiryBefore.get(transition.peerId));
+      }
+      if (s.kind === 'expire' && typeof PEER_IDS[s.peer] === 'string' && VALID_PEER_IDS.includes(PEER_IDS[s.peer] as string)) {
+        const expiredId = PEER_IDS[s.peer] as string;
+        const own = seen.filter((t) => t.peerId === expiredId && t.reason !== 'heartbeat-expired' && t.to !== 'evicted');
+        const turned = eligibleBefore.get(expiredId) === true && model.tracks(expiredId) && !model.eligible(expiredId);
+        expect(own).toEqual(turned ? [{ peerId: expiredId, from: 'healthy', to: 'unhealthy', reason: 'lease-expired', at: clock.now() }] : []);
+      }
       const snapshots = tracker.snapshot();
       expect(serializeLeaseHealth(PeerLeaseHealthDiagnostics.fromSnapshots(snapshots))).toBe(expected);
       expect(await bodyText((await diagnostics.render()).body)).toBe(expected);

@@ -5,6 +5,7 @@
 export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
 export { PeerRecorder } from './tracker/peer-recorder';
 export { PEER_HEALTH_DEFAULTS } from './base/peer-health.defaults';
+export { LEASE_EXPIRED_REASON } from './base/peer-health.constants';
 export type { PeerLeaseHealthCounts } from './tracker/peer-lease-health.tracker';
 export type { PeerLeaseHandle } from './base/interfaces/peer-lease-handle.interface';
 export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './base/interfaces/peer-lease-health-snapshot.interface';
@@ -100,6 +101,12 @@ export {
   DEFAULT_REMOTE_MAX_TARGETS,
 } from './base/peer-health.constants';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
+export type {
+  PeerHealthFeatureProvider,
+  PeerHealthClassProvider,
+  PeerHealthValueProvider,
+  PeerHealthFactoryProvider,
+} from './providers/feature-snapshot-provider';
 export type {
   NotModifiedAuthorizer,
   PeerHealthModuleOptions,

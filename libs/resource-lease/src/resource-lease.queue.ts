@@ -11,7 +11,7 @@ import type {
 } from './interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from './lease-request.error';
 import { checkPayload } from './payload-bounds';
-import { LEASE_EXPIRED_REASON, RESOURCE_LEASE_OPTIONS, WORK_STORE } from './resource-lease.constants';
+import { RESOURCE_LEASE_OPTIONS, WORK_STORE } from './resource-lease.constants';
 import { resolveResourceLeaseOptions, type ResolvedResourceLeaseOptions } from './resource-lease-options';
 import type { ResourceLeaseModuleOptions } from './resource-lease-module-options';
 import type { HeldLeaseRenewal, Released, StoredLease, WorkStore } from './store/work-store.interface';
@@ -189,8 +189,8 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
   private recordExpiry({ lease, requeued }: Released): void {
     this.expired++;
     if (requeued) this.requeued++;
-    this.tracker.recordLeaseReleased(lease.workerId, handleOf(lease), requeued);
-    this.tracker.recordDisconnect(lease.workerId, LEASE_EXPIRED_REASON);
+    // One call: the worker goes from healthy (if it still was) to unhealthy, never healthy in between.
+    this.tracker.recordLeaseExpired(lease.workerId, handleOf(lease), requeued);
   }
 
   /** Passes the store's refusals through; anything else is the store failing: counted, and a 503. */

@@ -33,3 +33,5 @@ export const DEFAULT_REMOTE_TIMEOUT_MS = 1000;
 export const DEFAULT_REMOTE_MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** More remote hosts than this in one provider's list: the rest are reported missing, not read. */
 export const DEFAULT_REMOTE_MAX_TARGETS = 64;
+/** `disconnect.reason` of a peer whose lease expired (`recordLeaseExpired`), and the transition's reason. */
+export const LEASE_EXPIRED_REASON = 'lease-expired';

@@ -10,6 +10,7 @@ import {
   Res,
   ServiceUnavailableException,
   UseGuards,
+  VERSION_NEUTRAL,
   type CanActivate,
   type StreamableFile,
   type Type,
@@ -126,14 +127,14 @@ export class LeaseHealthController {
 
 /**
  * A controller class bound to `pathPrefix` and guarded by `guards`; one per module definition, so
- * hosts never share route metadata.
+ * hosts never share route metadata. Version-neutral: an app's URI versioning never moves it.
  * @internal
  */
 export function createLeaseHealthController(
   pathPrefix: string,
   guards: readonly (Type<CanActivate> | CanActivate)[] = [],
 ): Type<LeaseHealthController> {
-  @Controller(pathPrefix)
+  @Controller({ path: pathPrefix, version: VERSION_NEUTRAL })
   class PrefixedLeaseHealthController extends LeaseHealthController {}
   if (guards.length > 0) UseGuards(...guards)(PrefixedLeaseHealthController);
   Object.defineProperty(PrefixedLeaseHealthController, 'name', { value: LeaseHealthController.name });

@@ -3,6 +3,8 @@ import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } 
 import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
+import { refuseUnknownOptions } from './option-keys';
+import type { KitRouteConventions } from './interfaces/kit-route-conventions.interface';
 import { DEFAULT_MAX_PEER_ID_LENGTH, DEFAULT_PROVIDER_TIMEOUT_MS } from '../base/peer-health.constants';
 
 /** Validates the module-level options (the tracker validates its own) and applies defaults. */
@@ -12,6 +14,7 @@ export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | unde
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
     throw new PeerHealthConfigurationError('options', `PeerHealthModule options must be an object, got ${describeValue(options)}.`);
   }
+  if (options !== undefined) refuseUnknownOptions(options);
   const telemetry = options?.telemetry ?? {};
   const enabled: unknown = telemetry.enabled ?? 'auto';
   if (enabled !== true && enabled !== false && enabled !== 'auto') {
@@ -51,4 +54,20 @@ export function checkPathPrefix(pathPrefix: unknown): string {
     );
   }
   return pathPrefix.replace(/\/+$/, '') || '/';
+}
+
+/** `skipThrottle` and `openApi`, checked: they decorate the kit's controllers when the module is defined. */
+export function checkRouteConventions(extras: { readonly skipThrottle?: unknown; readonly openApi?: unknown }): KitRouteConventions {
+  const { skipThrottle = false, openApi = true } = extras;
+  const names = Array.isArray(skipThrottle) ? (skipThrottle as readonly unknown[]) : undefined;
+  if (typeof skipThrottle !== 'boolean' && !(names?.every((name) => typeof name === 'string' && name.length > 0) ?? false)) {
+    throw new PeerHealthConfigurationError(
+      'skipThrottle',
+      `Option 'skipThrottle' must be true, false or a list of throttler names, got ${describeValue(skipThrottle)}.`,
+    );
+  }
+  if (typeof openApi !== 'boolean') {
+    throw new PeerHealthConfigurationError('openApi', `Option 'openApi' must be true or false, got ${describeValue(openApi)}.`);
+  }
+  return { skipThrottle: names ? (names as readonly string[]) : (skipThrottle as boolean), openApi };
 }

@@ -9,7 +9,8 @@ import {
 } from '../base/peer-health.constants';
 import type { NotModifiedPolicy } from '../diagnostics/conditional-get.hook';
 import type { PeerHealthModuleExtras, PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
-import { checkPathPrefix } from './peer-health-options';
+import { checkPathPrefix, checkRouteConventions } from './peer-health-options';
+import { applyRouteConventions } from './openapi/route-conventions';
 
 export const {
   ConfigurableModuleClass: ConfigurablePeerHealthModule,
@@ -18,17 +19,32 @@ export const {
 } = new ConfigurableModuleBuilder<PeerHealthModuleOptions>({ moduleName: 'PeerHealth' })
   .setClassMethodName('forRoot')
   .setExtras<PeerHealthModuleExtras>(
-    { isGlobal: true, controller: true, pathPrefix: DEFAULT_LEASE_HEALTH_PATH_PREFIX, dashboard: false },
+    // Every extra is listed (undefined for "none"), so that forRoot() takes each one out of the options.
+    {
+      isGlobal: true,
+      controller: true,
+      pathPrefix: DEFAULT_LEASE_HEALTH_PATH_PREFIX,
+      guards: undefined,
+      notModifiedAuthorizer: undefined,
+      dashboard: false,
+      guardDashboard: false,
+      skipThrottle: false,
+      openApi: true,
+    },
     (definition, extras) => {
       if (extras.controller === false) return { ...definition, global: extras.isGlobal ?? true, controllers: [] };
       const prefix = checkPathPrefix(extras.pathPrefix ?? DEFAULT_LEASE_HEALTH_PATH_PREFIX);
+      const conventions = checkRouteConventions(extras);
+      const controllers = [
+        createLeaseHealthController(prefix, extras.guards),
+        // The page carries no data: outside the guards unless the host asks (its data requests are guarded).
+        ...(extras.dashboard === true ? [createDashboardController(prefix, extras.guardDashboard === true ? extras.guards : [])] : []),
+      ];
+      for (const controller of controllers) applyRouteConventions(controller, conventions);
       return {
         ...definition,
         global: extras.isGlobal ?? true,
-        controllers: [
-          createLeaseHealthController(prefix, extras.guards),
-          ...(extras.dashboard === true ? [createDashboardController(prefix, extras.guards)] : []),
-        ],
+        controllers,
         providers: [
           ...(definition.providers ?? []),
           { provide: PEER_HEALTH_ROUTE_PATH, useValue: `${prefix === '/' ? '' : prefix}/${LEASE_HEALTH_ROUTE}` },

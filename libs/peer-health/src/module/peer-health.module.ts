@@ -1,16 +1,17 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
 import { LeaseHealthEventHub } from '../diagnostics/events/lease-health-event-hub';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
-import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { PeerHealthTelemetryService } from '../telemetry/peer-health-telemetry.service';
 import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { PeerHealthFeatureModule } from './peer-health-feature.module';
+import { featureProviders, isRef, tokenOf } from './feature-providers';
+import type { PeerHealthFeatureProvider } from '../providers/feature-snapshot-provider';
 import {
   PEER_HEALTH_ALERT_PUBLISHER,
   PEER_HEALTH_RESOLVED_OPTIONS,
@@ -28,9 +29,16 @@ import { assertImportedOnce, assertRootImported } from './root-module-count';
 const IMPORTED_ONCE_CHECK = Symbol('PEER_HEALTH_IMPORTED_ONCE_CHECK');
 const ROOT_IMPORTED_CHECK = Symbol('PEER_HEALTH_ROOT_IMPORTED_CHECK');
 
+/** What `PeerHealthModule.forFeature()` takes: the snapshot providers of a feature module. */
 export interface PeerHealthFeatureOptions {
-  /** Snapshot provider classes; they are marked with `@PeerHealthSnapshotProvider()` and provided here. */
-  readonly providers: readonly Type<PeerHealthSnapshotProvider>[];
+  /**
+   * Snapshot providers, in order: classes (marked with `@PeerHealthSnapshotProvider()` and provided
+   * here), and `{ provide, useClass }`, `{ provide, useValue }` or `{ provide, useFactory, inject }`
+   * providers under tokens of their own (injectable by those tokens; never PEER_HEALTH_SNAPSHOT_PROVIDERS).
+   */
+  readonly providers: readonly PeerHealthFeatureProvider[];
+  /** Modules whose exports the providers inject (a factory's `inject`, a class's constructor). */
+  readonly imports?: DynamicModule['imports'];
 }
 
 /**
@@ -49,9 +57,10 @@ export interface PeerHealthFeatureOptions {
     { provide: PEER_HEALTH_RESOLVED_OPTIONS, useFactory: resolvePeerHealthOptions, inject: [PEER_HEALTH_MODULE_OPTIONS] },
     {
       provide: PeerLeaseHealthTracker,
+      // Injects the resolved options only to be built after them: unknown keys are refused first.
       useFactory: (options: PeerHealthModuleOptions | undefined, publisher: PeerHealthAlertPublisher | undefined) =>
         new PeerLeaseHealthTracker({ ...options, alertPublisher: options?.alertPublisher ?? publisher }),
-      inject: [PEER_HEALTH_MODULE_OPTIONS, { token: PEER_HEALTH_ALERT_PUBLISHER, optional: true }],
+      inject: [PEER_HEALTH_MODULE_OPTIONS, { token: PEER_HEALTH_ALERT_PUBLISHER, optional: true }, PEER_HEALTH_RESOLVED_OPTIONS],
     },
     PeerHealthProviderRegistry,
     {
@@ -87,13 +96,19 @@ export class PeerHealthModule extends ConfigurablePeerHealthModule {
 
   /** Registers snapshot providers from a feature module; they join PEER_HEALTH_SNAPSHOT_PROVIDERS in this order. */
   static forFeature(options: PeerHealthFeatureOptions): DynamicModule {
-    const providers = [...options.providers];
-    for (const provider of providers) PeerHealthSnapshotProvider()(provider);
+    const given: unknown = options;
+    const list: unknown = typeof given === 'object' && given !== null ? (given as { providers?: unknown }).providers : undefined;
+    if (!Array.isArray(list)) {
+      throw new PeerHealthConfigurationError('forFeature', `PeerHealthModule.forFeature() takes { providers: [...] }, got ${describeValue(given)}.`);
+    }
+    const providers = featureProviders(list as readonly unknown[]);
     const rootCheck = {
       provide: ROOT_IMPORTED_CHECK,
       useFactory: (modules: ModulesContainer) => assertRootImported(modules, PeerHealthModule),
       inject: [ModulesContainer],
     };
-    return { module: PeerHealthFeatureModule, providers: [rootCheck, ...providers], exports: providers };
+    const exported = providers.filter((provider) => typeof provider === 'function' || !isRef(provider));
+    const imports = (given as { imports?: DynamicModule['imports'] }).imports ?? [];
+    return { module: PeerHealthFeatureModule, imports, providers: [rootCheck, ...providers], exports: exported.map(tokenOf) };
   }
 }

@@ -2,7 +2,10 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import { PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../base/peer-health.constants';
+import { FeatureSnapshotProviderRef } from './feature-snapshot-provider';
 import { PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, type PeerHealthSnapshotProvider } from './peer-health-snapshot-provider';
+import { snapshotProvidersOverridden } from './snapshot-providers-overridden.error';
 
 function isSnapshotProvider(value: object): value is PeerHealthSnapshotProvider {
   const candidate = value as Partial<Record<keyof PeerHealthSnapshotProvider, unknown>>;
@@ -38,6 +41,14 @@ export class PeerHealthProviderRegistry implements OnModuleInit {
     for (const wrapper of this.discovery.getProviders()) {
       const type = wrapper.metatype;
       const instance: unknown = wrapper.instance;
+      // Anything else under the list's token (a provider of the host, an override) would be ignored silently.
+      if (wrapper.token === PEER_HEALTH_SNAPSHOT_PROVIDERS && instance !== this.registered) {
+        throw snapshotProvidersOverridden(wrapper.host?.metatype.name, instance);
+      }
+      if (instance instanceof FeatureSnapshotProviderRef) {
+        this.addFeatureInstance(instance);
+        continue;
+      }
       const marked =
         (typeof type === 'function' && this.reflector.get<boolean>(PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, type)) ||
         (typeof instance === 'object' &&
@@ -61,5 +72,17 @@ export class PeerHealthProviderRegistry implements OnModuleInit {
       }
       if (!this.registered.includes(instance)) this.registered.push(instance);
     }
+  }
+
+  /** A value or factory provider given to forFeature: registered as its instance, once. */
+  private addFeatureInstance({ instance, token }: FeatureSnapshotProviderRef): void {
+    if (typeof instance !== 'object' || instance === null || !isSnapshotProvider(instance)) {
+      const name = typeof token === 'function' ? token.name : String(token);
+      throw new PeerHealthConfigurationError(
+        'providers',
+        `${name}, given to PeerHealthModule.forFeature(), resolved to something without snapshot() and isPeerEligible() methods.`,
+      );
+    }
+    if (!this.registered.includes(instance)) this.registered.push(instance);
   }
 }

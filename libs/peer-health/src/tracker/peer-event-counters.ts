@@ -37,10 +37,12 @@ const REASON: Record<PeerHealthTransitionReason, number> = {
   disconnect: 3,
   'heartbeat-expired': 4,
   retention: 5,
+  'lease-expired': 6,
 };
+const REASONS = Object.keys(REASON).length;
 const keysOf = <K extends string>(index: Record<K, number>): K[] => Object.keys(index) as K[];
 const transitionSlot = (from: PeerHealthStatus, to: PeerHealthStatus | 'evicted', reason: PeerHealthTransitionReason) =>
-  (FROM[from] * 3 + TO[to]) * 6 + REASON[reason];
+  (FROM[from] * 3 + TO[to]) * REASONS + REASON[reason];
 
 /** @internal */
 export interface PeerEventCounterLimits {
@@ -65,7 +67,7 @@ export class PeerEventCounters {
   anomalyHook: ((kind: PeerHealthAnomalyKind, count: number) => void) | undefined;
 
   private readonly cells = new Map<string, PeerCounterCell>();
-  private readonly transitionCounts = new Array<number>(2 * 3 * 6).fill(0);
+  private readonly transitionCounts = new Array<number>(2 * 3 * REASONS).fill(0);
   private readonly resourceTypes: LabelValueCap;
   private readonly resourceIds: LabelValueCap;
   private readonly disconnectReasons: LabelValueCap;

@@ -14,6 +14,7 @@ import type {
 } from '../base/interfaces/peer-health-stream-events.interface';
 import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { PeerHealthInputError } from '../base/errors/peer-health.errors';
+import { LEASE_EXPIRED_REASON } from '../base/peer-health.constants';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { compareOrdinal } from '../base/ordering';
 import { FlapDetector } from './flap-detector';
@@ -128,8 +129,9 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     this.deadlines = new HealthDeadlines(
       this.settings,
       {
+        // `due` is the last instant the peer is still healthy (equal is still healthy): it turns unhealthy 1 ms later.
         expire: (peer, due) => {
-          this.setHealthy(peer, false, 'heartbeat-expired', due);
+          this.setHealthy(peer, false, 'heartbeat-expired', due + 1);
         },
         evict: (peer, due) => {
           this.evict(peer, due);
@@ -188,6 +190,18 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   recordDisconnect(peerId: string, reason?: string): void {
     this.checkPeerId(peerId);
     this.disconnectOf(peerId, undefined, reason);
+  }
+
+  /**
+   * A lease of the peer expired (the peer stopped renewing it): the snapshot is that of
+   * `recordLeaseReleased(peerId, handle, requeued)` followed by `recordDisconnect(peerId, 'lease-expired')`,
+   * but the peer is never healthy in between: at most one transition, healthy -> unhealthy with reason
+   * `lease-expired` (none when it was unhealthy already). `requeued` defaults to true.
+   * @throws PeerHealthInputError for a bad peer id, handle or `requeued`, before anything changes.
+   */
+  recordLeaseExpired(peerId: string, handle: PeerLeaseHandle, requeued = true): void {
+    this.checkPeerId(peerId);
+    this.expireOf(peerId, undefined, handle, requeued);
   }
 
   /**
@@ -377,18 +391,41 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
       throw this.rejected(error);
     }
     const peer = this.admit(peerId, now, known);
+    if (peer) this.releaseLease(peer, lease, requeued, now);
+    this.events.flush();
+    return peer;
+  }
+
+  /** @internal */
+  expireOf(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
+    const now = this.begin();
+    let lease: PeerLeaseHandle;
+    try {
+      lease = canonicalLease(handle);
+      assertRequeued(requeued);
+    } catch (error) {
+      throw this.rejected(error);
+    }
+    const peer = this.admit(peerId, now, known);
     if (peer) {
-      if (!removeLease(peer, lease.leaseId)) this.counters.recordAnomaly('unknown-lease-release');
-      if (requeued) {
-        peer.pendingReassignments++;
-        this.pendingTotal++;
-        peer.counters.requeuedReleases++;
-      }
-      peer.counters.releases++;
-      this.heartbeatAt(peer, now, 'release');
+      // Marked first, so that the release's sign of life cannot make the peer healthy for an instant.
+      peer.disconnected = true;
+      this.releaseLease(peer, lease, requeued, now);
+      this.disconnectAt(peer, now, LEASE_EXPIRED_REASON, 'lease-expired');
     }
     this.events.flush();
     return peer;
+  }
+
+  private releaseLease(peer: PeerState, lease: PeerLeaseHandle, requeued: boolean, now: number): void {
+    if (!removeLease(peer, lease.leaseId)) this.counters.recordAnomaly('unknown-lease-release');
+    if (requeued) {
+      peer.pendingReassignments++;
+      this.pendingTotal++;
+      peer.counters.requeuedReleases++;
+    }
+    peer.counters.releases++;
+    this.heartbeatAt(peer, now, 'release');
   }
 
   /** @internal */
@@ -434,27 +471,29 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   disconnectOf(peerId: string, known: PeerState | undefined, reason: string | undefined): PeerState | undefined {
     const now = this.begin();
     const peer = this.admit(peerId, now, known);
-    if (peer) {
-      peer.lastDisconnect = now;
-      peer.disconnected = true;
-      const policed = this.policyStates?.get(peer);
-      if (policed !== undefined) this.settings.healthPolicy?.recordDisconnect?.(policed.history, now);
-      const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
-      this.counters.recordDisconnect(peer.counters, label);
-      this.setHealthy(peer, false, 'disconnect', now);
-      this.changedPeer(peer);
-      if (this.events.publishing) {
-        this.events.pushAlert({
-          name: 'peer_disconnect',
-          severity: 'warning',
-          message: `Peer ${peerId} disconnected${label ? `: ${label}` : ''}`,
-          attributes: Object.freeze({ 'peer.id': peerId, reason: label || 'unspecified' }),
-          at: now,
-        });
-      }
-    }
+    if (peer) this.disconnectAt(peer, now, reason, 'disconnect');
     this.events.flush();
     return peer;
+  }
+
+  private disconnectAt(peer: PeerState, now: number, reason: string | undefined, transition: PeerHealthTransitionReason): void {
+    peer.lastDisconnect = now;
+    peer.disconnected = true;
+    const policed = this.policyStates?.get(peer);
+    if (policed !== undefined) this.settings.healthPolicy?.recordDisconnect?.(policed.history, now);
+    const label = this.optionalMetadata(peer, WELL_KNOWN_KEYS.disconnectReason, reason);
+    this.counters.recordDisconnect(peer.counters, label);
+    this.setHealthy(peer, false, transition, now);
+    this.changedPeer(peer);
+    if (this.events.publishing) {
+      this.events.pushAlert({
+        name: 'peer_disconnect',
+        severity: 'warning',
+        message: `Peer ${peer.peerId} disconnected${label ? `: ${label}` : ''}`,
+        attributes: Object.freeze({ 'peer.id': peer.peerId, reason: label || 'unspecified' }),
+        at: now,
+      });
+    }
   }
 
   /** @internal */
@@ -530,7 +569,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
         this.policyStates === undefined
           ? peer.lastHeartbeat + this.settings.heartbeatGracePeriodMs
           : (this.policyStates.get(peer)?.healthyUntil ?? Infinity);
-      if (until < now) this.setHealthy(peer, false, 'heartbeat-expired', until);
+      if (until < now) this.setHealthy(peer, false, 'heartbeat-expired', until + 1);
     }
     peer.lastActivity = now;
     this.deadlines.watchRetention(peer, now);

@@ -34,6 +34,11 @@ export class PeerRecorder {
     this.state = this.tracker.releaseOf(this.peerId, this.state, handle, requeued);
   }
 
+  /** As `recordLeaseExpired(peerId, handle, requeued)`: the release and the disconnect, with one transition at most. */
+  expire(handle: PeerLeaseHandle, requeued = true): void {
+    this.state = this.tracker.expireOf(this.peerId, this.state, handle, requeued);
+  }
+
   /** As `recordDisconnect(peerId, reason)`. */
   disconnect(reason?: string): void {
     this.state = this.tracker.disconnectOf(this.peerId, this.state, reason);

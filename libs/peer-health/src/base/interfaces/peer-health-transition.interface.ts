@@ -7,6 +7,7 @@ export type PeerHealthTransitionReason =
   | 'release'
   | 'disconnect'
   | 'heartbeat-expired'
+  | 'lease-expired'
   | 'retention';
 
 /** A peer changed status, or was evicted after the retention period. */
@@ -17,9 +18,15 @@ export interface PeerHealthTransition {
   readonly from: PeerHealthStatus;
   /** Its status after the change, or `evicted` when it was forgotten after the retention period. */
   readonly to: PeerHealthStatus | 'evicted';
-  /** The event that caused the change (`heartbeat-expired` when the grace deadline passed by itself). */
+  /**
+   * The event that caused the change (`heartbeat-expired` when the grace deadline passed by itself,
+   * `lease-expired` from `recordLeaseExpired`).
+   */
   readonly reason: PeerHealthTransitionReason;
-  /** Clock time at which the change took effect (for expiries: the grace deadline that passed). */
+  /**
+   * Clock time at which the change took effect. For `heartbeat-expired`: the first instant the peer is
+   * no longer healthy, 1 ms after its last healthy instant (a peer exactly at its deadline is still healthy).
+   */
   readonly at: number;
 }
 

@@ -51,7 +51,21 @@ export interface PeerHealthModuleExtras {
   readonly notModifiedAuthorizer?: NotModifiedAuthorizer;
   /**
    * Serve `GET <pathPrefix>/dashboard`, a self-contained page (no external resources) over the
-   * endpoint and its event stream, behind the same guards (default `false`).
+   * endpoint and its event stream (default `false`). The page carries no data: it is served outside
+   * `guards` unless `guardDashboard` is true; its data requests go through the guards.
    */
   readonly dashboard?: boolean;
+  /** Put the dashboard page itself behind `guards` too (default `false`: the page is public, its data is not). */
+  readonly guardDashboard?: boolean;
+  /**
+   * Keep the kit's routes out of `@nestjs/throttler`'s guards, as `@SkipThrottle()` would (the kit
+   * writes that metadata itself and does not need the package): `true` skips the `default`
+   * throttler, a list of names skips those named throttlers. Default `false`.
+   */
+  readonly skipThrottle?: boolean | readonly string[];
+  /**
+   * `@nestjs/swagger` metadata of the kit's routes, applied when that package is installed (default
+   * `true`); `false` leaves the routes out of the OpenAPI document (`@ApiExcludeController()`).
+   */
+  readonly openApi?: boolean;
 }
