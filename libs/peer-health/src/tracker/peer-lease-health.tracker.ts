@@ -221,7 +221,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
 
   /**
    * A channel for one producer thread: pass its `handle` to a worker, which records through
-   * `connectPeerHealthProducer(handle)` from '@omnirelay/peer-health/producer'. Events arrive through
+   * `connectPeerHealthProducer(handle)` (the kit's `/producer` subpath). Events arrive through
    * shared memory and are applied in slices on this thread, each at the time it was recorded.
    * @throws PeerHealthConfigurationError for a bad `capacityBytes`.
    */

@@ -113,6 +113,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   drain(budget: number): boolean {
     if (this.current !== 'open') return false;
     const write = Atomics.load(this.control, CONTROL.write);
+    const appliedBefore = this.eventsApplied;
     let position = this.read;
     try {
       for (let done = 0; position !== write && done < budget; done++) position = this.apply(position, write);
@@ -123,6 +124,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
       return false;
     } finally {
       this.tracker.producerStamp = undefined;
+      this.counters.eventsApplied += this.eventsApplied - appliedBefore;
       if (position !== this.read) {
         this.read = position;
         Atomics.store(this.control, CONTROL.read, position);
