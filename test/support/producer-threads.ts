@@ -20,7 +20,7 @@ export function nextMessage<T>(worker: Worker): Promise<T> {
     };
     const onMessage = (message: unknown): void => {
       cleanup();
-      if (typeof message === 'object' && message !== null && 'crashed' in message) reject(new Error(String((message as { crashed: unknown }).crashed)));
+      if (typeof message === 'object' && message !== null && 'crashed' in message) reject(new Error(String(message.crashed)));
       else resolvePromise(message as T);
     };
     const onError = (error: Error): void => {

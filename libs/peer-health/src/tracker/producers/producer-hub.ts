@@ -4,7 +4,7 @@ import type { ProducerChannelConsumer, ProducerScheduler } from './producer-chan
 /** Longest a slice may apply before it yields to the event loop, in ms. */
 export const PRODUCER_SLICE_MS = 4;
 /** Records a channel applies before the next channel's turn. */
-export const PRODUCER_TURN_RECORDS = 1024;
+export const PRODUCER_TURN_RECORDS = 256;
 
 /**
  * Applies a tracker's producer channels in bounded slices: each slice takes turns over the

@@ -1,0 +1,207 @@
+// 13. producers: recording from worker threads at 100,000 peers. Side by side, alternating round by
+// round: the mixed event stream through bound recorders on the main thread alone (applied in
+// setImmediate slices of at most 4 ms, as the tracker applies producer channels, so that the loop is
+// measured the same way), then through one
+// producer thread, then through two (each over half of the peers). Events per second applied by the
+// tracker, and the main loop's p99 delay (perf_hooks.monitorEventLoopDelay) while they are applied.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { PeerLeaseHealthTracker, type PeerHealthProducerHandle, type PeerRecorder } from '@omnirelay/peer-health';
+import { connectPeerHealthProducer } from '@omnirelay/peer-health/producer';
+import { alternate, record, spreadFields } from './support/results';
+import { applyRecorders, leaseOf, mixedEvents, Op, peerIdOf, populate } from './support/workload';
+
+const PEERS = 100_000;
+const EVENTS = 1_000_000;
+const ROUNDS = 3;
+/** The main thread alone yields as the tracker's producer slices do: every PRODUCER_SLICE_MS, checked every 256 events. */
+const SLICE_MS = 4;
+const SLICE_CHECK = 256;
+
+interface Run {
+  readonly rate: number;
+  readonly p99Ms: number;
+  readonly waits: number;
+}
+
+interface ProducerJob {
+  readonly handle: PeerHealthProducerHandle;
+  readonly offset: number;
+  readonly peers: number;
+  readonly events: number;
+  readonly seed: number;
+}
+
+/** The worker: replays a mixed stream over peers offset..offset+peers through the producer's recorders. */
+function producerThread(job: ProducerJob): void {
+  const producer = connectPeerHealthProducer(job.handle, { maxWaitMs: 60_000 });
+  const stream = mixedEvents(job.peers, job.events, job.seed);
+  const recorders = Array.from({ length: job.peers }, (_, i) => producer.peer(peerIdOf(job.offset + i)));
+  const handles = Array.from({ length: job.peers }, (_, i) => leaseOf(job.offset + i + 1));
+  const zones = ['a', 'b', 'c'].map((zone) => ({ 'label.zone': zone }));
+  parentPort?.once('message', () => {
+    const { ops, peers, args, extraHandles } = stream;
+    for (let n = 0; n < stream.count; n++) {
+      const i = peers[n] ?? 0;
+      const recorder = recorders[i];
+      if (!recorder) continue;
+      switch (ops[n]) {
+        case Op.Heartbeat:
+          recorder.heartbeat(handles[i], args[n]);
+          break;
+        case Op.Assignment: {
+          const handle = extraHandles[n];
+          if (handle) recorder.assign(handle, 'invoice', 'inv');
+          break;
+        }
+        case Op.Release: {
+          const handle = extraHandles[n];
+          if (handle) recorder.release(handle, args[n] === 1);
+          break;
+        }
+        case Op.Gossip:
+          recorder.gossip(zones[args[n] ?? 0] ?? {});
+          break;
+        case Op.Disconnect:
+          recorder.disconnect('connection-reset');
+          break;
+      }
+    }
+    void producer.flush().then(() => {
+      producer.close();
+      parentPort?.postMessage('done');
+    });
+  });
+  parentPort?.postMessage('ready');
+}
+
+function message(worker: Worker): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+/** `threads` producer threads over the peers split between them; the loop's delay while applied. */
+async function throughProducers(tracker: PeerLeaseHealthTracker, threads: number, round: number): Promise<Run> {
+  const share = PEERS / threads;
+  const channels = Array.from({ length: threads }, () => tracker.openProducerChannel());
+  const workers = channels.map((channel, k) => {
+    const job: ProducerJob = { handle: channel.handle, offset: k * share, peers: share, events: EVENTS / threads, seed: 100 * round + k };
+    return new Worker(__filename, { workerData: job, transferList: [channel.handle.port] });
+  });
+  await Promise.all(workers.map(message));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const done = Promise.all(workers.map(message));
+  delay.enable();
+  const started = process.hrtime.bigint();
+  for (const worker of workers) worker.postMessage('go');
+  await done;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  delay.disable();
+  await Promise.all(workers.map((worker) => worker.terminate()));
+  const applied = channels.reduce((sum, channel) => sum + channel.eventsApplied, 0);
+  if (applied < EVENTS * 0.99) throw new Error(`only ${applied} of ${EVENTS} events applied`);
+  return { rate: applied / seconds, p99Ms: delay.percentile(99) / 1e6, waits: channels.reduce((sum, channel) => sum + channel.waits, 0) };
+}
+
+/** The main thread alone: the same stream through its recorders, in slices of SLICE_MS. */
+async function onMainThread(recorders: readonly PeerRecorder[], round: number): Promise<Run> {
+  const stream = mixedEvents(PEERS, EVENTS, 100 * round);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const started = process.hrtime.bigint();
+  for (let from = 0; from < stream.count; ) {
+    const deadline = performance.now() + SLICE_MS;
+    do {
+      applyRecorders(recorders, stream, from, Math.min(stream.count, from + SLICE_CHECK));
+      from += SLICE_CHECK;
+    } while (from < stream.count && performance.now() < deadline);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  delay.disable();
+  return { rate: stream.count / seconds, p99Ms: delay.percentile(99) / 1e6, waits: 0 };
+}
+
+async function main(): Promise<void> {
+  // Quiet: on a loaded machine, peers of a long run flap, and the log line is not the subject here.
+  const tracker = new PeerLeaseHealthTracker({ heartbeatGracePeriodMs: 30_000, logger: { warn: () => undefined, error: () => undefined } });
+  populate(tracker, PEERS);
+  const recorders = Array.from({ length: PEERS }, (_, i) => tracker.peer(peerIdOf(i)));
+  let round = 0;
+  const delays: Record<'main' | 'one' | 'two', number[]> = { main: [], one: [], two: [] };
+  const waits: Record<'one' | 'two', number[]> = { one: [], two: [] };
+  const runs = await alternate(ROUNDS, {
+    main: async () => {
+      const run = await onMainThread(recorders, ++round);
+      delays.main.push(run.p99Ms);
+      return run.rate;
+    },
+    one: async () => {
+      const run = await throughProducers(tracker, 1, round);
+      delays.one.push(run.p99Ms);
+      waits.one.push(run.waits);
+      return run.rate;
+    },
+    two: async () => {
+      const run = await throughProducers(tracker, 2, round);
+      delays.two.push(run.p99Ms);
+      waits.two.push(run.waits);
+      return run.rate;
+    },
+  });
+  const worst = (values: readonly number[]): number => Math.max(...values);
+  record({
+    name: 'producers-main-thread-recorders',
+    peers: PEERS,
+    value: runs.main.median,
+    unit: 'events/s',
+    baseline: null,
+    ratio: null,
+    target: '(reported: the baseline of the producer rows)',
+    met: null,
+    note: `main-thread recorders in setImmediate slices of ${SLICE_MS} ms; loop p99 ${delays.main.map((d) => d.toFixed(1)).join(', ')} ms`,
+    ...spreadFields(runs.main),
+  });
+  record({
+    name: 'producers-one-thread',
+    peers: PEERS,
+    value: runs.one.median,
+    unit: 'events/s',
+    baseline: runs.main.median,
+    ratio: runs.one.median / runs.main.median,
+    target: '(reported)',
+    met: null,
+    note: `loop p99 ${delays.one.map((d) => d.toFixed(1)).join(', ')} ms; producer waits ${waits.one.join(', ')}`,
+    ...spreadFields(runs.one, runs.main),
+  });
+  const twoRatio = runs.two.median / runs.main.median;
+  record({
+    name: 'producers-two-threads',
+    peers: PEERS,
+    value: runs.two.median,
+    unit: 'events/s',
+    baseline: runs.main.median,
+    ratio: twoRatio,
+    target: '>= 1x main-thread recorders, loop p99 < 20 ms',
+    met: twoRatio >= 1 && worst(delays.two) < 20,
+    note: `loop p99 ${delays.two.map((d) => d.toFixed(1)).join(', ')} ms; producer waits ${waits.two.join(', ')}`,
+    ...spreadFields(runs.two, runs.main),
+  });
+  record({
+    name: 'producers-two-threads-loop-p99',
+    peers: PEERS,
+    value: worst(delays.two),
+    unit: 'ms',
+    baseline: null,
+    ratio: null,
+    target: '< 20 ms while applying',
+    met: worst(delays.two) < 20,
+    note: 'the worst of the rounds',
+  });
+  tracker.dispose();
+}
+
+if (isMainThread) void main();
+else producerThread(workerData as ProducerJob);
