@@ -60,7 +60,7 @@ describe('producers on worker threads', () => {
     // The tracker takes a new producer as before.
     const next = tracker.openProducerChannel();
     const calls = startProducer('calls', next.handle, { calls: [{ method: 'recordDisconnect', args: ['flood-0', 'restarted'] }] });
-    await expect(nextMessage(calls)).resolves.toEqual([null]);
+    await expect(nextMessage(calls)).resolves.toEqual({ results: [null], second: { name: 'PeerHealthConfigurationError', option: 'handle' } });
     expect(tracker.snapshot().find((peer) => peer.peerId === 'flood-0')?.isHealthy).toBe(false);
     await calls.terminate();
     tracker.dispose();
@@ -140,7 +140,8 @@ describe('producers on worker threads', () => {
     const tracker = new PeerLeaseHealthTracker({ logger: quiet });
     const channel = tracker.openProducerChannel();
     const worker = startProducer('calls', channel.handle, { calls });
-    await expect(nextMessage(worker)).resolves.toEqual(expected);
+    // One writer per ring: a second producer on the same handle is refused.
+    await expect(nextMessage(worker)).resolves.toEqual({ results: expected, second: { name: 'PeerHealthConfigurationError', option: 'handle' } });
     expect(tracker.snapshot()).toEqual([]);
     expect(channel.eventsApplied).toBe(0);
     expect(tracker.anomalyCount('invalid-input')).toBe(here.anomalyCount('invalid-input'));

@@ -96,9 +96,18 @@ const modes = {
     parentPort.postMessage('ready');
   },
 
-  /** Each call of `calls` on the producer; reports the error of each (name, code, argument, message). */
+  /**
+   * Each call of `calls` on the producer; reports the error of each (name, code, argument, message),
+   * and what connecting a second producer to the same handle threw.
+   */
   async calls({ handle, calls }) {
     const producer = connectPeerHealthProducer(handle);
+    let second = null;
+    try {
+      connectPeerHealthProducer(handle);
+    } catch (error) {
+      second = { name: error.name, option: error.option };
+    }
     const results = [];
     for (const { method, args } of calls) {
       try {
@@ -109,7 +118,7 @@ const modes = {
       }
     }
     await producer.flush();
-    parentPort.postMessage(results);
+    parentPort.postMessage({ results, second });
     parentPort.once('message', () => {
       try {
         producer.recordLeaseHeartbeat('after-close');

@@ -7,6 +7,8 @@ import type { PeerHealthProducer } from './peer-health-producer.interface';
 
 const dateClock: Clock = { now: () => Date.now() };
 const DEFAULT_MAX_WAIT_MS = 1000;
+/** Channels connected on this thread: a ring has one writer. */
+const connected = new WeakSet<SharedArrayBuffer>();
 
 function isHandle(value: unknown): value is PeerHealthProducerHandle {
   if (typeof value !== 'object' || value === null) return false;
@@ -29,7 +31,8 @@ function isHandle(value: unknown): value is PeerHealthProducerHandle {
  * `tracker.openProducerChannel()`. One producer per handle: a channel has a single writer.
  * The port of the handle is unref'd, so the producer never keeps its thread alive; when the thread
  * ends, the tracker closes the channel (counted as dropped unless `close()` was called).
- * @throws PeerHealthConfigurationError for something that is not a channel's handle or a bad option.
+ * @throws PeerHealthConfigurationError for something that is not a channel's handle, a handle connected
+ * already, or a bad option.
  */
 export function connectPeerHealthProducer(handle: PeerHealthProducerHandle, options: PeerHealthProducerOptions = {}): PeerHealthProducer {
   if (!isHandle(handle)) {
@@ -43,6 +46,10 @@ export function connectPeerHealthProducer(handle: PeerHealthProducerHandle, opti
   if (typeof maxWaitMs !== 'number' || !(maxWaitMs >= 0) || !Number.isFinite(maxWaitMs)) {
     throw new PeerHealthConfigurationError('maxWaitMs', `Option 'maxWaitMs' must be a finite number of ms, got ${describeValue(maxWaitMs)}.`);
   }
+  if (connected.has(handle.control)) {
+    throw new PeerHealthConfigurationError('handle', 'This channel has a producer already: open one channel per producer.');
+  }
+  connected.add(handle.control);
   handle.port.unref();
   return new ChannelProducer(handle, clock, maxWaitMs, handle.port);
 }
