@@ -22,6 +22,19 @@ interface Run {
   readonly rate: number;
   readonly p99Ms: number;
   readonly waits: number;
+  /** CPU time of the whole process over wall time: the cores it actually got (at most 1 for the main thread alone). */
+  readonly cores: number;
+}
+
+/** Starts a wall and CPU clock; the answer gives seconds elapsed and the cores used meanwhile. */
+function stopwatch(): () => { seconds: number; cores: number } {
+  const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  return () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpu);
+    return { seconds, cores: (used.user + used.system) / 1e6 / seconds };
+  };
 }
 
 interface ProducerJob {
@@ -94,15 +107,15 @@ async function throughProducers(tracker: PeerLeaseHealthTracker, threads: number
   const delay = monitorEventLoopDelay({ resolution: 1 });
   const done = Promise.all(workers.map(message));
   delay.enable();
-  const started = process.hrtime.bigint();
+  const stop = stopwatch();
   for (const worker of workers) worker.postMessage('go');
   await done;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { seconds, cores } = stop();
   delay.disable();
   await Promise.all(workers.map((worker) => worker.terminate()));
   const applied = channels.reduce((sum, channel) => sum + channel.eventsApplied, 0);
   if (applied < EVENTS * 0.99) throw new Error(`only ${applied} of ${EVENTS} events applied`);
-  return { rate: applied / seconds, p99Ms: delay.percentile(99) / 1e6, waits: channels.reduce((sum, channel) => sum + channel.waits, 0) };
+  return { rate: applied / seconds, p99Ms: delay.percentile(99) / 1e6, waits: channels.reduce((sum, channel) => sum + channel.waits, 0), cores };
 }
 
 /** The main thread alone: the same stream through its recorders, in slices of SLICE_MS. */
@@ -110,7 +123,7 @@ async function onMainThread(recorders: readonly PeerRecorder[], round: number): 
   const stream = mixedEvents(PEERS, EVENTS, 100 * round);
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
-  const started = process.hrtime.bigint();
+  const stop = stopwatch();
   for (let from = 0; from < stream.count; ) {
     const deadline = performance.now() + SLICE_MS;
     do {
@@ -119,9 +132,9 @@ async function onMainThread(recorders: readonly PeerRecorder[], round: number): 
     } while (from < stream.count && performance.now() < deadline);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { seconds, cores } = stop();
   delay.disable();
-  return { rate: stream.count / seconds, p99Ms: delay.percentile(99) / 1e6, waits: 0 };
+  return { rate: stream.count / seconds, p99Ms: delay.percentile(99) / 1e6, waits: 0, cores };
 }
 
 async function main(): Promise<void> {
@@ -131,27 +144,32 @@ async function main(): Promise<void> {
   const recorders = Array.from({ length: PEERS }, (_, i) => tracker.peer(peerIdOf(i)));
   let round = 0;
   const delays: Record<'main' | 'one' | 'two', number[]> = { main: [], one: [], two: [] };
+  const cores: Record<'main' | 'one' | 'two', number[]> = { main: [], one: [], two: [] };
   const waits: Record<'one' | 'two', number[]> = { one: [], two: [] };
   const runs = await alternate(ROUNDS, {
     main: async () => {
       const run = await onMainThread(recorders, ++round);
       delays.main.push(run.p99Ms);
+      cores.main.push(run.cores);
       return run.rate;
     },
     one: async () => {
       const run = await throughProducers(tracker, 1, round);
       delays.one.push(run.p99Ms);
+      cores.one.push(run.cores);
       waits.one.push(run.waits);
       return run.rate;
     },
     two: async () => {
       const run = await throughProducers(tracker, 2, round);
       delays.two.push(run.p99Ms);
+      cores.two.push(run.cores);
       waits.two.push(run.waits);
       return run.rate;
     },
   });
   const worst = (values: readonly number[]): number => Math.max(...values);
+  const list = (values: readonly number[]): string => values.map((v) => v.toFixed(v < 10 ? 2 : 1)).join(', ');
   record({
     name: 'producers-main-thread-recorders',
     peers: PEERS,
@@ -161,7 +179,7 @@ async function main(): Promise<void> {
     ratio: null,
     target: '(reported: the baseline of the producer rows)',
     met: null,
-    note: `main-thread recorders in setImmediate slices of ${SLICE_MS} ms; loop p99 ${delays.main.map((d) => d.toFixed(1)).join(', ')} ms`,
+    note: `main-thread recorders in setImmediate slices of ${SLICE_MS} ms; loop p99 ${list(delays.main)} ms; process cores used ${list(cores.main)}`,
     ...spreadFields(runs.main),
   });
   record({
@@ -173,7 +191,7 @@ async function main(): Promise<void> {
     ratio: runs.one.median / runs.main.median,
     target: '(reported)',
     met: null,
-    note: `loop p99 ${delays.one.map((d) => d.toFixed(1)).join(', ')} ms; producer waits ${waits.one.join(', ')}`,
+    note: `loop p99 ${list(delays.one)} ms; producer waits ${waits.one.join(', ')}; process cores used ${list(cores.one)}`,
     ...spreadFields(runs.one, runs.main),
   });
   const twoRatio = runs.two.median / runs.main.median;
@@ -186,7 +204,7 @@ async function main(): Promise<void> {
     ratio: twoRatio,
     target: '>= 1x main-thread recorders, loop p99 < 20 ms',
     met: twoRatio >= 1 && worst(delays.two) < 20,
-    note: `loop p99 ${delays.two.map((d) => d.toFixed(1)).join(', ')} ms; producer waits ${waits.two.join(', ')}`,
+    note: `loop p99 ${list(delays.two)} ms; producer waits ${waits.two.join(', ')}; process cores used ${list(cores.two)}`,
     ...spreadFields(runs.two, runs.main),
   });
   record({

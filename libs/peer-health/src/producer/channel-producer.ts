@@ -55,7 +55,7 @@ export class ChannelProducer implements PeerHealthProducer {
     this.putLease(lease);
     this.writer.put(type);
     this.writer.put(id);
-    this.writer.publish();
+    this.writer.commit();
   }
 
   recordLeaseReleased(peerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
@@ -74,7 +74,7 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.begin(RECORD.release, requeued ? FLAG.requeued : 0, 7);
     this.writer.put(peer);
     this.putLease(lease);
-    this.writer.publish();
+    this.writer.commit();
   }
 
   recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
@@ -99,7 +99,7 @@ export class ChannelProducer implements PeerHealthProducer {
       this.writer.put(lowWord(pendingCount));
       this.writer.put(highWord(pendingCount));
     }
-    this.writer.publish();
+    this.writer.commit();
   }
 
   recordDisconnect(peerId: string, reason?: string): void {
@@ -116,7 +116,7 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.begin(RECORD.disconnect, 0, 3);
     this.writer.put(peer);
     this.writer.put(label);
-    this.writer.publish();
+    this.writer.commit();
   }
 
   recordGossip(peerId: string, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
@@ -150,7 +150,7 @@ export class ChannelProducer implements PeerHealthProducer {
     }
     this.writer.begin(RECORD.gossip, typeof input === 'object' && input !== null ? 0 : FLAG.notAnObject, 2);
     this.writer.put(peer);
-    this.writer.publish();
+    this.writer.commit();
   }
 
   peer(peerId: string): PeerHealthProducerRecorder {
@@ -252,7 +252,7 @@ export class ChannelProducer implements PeerHealthProducer {
     if (error instanceof PeerHealthInputError) {
       try {
         this.writer.begin(RECORD.rejected, 0, 1);
-        this.writer.publish();
+        this.writer.commit();
       } catch {
         // A full or closed ring only loses this count; the input error is what the caller must see.
       }
