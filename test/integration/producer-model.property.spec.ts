@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ManualClock, PeerLeaseHealthDiagnostics, PeerLeaseHealthTracker, serializeLeaseHealth } from '@omnirelay/peer-health';
+import { pollUntil } from '../support/poll';
 import { nextMessage, startProducer } from '../support/producer-threads';
 import { ModelInputError, ReferenceModel, type ModelLimits } from '../support/reference-model';
 
@@ -72,6 +73,7 @@ interface Scenario {
   readonly pool: ReadonlyArray<{ sequenceId: unknown; attempt: unknown; leaseId: unknown }>;
   readonly producers: ReadonlyArray<readonly Step[]>;
   readonly capacityBytes: number;
+  readonly stringTableEntries: number | undefined;
 }
 
 const scenario: fc.Arbitrary<Scenario> = fc.record({
@@ -88,6 +90,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
   producers: fc.array(fc.array(step, { minLength: 1, maxLength: 60 }), { minLength: 2, maxLength: 3 }),
   // A small ring too, so that producers also wait for room mid-run.
   capacityBytes: fc.constantFrom(4096, 1 << 20),
+  // A tiny string table too, so that both halves empty it and start over mid-run.
+  stringTableEntries: fc.constantFrom(undefined, 3, 16),
 });
 
 /** The worker's form of a step: the peer as its id. */
@@ -135,7 +139,7 @@ function modelRun(model: ReferenceModel, clock: { now: number }, p: number, step
   });
 }
 
-async function runScenario({ limits, pool, producers, capacityBytes }: Scenario): Promise<void> {
+async function runScenario({ limits, pool, producers, capacityBytes, stringTableEntries }: Scenario): Promise<void> {
   // The tracker's clock stands still while the producers record: their stamps alone give the times.
   const clock = new ManualClock(T0);
   const tracker = new PeerLeaseHealthTracker({
@@ -147,7 +151,9 @@ async function runScenario({ limits, pool, producers, capacityBytes }: Scenario)
     logger: { warn: () => undefined, error: () => undefined },
   });
   try {
-    const channels = producers.map(() => tracker.openProducerChannel({ capacityBytes }));
+    // stringTableEntries is internal (not in the published types): a test hook for the start-over path.
+    const options = stringTableEntries === undefined ? { capacityBytes } : ({ capacityBytes, stringTableEntries } as { capacityBytes: number });
+    const channels = producers.map(() => tracker.openProducerChannel(options));
     const workers = producers.map((steps, p) => {
       const handle = channels[p]?.handle;
       if (!handle) throw new Error('no channel');
@@ -169,7 +175,9 @@ async function runScenario({ limits, pool, producers, capacityBytes }: Scenario)
     for (let p = 0; p < producers.length; p++) {
       for (const peerId of peerIdsOf(p)) if (typeof peerId === 'string' && peerId.trim() !== '' && peerId.length <= MAX_ID) expect(tracker.isPeerEligible(peerId)).toBe(model.eligible(peerId));
     }
-    expect(channels.map((channel) => channel.state)).toEqual(channels.map(() => 'closed'));
+    // Each producer closed its channel: the tracker ends it once it sees the close (asynchronously).
+    const states = await pollUntil('every channel to end', () => Promise.resolve(channels.some((c) => c.state === 'open') ? undefined : channels.map((c) => c.state)), 10_000, 5);
+    expect(states.value).toEqual(channels.map(() => 'closed'));
   } finally {
     tracker.dispose();
   }

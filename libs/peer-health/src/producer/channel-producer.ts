@@ -33,7 +33,7 @@ export class ChannelProducer implements PeerHealthProducer {
     private readonly port: MessagePort,
   ) {
     this.writer = new ProducerRingWriter(handle, maxWaitMs);
-    this.table = new ProducerStringTable(this.writer);
+    this.table = new ProducerStringTable(this.writer, handle.stringTableLimit);
   }
 
   recordLeaseAssignment(peerId: string, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {

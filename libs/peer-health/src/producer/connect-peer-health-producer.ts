@@ -12,7 +12,7 @@ const connected = new WeakSet<SharedArrayBuffer>();
 
 function isHandle(value: unknown): value is PeerHealthProducerHandle {
   if (typeof value !== 'object' || value === null) return false;
-  const { control, ring, port, maxPeerIdLength, maxStringLength } = value as Partial<Record<keyof PeerHealthProducerHandle, unknown>>;
+  const { control, ring, port, maxPeerIdLength, maxStringLength, stringTableLimit } = value as Partial<Record<keyof PeerHealthProducerHandle, unknown>>;
   return (
     control instanceof SharedArrayBuffer &&
     control.byteLength === CONTROL.size * 4 &&
@@ -22,7 +22,8 @@ function isHandle(value: unknown): value is PeerHealthProducerHandle {
     typeof port === 'object' &&
     port !== null &&
     typeof maxPeerIdLength === 'number' &&
-    typeof maxStringLength === 'number'
+    typeof maxStringLength === 'number' &&
+    typeof stringTableLimit === 'number'
   );
 }
 

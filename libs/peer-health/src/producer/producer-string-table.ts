@@ -1,4 +1,4 @@
-import { STRING_TABLE_LIMIT, RECORD } from '../base/producer/producer-ring.constants';
+import { RECORD } from '../base/producer/producer-ring.constants';
 import type { ProducerRingWriter } from './producer-ring-writer';
 
 /**
@@ -13,11 +13,14 @@ export class ProducerStringTable {
   private readonly texts = new Map<string, number>();
   private next = 0;
 
-  constructor(private readonly writer: ProducerRingWriter) {}
+  constructor(
+    private readonly writer: ProducerRingWriter,
+    private readonly limit: number,
+  ) {}
 
   /** Empties both halves first when `entries` more might not fit: the refs of one call stay valid together. */
   reserve(entries: number): void {
-    if (this.next + entries <= STRING_TABLE_LIMIT) return;
+    if (this.next + entries <= this.limit) return;
     this.writer.begin(RECORD.resetStrings, 0, 1);
     this.peers.clear();
     this.leases.clear();

@@ -17,12 +17,20 @@ export interface PeerHealthProducerHandle {
   readonly maxPeerIdLength: number;
   /** The longest string the tracker may keep (metadata key or value); longer ones travel as a stand-in. */
   readonly maxStringLength: number;
+  /** Entries of the channel's string table before both halves empty it and start over. */
+  readonly stringTableLimit: number;
 }
 
 /** Options of `tracker.openProducerChannel()`. */
 export interface PeerHealthProducerChannelOptions {
   /** Size of the channel's ring in bytes, rounded up to a power of two (default 1 MiB, at least 4 KiB). */
   readonly capacityBytes?: number;
+  /**
+   * Entries of the string table before it starts over (default 2^20); small values exercise the
+   * start-over path in tests.
+   * @internal
+   */
+  readonly stringTableEntries?: number;
 }
 
 /** How a channel ended: closed by its producer, closed on the tracker's side, or dropped with its thread. */

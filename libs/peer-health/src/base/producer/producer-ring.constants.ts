@@ -75,7 +75,7 @@ export const VALUE_TAG = {
 /** Gossip entries per gossipEntries record. */
 export const GOSSIP_ENTRIES_PER_RECORD = 64;
 
-/** Entries of a channel's string table before it is emptied and filled again. */
+/** Entries of a channel's string table before it is emptied and filled again (the default and the most). */
 export const STRING_TABLE_LIMIT = 1 << 20;
 
 /** The ring's default and smallest sizes, in bytes (rounded up to a power of two). */

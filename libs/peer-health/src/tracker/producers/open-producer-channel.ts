@@ -1,6 +1,6 @@
 import { describeValue, PeerHealthConfigurationError } from '../../base/errors/peer-health.errors';
 import type { PeerHealthProducerChannel, PeerHealthProducerChannelOptions } from '../../base/interfaces/peer-health-producer.interface';
-import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES } from '../../base/producer/producer-ring.constants';
+import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES, STRING_TABLE_LIMIT } from '../../base/producer/producer-ring.constants';
 import type { TrackerSettings } from '../tracker-settings';
 import type { ProducerCounters } from './producer-counters';
 import { ProducerChannelConsumer, type ProducerTarget } from './producer-channel-consumer';
@@ -43,12 +43,24 @@ export function openProducerChannel(
   const { maxKeyLength, maxValueLength } = settings.metadataLimits;
   const maxStringLength = Math.max(maxKeyLength, maxValueLength, settings.maxPeerIdLength, 36);
   const bytes = ringBytes(options, 4 * (2 + Math.ceil(maxStringLength / 2)));
+  const entries: unknown = options?.stringTableEntries;
+  if (entries !== undefined && (typeof entries !== 'number' || !Number.isSafeInteger(entries) || entries < 1 || entries > STRING_TABLE_LIMIT)) {
+    throw new PeerHealthConfigurationError('stringTableEntries', `Option 'stringTableEntries' must be an integer from 1 to ${STRING_TABLE_LIMIT}, got ${describeValue(entries)}.`);
+  }
   let hub = hubs.get(tracker);
   if (!hub) {
     hub = new ProducerHub();
     hubs.set(tracker, hub);
   }
-  const channel = new ProducerChannelConsumer(tracker, hub, counters, settings.maxPeerIdLength, maxStringLength, bytes);
+  const channel = new ProducerChannelConsumer(
+    tracker,
+    hub,
+    counters,
+    settings.maxPeerIdLength,
+    maxStringLength,
+    bytes,
+    typeof entries === 'number' ? entries : STRING_TABLE_LIMIT,
+  );
   hub.add(channel);
   return channel;
 }

@@ -12,7 +12,6 @@ import {
   joinWords,
   LENGTH_SHIFT,
   RECORD,
-  STRING_TABLE_LIMIT,
   TYPE_MASK,
 } from '../../base/producer/producer-ring.constants';
 import { waitAsync } from '../../base/producer/atomics-wait-async';
@@ -33,6 +32,9 @@ export interface ProducerScheduler {
   wake(): void;
   remove(channel: ProducerChannelConsumer): void;
 }
+
+/** Entries one call may add past the table's limit (after a start-over) before the channel counts as corrupt. */
+const STRING_TABLE_SLACK = 1 << 20;
 
 const stampFloat = new Float64Array(1);
 const stampWords = new Int32Array(stampFloat.buffer);
@@ -65,6 +67,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   /** The producer's thread ended: apply what it published, then finish. */
   private ending = false;
   private sleeping = false;
+  private readonly tableCap: number;
 
   constructor(
     private readonly tracker: ProducerTarget,
@@ -73,6 +76,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     private readonly maxPeerIdLength: number,
     maxStringLength: number,
     ringBytes: number,
+    stringTableLimit: number,
   ) {
     const control = new SharedArrayBuffer(CONTROL.size * 4);
     const ring = new SharedArrayBuffer(ringBytes);
@@ -90,7 +94,9 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     });
     port1.unref();
     port2.unref();
-    this.handle = Object.freeze({ control, ring, port: port2, maxPeerIdLength, maxStringLength });
+    this.handle = Object.freeze({ control, ring, port: port2, maxPeerIdLength, maxStringLength, stringTableLimit });
+    // One call may add its strings past the limit right after a start-over (a large gossip record).
+    this.tableCap = stringTableLimit + STRING_TABLE_SLACK;
     counters.opened(this);
   }
 
@@ -288,7 +294,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
 
   private addString(position: number, length: number): void {
     const size = this.word(position, 1);
-    if (size < 0 || length !== 2 + ((size + 1) >> 1) || this.entries.texts.length >= STRING_TABLE_LIMIT) throw new CorruptRecord();
+    if (size < 0 || length !== 2 + ((size + 1) >> 1) || this.entries.texts.length >= this.tableCap) throw new CorruptRecord();
     const codes = new Array<number>(size);
     for (let i = 0; i < size; i++) {
       const word = this.word(position, 2 + (i >> 1));
