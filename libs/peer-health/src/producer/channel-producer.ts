@@ -48,8 +48,8 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.stamp(this.clock.now());
     const peer = this.table.peer(peerId);
     const lease = this.table.lease(this.leaseId);
-    const type = this.optionalText(resourceType);
-    const id = this.optionalText(resourceId);
+    const type = this.anyText(resourceType);
+    const id = this.anyText(resourceId);
     this.writer.begin(RECORD.assign, 0, 9);
     this.writer.put(peer);
     this.putLease(lease);
@@ -112,7 +112,7 @@ export class ChannelProducer implements PeerHealthProducer {
     this.table.reserve(2);
     this.writer.stamp(this.clock.now());
     const peer = this.table.peer(peerId);
-    const label = this.optionalText(reason);
+    const label = this.anyText(reason);
     this.writer.begin(RECORD.disconnect, 0, 3);
     this.writer.put(peer);
     this.writer.put(label);
@@ -232,11 +232,7 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.put(highWord(this.attempt));
   }
 
-  /** An optional well-known value: a table entry, or the tag of what it is instead. */
-  private optionalText(value: unknown): number {
-    return this.anyText(value);
-  }
-
+  /** A value slot: the string's table entry, or the tag of what the value is instead. */
   private anyText(value: unknown): number {
     if (typeof value === 'string') {
       if (value.length <= this.handle.maxStringLength) return this.table.text(value);
