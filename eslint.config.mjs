@@ -23,13 +23,14 @@ const kitOnlyItself = libPattern(
 
 /**
  * The kit's folders depend one way: base → tracker → telemetry, providers → diagnostics → module.
- * Each folder may import only the folders before it; the CLI only base (it must start without Nest).
+ * Each folder may import only the folders before it; the CLI only base (it must start without Nest), and
+ * the producer subpath (loaded in worker threads) base and the tracker's dependency-free input checks.
  */
 const kitLayers = [['base'], ['tracker'], ['telemetry', 'providers'], ['diagnostics'], ['module']];
 const kitFolders = kitLayers.flat();
 
 function folderRule(folder, allowed) {
-  const forbidden = [...kitFolders, 'cli'].filter((other) => other !== folder && !allowed.includes(other));
+  const forbidden = [...kitFolders, 'cli', 'producer'].filter((other) => other !== folder && !allowed.includes(other));
   return {
     files: [`libs/peer-health/src/${folder}/**/*.ts`],
     rules: restrictImports(kitOnlyItself, {
@@ -41,7 +42,8 @@ function folderRule(folder, allowed) {
 
 function kitLayerRules() {
   const layered = kitLayers.flatMap((layer, level) => layer.map((folder) => folderRule(folder, kitLayers.slice(0, level).flat())));
-  return [...layered, folderRule('cli', ['base'])];
+  // The producer subpath loads in worker threads without Nest: base, and the tracker's input checks (see the hygiene spec).
+  return [...layered, folderRule('cli', ['base']), folderRule('producer', ['base', 'tracker'])];
 }
 
 export default tseslint.config(

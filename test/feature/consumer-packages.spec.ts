@@ -74,6 +74,7 @@ describe('the packed kit in fresh NestJS apps', () => {
     };
     expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', require: './dist/index.js', default: './dist/index.js' });
     expect(manifest.exports['./cli']).toEqual({ types: './dist/cli/index.d.ts', require: './dist/cli/index.js', default: './dist/cli/index.js' });
+    expect(manifest.exports['./producer']).toEqual({ types: './dist/producer/index.d.ts', require: './dist/producer/index.js', default: './dist/producer/index.js' });
     expect(manifest.bin).toEqual({ 'omnirelay-peers': 'dist/cli/omnirelay-peers.js' });
     expect(manifest.repository.type).toBe('git');
     expect(manifest.repository.url).toMatch(/^git\+https:\/\/.+\.git$/);
@@ -85,7 +86,7 @@ describe('the packed kit in fresh NestJS apps', () => {
     for (const topic of ['## Install', 'forRoot', 'PeerLeaseHealthTracker', 'PeerHealthSnapshotProvider', '## Metrics', 'ManualClock', '## Documentation']) {
       expect(readme).toContain(topic);
     }
-    expect(files).toEqual(expect.arrayContaining(['package/dist/cli/omnirelay-peers.js', 'package/dist/cli/index.d.ts']));
+    expect(files).toEqual(expect.arrayContaining(['package/dist/cli/omnirelay-peers.js', 'package/dist/cli/index.d.ts', 'package/dist/producer/index.js', 'package/dist/producer/index.d.ts']));
     expect(manifest.peerDependencies['@nestjs/common']).toBe('^11 || ^12');
     expect(manifest.peerDependencies['@nestjs/core']).toBe('^11 || ^12');
     expect(manifest.peerDependenciesMeta['prom-client']?.optional).toBe(true);

@@ -67,6 +67,15 @@ const RUNS: Readonly<Record<string, readonly ExampleRun[]>> = {
     },
   ],
   'usage-guards.ts': [{ stdout: ['without a token: 403', 'with the token: 200'] }],
+  'usage-producer-threads.ts': [
+    {
+      stdout: [
+        'rejected in the worker: PeerHealthInputError',
+        'worker-1: 1 lease, pending.count 3, mesh.role worker',
+        'channel closed, 3 events applied',
+      ],
+    },
+  ],
   'usage-peer-recorder.ts': [{ stdout: ['worker-1: 0 leases, 1 pending, pending.count 3'] }],
   'usage-own-route.ts': [{ stdout: ['/ops/peers 200', '/omnirelay/control/lease-health 404'] }],
   // As docs/usage.md promises: advance() fires the deadline it passes, listeners included, before it returns.

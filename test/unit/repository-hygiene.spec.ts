@@ -105,6 +105,17 @@ describe('helpers live in one place', () => {
     expect(code.filter((file) => read(file).includes("'0001-01-01T00:00:00+00:00'"))).toEqual(['libs/peer-health/src/base/wire-date.ts']);
   });
 
+  it('the producer subpath loads only Node built-ins, its own files, dependency-free base files and the tracker input checks, so a worker needs no Nest', () => {
+    const imports = filesUnder('libs/peer-health/src/producer', /\.ts$/).flatMap(importsOf);
+    expect(imports.length).toBeGreaterThan(5);
+    const kitFiles = imports.filter((specifier) => /^\.\.\/(base\/[\w./-]+|tracker\/input-validation)$/.test(specifier));
+    expect(imports.filter((specifier) => !isBuiltin(specifier) && !/^\.\/[\w.-]+$/.test(specifier) && !kitFiles.includes(specifier))).toEqual([]);
+    for (const specifier of kitFiles) {
+      const imported = importsOf(`libs/peer-health/src/producer/${specifier}.ts`);
+      expect({ specifier, packages: imported.filter((s) => !s.startsWith('.') && !isBuiltin(s)) }).toEqual({ specifier, packages: [] });
+    }
+  });
+
   it('the CLI loads only Node built-ins, its own files and dependency-free files of the kit base, so the bin starts without Nest', () => {
     const cliImports = filesUnder('libs/peer-health/src/cli', /\.ts$/).flatMap(importsOf);
     expect(cliImports.length).toBeGreaterThan(5);

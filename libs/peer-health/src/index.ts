@@ -29,6 +29,14 @@ export type { PhiAccrualPolicyOptions } from './tracker/interfaces/phi-accrual-p
 export { ManualClock, systemClock, systemTimers } from './tracker/clock';
 export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
 export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health.errors';
+export type {
+  PeerHealthProducerChannel,
+  PeerHealthProducerChannelOptions,
+  PeerHealthProducerChannelState,
+  PeerHealthProducerHandle,
+} from './base/interfaces/peer-health-producer.interface';
+export { PeerHealthProducerBackpressureError } from './base/errors/peer-health-producer-backpressure.error';
+export { PeerHealthProducerClosedError } from './base/errors/peer-health-producer-closed.error';
 export {
   GOSSIP_LEFT_REASON,
   gossipMemberMetadata,

@@ -12,4 +12,8 @@ export const PEER_HEALTH_METRICS = {
   transitions: 'omnirelay_peer_health_transitions_total',
   anomalies: 'omnirelay_peer_health_anomalies_total',
   watchers: 'omnirelay_peer_health_watchers',
+  producerChannels: 'omnirelay_peer_health_producer_channels',
+  producerEventsApplied: 'omnirelay_peer_health_producer_events_applied_total',
+  producerWaits: 'omnirelay_peer_health_producer_waits_total',
+  producerChannelsDropped: 'omnirelay_peer_health_producer_channels_dropped_total',
 } as const;

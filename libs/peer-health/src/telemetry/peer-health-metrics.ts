@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { PeerLeaseHealthCounts, PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerCounterCell, PeerEventCounters } from '../tracker/peer-event-counters';
+import type { ProducerCounters } from '../tracker/producers/producer-counters';
 import { PEER_HEALTH_ANOMALY_KINDS } from '../base/peer-health-anomaly';
 import { PEER_HEALTH_METRICS } from './peer-health-metric-names';
 import type { PeerHealthMetricLike, PeerHealthMetricRegistry, PromClientModule } from '../base/interfaces/prom-client-like.interface';
@@ -90,6 +91,31 @@ export class PeerHealthMetrics {
       },
     });
     install(watchers, PEER_HEALTH_METRICS.watchers);
+    const producerChannels = new client.Gauge({
+      name: PEER_HEALTH_METRICS.producerChannels,
+      help: 'Producer channels open (worker threads recording into the tracker).',
+      registers: [],
+      collect() {
+        let total = 0;
+        for (const source of sources) total += source.counters.producers.channels;
+        this.set(total);
+      },
+    });
+    install(producerChannels, PEER_HEALTH_METRICS.producerChannels);
+    const producerTotal = (name: string, help: string, read: (producers: ProducerCounters) => number): void => {
+      counter(name, help, [], (all, inc) => {
+        let total = 0;
+        for (const source of all) total += read(source.counters.producers);
+        inc({}, total);
+      });
+    };
+    producerTotal(PEER_HEALTH_METRICS.producerEventsApplied, 'Events of producer channels applied to the tracker.', (p) => p.eventsApplied);
+    producerTotal(PEER_HEALTH_METRICS.producerWaits, 'Times a producer found its channel full and waited for room.', (p) => p.waits);
+    producerTotal(
+      PEER_HEALTH_METRICS.producerChannelsDropped,
+      "Producer channels closed because their thread ended without closing them (or wrote what the kit cannot read).",
+      (p) => p.dropped,
+    );
 
     counter(
       PEER_HEALTH_METRICS.assignments,

@@ -1,6 +1,7 @@
 import type { PeerHealthStatus, PeerHealthTransitionReason } from '../base/interfaces/peer-health-transition.interface';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { LabelValueCap, OVERFLOW_LABEL_VALUE } from './label-value-cap';
+import { ProducerCounters } from './producers/producer-counters';
 
 /**
  * Per-`rpc_peer` event counts. A peer holds a reference to its cell from the moment it is first
@@ -63,6 +64,8 @@ export class PeerEventCounters {
   gossipUpdates = 0;
   /** Event-stream watchers connected to the kit's endpoint (exported as a gauge). */
   watchers = 0;
+  /** What the tracker's producer channels did (exported as the producer metrics). */
+  readonly producers = new ProducerCounters();
   /** Called after each anomaly is counted; set only while somebody listens, so counting stays allocation-free. */
   anomalyHook: ((kind: PeerHealthAnomalyKind, count: number) => void) | undefined;
 

@@ -25,6 +25,8 @@ import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
 import { findLease, findMetadata, putLease, removeLease } from './peer-collections';
 import { PeerEventCounters } from './peer-event-counters';
+import type { PeerHealthProducerChannel, PeerHealthProducerChannelOptions } from '../base/interfaces/peer-health-producer.interface';
+import { openProducerChannel } from './producers/open-producer-channel';
 import { putMetadata, WELL_KNOWN_KEYS } from './peer-metadata';
 import { PeerRecorder } from './peer-recorder';
 import { buildPeerSnapshot } from './peer-snapshot';
@@ -104,6 +106,11 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private unhealthyPeers = 0;
   private pendingTotal = 0;
   private changeVersion = 0;
+  /**
+   * The time of the event a producer channel is applying (its producer's clock); undefined otherwise.
+   * @internal
+   */
+  producerStamp: number | undefined = undefined;
 
   /** @throws PeerHealthConfigurationError naming the first option that cannot work. */
   constructor(options: PeerLeaseHealthTrackerOptions = {}) {
@@ -224,6 +231,16 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   peer(peerId: string): PeerRecorder {
     this.checkPeerId(peerId);
     return new PeerRecorder(this, peerId);
+  }
+
+  /**
+   * A channel for one producer thread: pass its `handle` to a worker, which records through
+   * `connectPeerHealthProducer(handle)` (the kit's `/producer` subpath). Events arrive through
+   * shared memory and are applied in slices on this thread, each at the time it was recorded.
+   * @throws PeerHealthConfigurationError for a bad `capacityBytes`.
+   */
+  openProducerChannel(options?: PeerHealthProducerChannelOptions): PeerHealthProducerChannel {
+    return openProducerChannel(this, this.settings, this.counters.producers, options);
   }
 
   /** A peer never seen is eligible; otherwise eligible means healthy now. */
@@ -538,7 +555,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   private begin(): number {
     const now = this.settings.clock.now();
     this.deadlines.applyDueBuckets(now);
-    return now;
+    return this.producerStamp ?? now;
   }
 
   /**

@@ -3,6 +3,8 @@ export const PEER_HEALTH_ERROR_CODES = {
   invalidInput: 'PEER_HEALTH_ERR_INVALID_INPUT',
   configuration: 'PEER_HEALTH_ERR_CONFIGURATION',
   remoteRead: 'PEER_HEALTH_ERR_REMOTE_READ',
+  producerFull: 'PEER_HEALTH_ERR_PRODUCER_FULL',
+  producerClosed: 'PEER_HEALTH_ERR_PRODUCER_CLOSED',
 } as const;
 
 /**
