@@ -68,6 +68,7 @@ async function serve(argv: readonly string[]): Promise<number> {
   app.get(MeshGossipService).start(config.advertiseUrl ?? base);
   if (config.role === 'worker') app.get(WorkerAgentService).start();
   const logger = new Logger('ControlPlane');
+  for (const warning of security.warnings) logger.warn(warning);
   logger.log(`${config.nodeId} (${config.role}) listening on ${base}`);
   logger.log(`Lease health: ${base}${LEASE_HEALTH_PATH}`);
   logger.log(`Metrics:      ${base}/metrics`);
