@@ -53,6 +53,10 @@ export function fleetViewProvider(config: HostConfig, security: HostSecurity): P
           ...gossip.members().filter((member) => member.self && member.url !== '').map((member) => member.url),
         ],
         timeoutMs: config.federateTimeoutMs,
+        // One read holds at most --max-peers remote peers and --federate-max-bytes of bodies in all.
+        maxPeersPerTarget: config.federateMaxPeers,
+        maxTotalPeers: config.maxPeers,
+        maxTotalBodyBytes: config.federateMaxBytes,
         ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
         ...(security.tls.client ? { tls: security.tls.client } : {}),
       }),
