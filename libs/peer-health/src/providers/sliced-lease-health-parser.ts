@@ -98,19 +98,27 @@ class Cursor {
   }
 }
 
+/** Where each peer entry of a body starts and ends (byte offsets), found without parsing them. */
+interface PeerSpans {
+  count: number;
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+/** Gives the event loop a turn when this slice has run long enough; returns the new slice start. */
+async function yieldIfDue(sliceStart: number): Promise<number> {
+  if (performance.now() - sliceStart < SLICE_MS) return sliceStart;
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return performance.now();
+}
+
 /**
- * The snapshots of a remote lease-health body, parsed from its bytes a slice at a time: the body is
- * walked without building one large string or object tree, each peer entry is parsed and checked on
- * its own (the checks of parseLeaseHealthDocument, plus UUID lease ids and peer ids of sane length), and the event
- * loop gets a turn every few milliseconds, so a 16 MB answer never holds up other requests. Each peer
- * is taken from the read's budget as it is parsed; past `maxPeers` or the budget, the whole answer is
- * refused (FederationLimitError), as is any malformed part (Error naming it).
- * @internal
+ * First pass: walks the document's structure, checks `summary` and every other top-level field,
+ * and finds each peer entry's bytes, without building any peer object. More than `maxPeers` entries
+ * refuse the body here, before any of it is parsed.
  */
-export async function snapshotsOfLeaseHealthBytes(bytes: Buffer, maxPeers: number, share: FederationShare): Promise<readonly PeerLeaseHealthSnapshot[]> {
-  const cursor = new Cursor(bytes);
-  const snapshots: PeerLeaseHealthSnapshot[] = [];
-  const seen = new Set<string>();
+async function indexPeers(cursor: Cursor, maxPeers: number): Promise<PeerSpans> {
+  const spans: PeerSpans = { count: 0, starts: new Uint32Array(1024), ends: new Uint32Array(1024) };
   let sawPeers = false;
   let sawSummary = false;
   let sliceStart = performance.now();
@@ -126,23 +134,23 @@ export async function snapshotsOfLeaseHealthBytes(bytes: Buffer, maxPeers: numbe
       cursor.expect(OPEN_ARRAY, 'peers, an array');
       let entry = cursor.peek();
       while (entry !== CLOSE_ARRAY) {
-        if (snapshots.length > 0) {
+        if (spans.count > 0) {
           cursor.expect(COMMA, ', between peers');
           cursor.peek();
         }
-        const i = snapshots.length;
-        if (i >= maxPeers) throw new FederationLimitError(`answered more than ${maxPeers} peers (the per-host limit)`);
-        const path = `peers[${i}]`;
-        const peer = cursor.value(MAX_PEER_ENTRY_BYTES, path);
-        const peerId = checkLeaseHealthPeer(peer, path);
-        if (seen.has(peerId)) throw new Error(`${path}.peerId ${JSON.stringify(peerId)} appears twice`);
-        seen.add(peerId);
-        share.takePeers(1);
-        snapshots.push(snapshotOfPeer(peer as LeaseHealthPeer, path));
-        if (snapshots.length % PEERS_PER_CLOCK_LOOK === 0 && performance.now() - sliceStart >= SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          sliceStart = performance.now();
+        if (spans.count >= maxPeers) throw new FederationLimitError(`answered more than ${maxPeers} peers (the per-host limit)`);
+        if (spans.count === spans.starts.length) {
+          const grown = { starts: new Uint32Array(spans.count * 2), ends: new Uint32Array(spans.count * 2) };
+          grown.starts.set(spans.starts);
+          grown.ends.set(spans.ends);
+          spans.starts = grown.starts;
+          spans.ends = grown.ends;
         }
+        spans.starts[spans.count] = cursor.pos;
+        cursor.pos = cursor.valueEnd(MAX_PEER_ENTRY_BYTES, `peers[${spans.count}]`);
+        spans.ends[spans.count] = cursor.pos;
+        spans.count++;
+        if (spans.count % PEERS_PER_CLOCK_LOOK === 0) sliceStart = await yieldIfDue(sliceStart);
         entry = cursor.peek();
       }
       cursor.pos++;
@@ -167,5 +175,39 @@ export async function snapshotsOfLeaseHealthBytes(bytes: Buffer, maxPeers: numbe
   if (cursor.peek() !== undefined) throw new Error(`not JSON: bytes after the document at byte ${cursor.pos}`);
   if (!sawPeers) throw new Error('peers is undefined, not an array');
   if (!sawSummary) throw new Error('summary is undefined, not an object');
+  return spans;
+}
+
+/**
+ * The snapshots of a remote lease-health body, parsed from its bytes a slice at a time, so a 16 MB
+ * answer never holds up other requests (the event loop gets a turn every few milliseconds). A first
+ * pass finds the peer entries without building anything: more than `maxPeers` of them, or more than
+ * the read's budget has left (taken here, whole), refuse the body before any peer object exists
+ * (FederationLimitError). A second pass parses each entry on its own with the checks of
+ * parseLeaseHealthDocument, plus UUID lease ids and peer ids of sane length; any malformed part
+ * refuses the whole body (an Error naming it).
+ * @internal
+ */
+export async function snapshotsOfLeaseHealthBytes(bytes: Buffer, maxPeers: number, share: FederationShare): Promise<readonly PeerLeaseHealthSnapshot[]> {
+  const cursor = new Cursor(bytes);
+  const spans = await indexPeers(cursor, maxPeers);
+  share.takePeers(spans.count);
+  const snapshots: PeerLeaseHealthSnapshot[] = [];
+  const seen = new Set<string>();
+  let sliceStart = performance.now();
+  for (let i = 0; i < spans.count; i++) {
+    const path = `peers[${i}]`;
+    let peer: unknown;
+    try {
+      peer = JSON.parse(bytes.toString('utf8', spans.starts[i], spans.ends[i])) as unknown;
+    } catch (error) {
+      throw new Error(`not JSON in ${path} (${error instanceof Error ? error.message : String(error)})`);
+    }
+    const peerId = checkLeaseHealthPeer(peer, path);
+    if (seen.has(peerId)) throw new Error(`${path}.peerId ${JSON.stringify(peerId)} appears twice`);
+    seen.add(peerId);
+    snapshots.push(snapshotOfPeer(peer as LeaseHealthPeer, path));
+    if ((i + 1) % PEERS_PER_CLOCK_LOOK === 0) sliceStart = await yieldIfDue(sliceStart);
+  }
   return Object.freeze(snapshots);
 }
