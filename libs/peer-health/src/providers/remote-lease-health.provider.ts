@@ -21,7 +21,7 @@ import {
 import { PeerHealthSnapshotProvider as RegisteredSnapshotProvider } from './peer-health-snapshot-provider';
 import { readRemoteLeaseHealth, type RemoteReadAgents, type RemoteReadLimits } from './remote-lease-health.request';
 import { FederationBudget, FederationLimitError, type FederationShare } from './federation-budget';
-import { snapshotsOfLeaseHealthBytes } from './sliced-lease-health-parser';
+import { joinInSlices, snapshotsOfLeaseHealthBytes } from './sliced-lease-health-parser';
 
 /** The last good answer of one host: reused as is when the host answers 304 to its ETag. */
 interface HostAnswer {
@@ -230,7 +230,7 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
     }
     let snapshots: readonly PeerLeaseHealthSnapshot[];
     try {
-      snapshots = await snapshotsOfLeaseHealthBytes(answer.body, this.maxPeersPerTarget, share);
+      snapshots = await snapshotsOfLeaseHealthBytes(await joinInSlices(answer.body, answer.length), this.maxPeersPerTarget, share);
     } catch (error) {
       if (error instanceof FederationLimitError) throw error;
       throw new Error(`answered a body that is not lease health: ${reasonOf(error)}`);

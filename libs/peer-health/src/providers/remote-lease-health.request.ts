@@ -6,8 +6,10 @@ import { RemoteLeaseHealthReadError } from '../base/errors/remote-lease-health-r
 export interface RemoteLeaseHealthAnswer {
   readonly status: 200 | 304;
   readonly etag: string | undefined;
-  /** The raw body bytes (parsed a slice at a time by the provider). */
-  readonly body: Buffer;
+  /** The raw body as received, chunk by chunk (joined and parsed a slice at a time by the provider). */
+  readonly body: readonly Buffer[];
+  /** Bytes in `body`. */
+  readonly length: number;
 }
 
 /** The limits of one read. */
@@ -70,7 +72,7 @@ export function readRemoteLeaseHealth(
           if (finished) return;
           finished = true;
           clearTimeout(timer);
-          resolve({ status: 304, etag: etagOf(response), body: Buffer.alloc(0) });
+          resolve({ status: 304, etag: etagOf(response), body: [], length: 0 });
         });
         return;
       }
@@ -99,6 +101,10 @@ export function readRemoteLeaseHealth(
           return;
         }
         chunks.push(chunk);
+        // One chunk per turn of the event loop: eight hosts sending at full speed would otherwise fill
+        // one poll phase with megabytes of reads, holding up every other request meanwhile.
+        response.pause();
+        setImmediate(() => response.resume());
       });
       response.once('error', (error: Error) => fail(`answer broke off: ${error.message}`));
       response.once('close', () => {
@@ -108,7 +114,7 @@ export function readRemoteLeaseHealth(
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        resolve({ status: 200, etag: etagOf(response), body: Buffer.concat(chunks, length) });
+        resolve({ status: 200, etag: etagOf(response), body: chunks, length });
       });
     });
     request.end();
