@@ -3,14 +3,13 @@ import type { LeaseHealthPeer } from '../base/lease-health-document';
 import { checkLeaseHealthPeer, checkLeaseHealthSummary } from '../base/lease-health-document';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { FederationLimitError, type FederationShare } from './federation-budget';
+import { yieldIfDue } from './parse-turns';
 import { snapshotOfPeer } from './wire-peer-snapshots';
 
 /** Longest single peer entry accepted (a peer of the kit's own limits is a few KiB). */
 const MAX_PEER_ENTRY_BYTES = 256 * 1024;
 /** Longest value of a top-level field other than `peers` (`summary`, or fields this kit does not know). */
 const MAX_OTHER_FIELD_BYTES = 64 * 1024;
-/** Work done between two turns of the event loop. */
-const SLICE_MS = 4;
 /** Peers parsed between two looks at the clock. */
 const PEERS_PER_CLOCK_LOOK = 64;
 
@@ -129,13 +128,6 @@ interface PeerSpans {
   count: number;
   starts: Uint32Array;
   ends: Uint32Array;
-}
-
-/** Gives the event loop a turn when this slice has run long enough; returns the new slice start. */
-async function yieldIfDue(sliceStart: number): Promise<number> {
-  if (performance.now() - sliceStart < SLICE_MS) return sliceStart;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  return performance.now();
 }
 
 /**
