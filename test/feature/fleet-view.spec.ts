@@ -29,7 +29,7 @@ const PARTIAL = 'x-peer-health-partial';
 const FEDERATED = 'X-Peer-Health-Federated';
 
 const TOKENS = {
-  reader: 'fleet-reader-token-7d3e9a1b2c4f',
+  reader: 'fleet-reader-token-7d3e9a1b2c4f-0123456789abcdef',
   cp: 'fleet-node-token-cp-1-5a6b7c8d9e0f',
   dispatcher: 'fleet-node-token-dispatcher-1-1a2b3c',
   worker: 'fleet-worker-token-worker-1-4d5e6f7a',
@@ -46,6 +46,8 @@ writeFileSync(
       { token: TOKENS.worker, role: 'worker', subject: 'worker-1' },
     ],
   }),
+  // Only the owner may read a tokens file: the host warns about anything else.
+  { mode: 0o600 },
 );
 
 interface Peer {

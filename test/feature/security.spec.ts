@@ -23,11 +23,11 @@ const env = Object.fromEntries(Object.entries(TIMING).map(([k, v]) => [k, String
 const REQUEST_TIMEOUT_MS = 2000;
 
 const TOKENS = {
-  admin: 'admin-token-4f1c2e9a7b3d5e6f',
-  reader: 'reader-token-9a8b7c6d5e4f3a2b',
-  dispatcher: 'node-token-dispatcher-1a2b3c4d',
-  worker1: 'worker-token-worker-1-5e6f7a8b',
-  attacker: 'worker-token-mallory-0c1d2e3f',
+  admin: 'admin-token-4f1c2e9a7b3d5e6f-0123456789abcdef',
+  reader: 'reader-token-9a8b7c6d5e4f3a2b-0123456789abcdef',
+  dispatcher: 'node-token-dispatcher-1a2b3c4d-0123456789abcdef',
+  worker1: 'worker-token-worker-1-5e6f7a8b-0123456789abcdef',
+  attacker: 'worker-token-mallory-0c1d2e3f-0123456789abcdef',
 };
 
 const folder = mkdtempSync(join(tmpdir(), 'omnirelay-security-'));
@@ -43,6 +43,8 @@ writeFileSync(
       { token: TOKENS.attacker, role: 'worker', subject: 'mallory' },
     ],
   }),
+  // Only the owner may read a tokens file: the host warns about anything else.
+  { mode: 0o600 },
 );
 
 interface Answer {

@@ -75,7 +75,7 @@ describe.each(HTTP_PLATFORMS)('GET %s lease-health/events', (platform) => {
     expect(ids).toEqual([1, 2, 3, 4]);
   });
 
-  it('resumes after Last-Event-ID from the ring, and sends reset when the id is too old or unknown', async () => {
+  it('resumes after Last-Event-ID from the ring, and sends reset naming why when the id is too old, malformed or ahead', async () => {
     const tracker = await start({ replayEvents: 4 });
     const first = await watch();
     for (let i = 0; i < 3; i++) tracker.recordDisconnect(`worker-${i}`);
@@ -95,9 +95,12 @@ describe.each(HTTP_PLATFORMS)('GET %s lease-health/events', (platform) => {
     expect(reset.id).toBe('12');
     expect(JSON.parse(reset.data)).toEqual({ reason: 'last-event-id-too-old', lastEventId: 12 });
     const garbage = await watch({ 'last-event-id': 'not-a-number' });
-    await garbage.next('a reset', (e) => e.event === 'reset');
+    const malformed = await garbage.next('a reset', (e) => e.event === 'reset');
+    expect(JSON.parse(malformed.data)).toEqual({ reason: 'last-event-id-malformed', lastEventId: 12 });
+    // An id this stream never sent (a client of the process before a restart): not "too old".
     const future = await watch({ 'last-event-id': '999' });
-    await future.next('a reset', (e) => e.event === 'reset');
+    const ahead = await future.next('a reset', (e) => e.event === 'reset');
+    expect(JSON.parse(ahead.data)).toEqual({ reason: 'last-event-id-ahead', lastEventId: 12 });
   });
 
   it('sends keep-alive comments while idle', async () => {
@@ -152,6 +155,24 @@ describe.each(HTTP_PLATFORMS)('GET %s lease-health/events', (platform) => {
     await reader.next('an event after the drop', (e) => e.data.includes('"peerId":"after-drop"'), 20_000);
     expect(tracker.counts().trackedPeers).toBe(batch * 200 + 1);
   }, 60_000);
+
+  it('answers 503 past maxWatchersPerCredential to one credential while others still get a slot', async () => {
+    await start({ maxWatchers: 4, maxWatchersPerCredential: 2 });
+    const hub = running?.app.get(LeaseHealthEventHub);
+    await watch({ authorization: 'Bearer credential-one' });
+    await watch({ authorization: 'bearer   credential-one' });
+    const third = await fetch(`${running?.url ?? ''}${EVENTS}`, { headers: { authorization: 'Bearer credential-one' } });
+    expect(third.status).toBe(503);
+    expect(((await third.json()) as { message: string }).message).toMatch(/for this credential \(at most 2\)/);
+    await watch({ authorization: 'Bearer credential-two' });
+    await watch();
+    expect(hub?.watcherCount).toBe(4);
+    // A slot of the credential frees when one of its watchers leaves.
+    connections[0]?.close();
+    await pollUntil('a watcher gone', () => Promise.resolve(hub?.watcherCount === 3 ? true : undefined), 5000, 10);
+    await watch({ authorization: 'Bearer credential-one' });
+    expect(hub?.watcherCount).toBe(4);
+  });
 
   it('answers 503 JSON past maxWatchers', async () => {
     await start({ maxWatchers: 1 });

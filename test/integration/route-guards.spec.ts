@@ -112,10 +112,10 @@ describe('the 304 shortcut under guards (it runs before them, on Fastify)', () =
 
 describe('the host\'s bearer guard in front of the dispatcher', () => {
   const tokens = {
-    admin: 'admin-token-000000000001',
-    reader: 'reader-token-00000000001',
-    w1: 'worker-1-token-000000001',
-    w2: 'worker-2-token-000000001',
+    admin: 'admin-token-000000000001-0123456789abcdef',
+    reader: 'reader-token-00000000001-0123456789abcdef',
+    w1: 'worker-1-token-000000001-0123456789abcdef',
+    w2: 'worker-2-token-000000001-0123456789abcdef',
   };
   let running: RunningApp;
   const call = async (method: string, path: string, token: string | undefined, body?: unknown) => {
@@ -186,8 +186,8 @@ describe('the host\'s bearer guard in front of the dispatcher', () => {
 
 describe('the host\'s 304 shortcut authorizer', () => {
   it('answers 304 early only to a token that may read lease-health; no token is 401, a worker token 403, as without the shortcut', async () => {
-    const reader = 'reader-token-00000000001';
-    const worker = 'worker-1-token-000000001';
+    const reader = 'reader-token-00000000001-0123456789abcdef';
+    const worker = 'worker-1-token-000000001-0123456789abcdef';
     const table = AuthTokenTable.parse(
       JSON.stringify({ tokens: [{ token: reader, role: 'reader' }, { token: worker, role: 'worker', subject: 'worker-1' }] }),
     );

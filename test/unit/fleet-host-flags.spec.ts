@@ -47,8 +47,8 @@ describe('the host fleet-view flags', () => {
     expect(fleetProviderTimeoutMs(parseHostConfig(['--role', 'dispatcher'], {}).config)).toBeUndefined();
   });
 
-  it('reads the dispatchers gossip knows: not itself, not other roles, not those that left; dead ones stay until forgotten', () => {
-    const member = (nodeId: string, role: string, state: string, self = false) => ({ nodeId, role, state, self, url: `http://${nodeId}:1` });
+  it('reads the dispatchers gossip knows first-hand: not itself, not other roles, not those that left, not hearsay; dead ones stay until forgotten', () => {
+    const member = (nodeId: string, role: string, state: string, self = false, firstHand = true) => ({ nodeId, role, state, self, firstHand, url: `http://${nodeId}:1` });
     const gossip = {
       members: () => [
         member('cp-1', 'control-plane', 'alive', true),
@@ -58,6 +58,8 @@ describe('the host fleet-view flags', () => {
         member('d-left', 'dispatcher', 'left'),
         member('w-1', 'worker', 'alive'),
         member('d-self', 'dispatcher', 'alive', true),
+        // Introduced by a third party only: it never spoke for itself here.
+        member('d-hearsay', 'dispatcher', 'alive', false, false),
       ],
     } as unknown as MeshGossipService;
     expect(dispatcherUrls(gossip)).toEqual(['http://d-alive:1', 'http://d-suspect:1', 'http://d-dead:1']);

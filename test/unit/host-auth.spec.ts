@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,10 @@ import { loadHostSecurity } from '../../dist/apps/control-plane/security/host-se
 import { isLoopbackHost, protectedModeRefusal } from '../../dist/apps/control-plane/security/protected-mode';
 import { routeAccess } from '../../dist/apps/control-plane/security/route-access';
 
-const ADMIN = 'admin-token-000000000001';
-const READER = 'reader-token-00000000001';
-const WORKER_1 = 'worker-1-token-000000001';
-const NODE = 'node-token-0000000000001';
+const ADMIN = 'admin-token-000000000001-0123456789abcdef';
+const READER = 'reader-token-00000000001-0123456789abcdef';
+const WORKER_1 = 'worker-1-token-000000001-0123456789abcdef';
+const NODE = 'node-token-0000000000001-0123456789abcdef';
 
 const table = AuthTokenTable.parse(
   JSON.stringify({
@@ -42,11 +42,19 @@ describe('the tokens file', () => {
     ['not JSON', '{tokens', /not JSON/],
     ['no entries', '{"tokens":[]}', /1 to/],
     ['a short token', '{"tokens":[{"token":"short-secret","role":"admin"}]}', /tokens\[0\]\.token/],
-    ['an unknown role', '{"tokens":[{"token":"a-long-enough-secret-1","role":"root"}]}', /tokens\[0\]\.role/],
-    ['a worker without subject', '{"tokens":[{"token":"a-long-enough-secret-1","role":"worker"}]}', /needs a subject/],
+    ['a token of 31 characters', `{"tokens":[{"token":"${'x1'.repeat(15)}y","role":"admin"}]}`, /tokens\[0\]\.token must be a string of 32/],
+    ['a token of one repeated character', `{"tokens":[{"token":"${'a'.repeat(40)}","role":"admin"}]}`, /tokens\[0\]\.token is one character repeated/],
+    [
+      'a repeated "tokens" key',
+      '{"tokens":[{"token":"a-long-enough-secret-1-0123456789abcdef","role":"reader"}],"tokens":[{"token":"a-long-enough-secret-2-0123456789abcdef","role":"admin"}]}',
+      /"tokens" appears twice/,
+    ],
+    ['a repeated key inside an entry', '{"tokens":[{"token":"a-long-enough-secret-1-0123456789abcdef","role":"reader","r\\u006fle":"admin"}]}', /"role" appears twice/],
+    ['an unknown role', '{"tokens":[{"token":"a-long-enough-secret-1-0123456789abcdef","role":"root"}]}', /tokens\[0\]\.role/],
+    ['a worker without subject', '{"tokens":[{"token":"a-long-enough-secret-1-0123456789abcdef","role":"worker"}]}', /needs a subject/],
     [
       'a repeated token',
-      '{"tokens":[{"token":"a-long-enough-secret-1","role":"reader"},{"token":"a-long-enough-secret-1","role":"admin"}]}',
+      '{"tokens":[{"token":"a-long-enough-secret-1-0123456789abcdef","role":"reader"},{"token":"a-long-enough-secret-1-0123456789abcdef","role":"admin"}]}',
       /tokens\[1\] repeats/,
     ],
   ])('refuses %s, naming the entry but never the token', (_name, text, message) => {
@@ -58,7 +66,7 @@ describe('the tokens file', () => {
     }
     expect(error).toBeInstanceOf(AuthTokensError);
     expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).not.toContain('a-long-enough-secret-1');
+    expect((error as Error).message).not.toContain('a-long-enough-secret-1-0123456789abcdef');
     expect((error as Error).message).not.toContain('short-secret');
   });
 });
@@ -256,10 +264,31 @@ describe('loading the host security settings', () => {
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
   const file = (name: string, text: string) => {
     const path = join(folder, name);
-    writeFileSync(path, text);
+    writeFileSync(path, text, { mode: 0o600 });
     return path;
   };
   const load = (...argv: string[]) => loadHostSecurity(parseHostConfig(argv, {}).config);
+
+  it('reads a tokens file that starts with a UTF-8 byte-order mark', () => {
+    const path = file('bom.json', `\uFEFF${JSON.stringify({ tokens: [{ token: ADMIN, role: 'admin' }] })}`);
+    expect(load('--auth-tokens-file', path).tokens?.find(ADMIN)).toEqual({ role: 'admin', subject: undefined });
+  });
+
+  it('refuses a tokens file writable by group or others, and warns when they can read it', () => {
+    const text = JSON.stringify({ tokens: [{ token: ADMIN, role: 'admin' }] });
+    const worldWritable = file('0666.json', text);
+    chmodSync(worldWritable, 0o666);
+    expect(() => load('--auth-tokens-file', worldWritable)).toThrow(/writable by others \(mode 666\).*chmod 600/);
+    const groupWritable = file('0620.json', text);
+    chmodSync(groupWritable, 0o620);
+    expect(() => load('--auth-tokens-file', groupWritable)).toThrow(/writable by its group/);
+    const readable = file('0644.json', text);
+    chmodSync(readable, 0o644);
+    const loaded = load('--auth-tokens-file', readable);
+    expect(loaded.tokens?.size).toBe(1);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/readable by others \(mode 644\).*chmod 600/)]);
+    expect(load('--auth-tokens-file', file('0600.json', text)).warnings).toEqual([]);
+  });
 
   it('reads a tokens file, and allows a public address with it', () => {
     const path = file('good.json', JSON.stringify({ tokens: [{ token: ADMIN, role: 'admin' }] }));
@@ -269,9 +298,9 @@ describe('loading the host security settings', () => {
   it('refuses a public address without tokens, a missing file and a bad entry, as usage errors that never show a token', () => {
     expect(() => load('--host', '0.0.0.0')).toThrow(HostConfigError);
     expect(() => load('--auth-tokens-file', join(folder, 'missing.json'))).toThrow(/cannot read .*ENOENT/);
-    const bad = file('bad.json', JSON.stringify({ tokens: [{ token: 'super-secret-token-value', role: 'superuser' }] }));
+    const bad = file('bad.json', JSON.stringify({ tokens: [{ token: 'super-secret-token-value-0123456789abcdef', role: 'superuser' }] }));
     expect(() => load('--auth-tokens-file', bad)).toThrow(HostConfigError);
-    expect(() => load('--auth-tokens-file', bad)).not.toThrow(/super-secret-token-value/);
+    expect(() => load('--auth-tokens-file', bad)).not.toThrow(/super-secret-token-value-0123456789abcdef/);
   });
 
   it('checks that the TLS flags fit together and the files are PEM', () => {

@@ -17,9 +17,9 @@ describe('the token digest', () => {
 });
 
 describe('the guard with the route rule looked up once', () => {
-  const WORKER = 'worker-7-token-000000007';
-  const ADMIN = 'admin-token-000000000001';
-  const READER = 'reader-token-00000000001';
+  const WORKER = 'worker-7-token-000000007-0123456789abcdef';
+  const ADMIN = 'admin-token-000000000001-0123456789abcdef';
+  const READER = 'reader-token-00000000001-0123456789abcdef';
   const guard = new BearerAuthGuard(
     AuthTokenTable.parse(
       JSON.stringify({

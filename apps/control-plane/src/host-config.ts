@@ -37,6 +37,9 @@ export interface HostConfig {
   readonly maxAttempts: number;
   readonly requestTimeoutMs: number;
   readonly maxConnections: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly reservedConnections: number;
+  readonly unauthenticatedIdleTimeoutMs: number;
   readonly maxPeers: number;
   readonly advertiseUrl: string | undefined;
   /** Base64 cluster gossip key; never logged. */
@@ -61,6 +64,10 @@ export interface HostConfig {
   /** control-plane role without --federate: read every dispatcher gossip knows. */
   readonly federateDiscovery: boolean;
   readonly federateTimeoutMs: number;
+  /** Peers one federated host may contribute to one read. */
+  readonly federateMaxPeers: number;
+  /** Body bytes all federated hosts together may send for one read. */
+  readonly federateMaxBytes: number;
 }
 
 export class HostConfigError extends Error {
@@ -118,7 +125,10 @@ const SETTINGS = {
   maxAttempts: { flag: '--max-attempts', env: 'MAX_ATTEMPTS', kind: 'int', fallback: '5', min: 1, max: 1000, help: 'dispatcher: attempts per item before it is dead-lettered' },
   requestTimeoutMs: { flag: '--request-timeout-ms', env: 'REQUEST_TIMEOUT_MS', kind: 'int', fallback: '10000', min: 100, max: 120_000, help: 'a request (headers and body) not received within this is cut' },
   maxPeers: { flag: '--max-peers', env: 'MAX_PEERS', kind: 'int', fallback: '100000', min: 1, max: 10_000_000, help: 'peers the lease-health tracker follows at once; events of new peers past it are counted (peer-limit) and dropped' },
-  maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections accepted at once; more are closed' },
+  maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', kind: 'int', fallback: '1024', min: 1, max: 1_000_000, help: 'open connections at once; a newcomer past it replaces the least recently active idle connection without a token, or is closed' },
+  maxConnectionsPerAddress: { flag: '--max-connections-per-address', env: 'MAX_CONNECTIONS_PER_ADDRESS', kind: 'int', fallback: '256', min: 1, max: 1_000_000, help: 'open connections at once from one remote address (raise it behind a proxy)' },
+  reservedConnections: { flag: '--reserved-connections', env: 'RESERVED_CONNECTIONS', kind: 'int', fallback: '64', min: 1, max: 1_000_000, help: 'of --max-connections (at most half of it), slots idle connections without a token never keep: room for /health probes and callers with a token' },
+  unauthenticatedIdleTimeoutMs: { flag: '--unauthenticated-idle-timeout-ms', env: 'UNAUTHENTICATED_IDLE_TIMEOUT_MS', kind: 'int', fallback: '5000', min: 100, max: 600_000, help: 'a connection none of whose requests carried a valid token is closed after this long without a request' },
   advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
   gossipKey: { flag: '--gossip-key', env: 'OMNIRELAY_GOSSIP_KEY', kind: 'key', help: 'cluster key signing gossip (HMAC-SHA256), base64 of 32 bytes: openssl rand -base64 32; production needs one' },
   gossipKeys: { flag: '--gossip-keys', env: 'OMNIRELAY_GOSSIP_KEYS', kind: 'key-list', fallback: '', help: 'key rotation: comma-separated keys, the first signs, all verify (instead of --gossip-key)' },
@@ -136,6 +146,8 @@ const SETTINGS = {
   federate: { flag: '--federate', env: 'OMNIRELAY_FEDERATE', kind: 'url-list', fallback: '', help: 'fleet view: comma-separated base URLs of hosts whose lease health this node serves too' },
   federateDiscovery: { flag: '--federate-discovery', env: 'OMNIRELAY_FEDERATE_DISCOVERY', kind: 'switch', fallback: 'on', help: 'control-plane role without --federate: read the dispatchers gossip knows (on/off)' },
   federateTimeoutMs: { flag: '--federate-timeout-ms', env: 'OMNIRELAY_FEDERATE_TIMEOUT_MS', kind: 'int', fallback: '1000', min: 1, max: 60_000, help: 'fleet view: a host not answering within this is left out (the answer is partial)' },
+  federateMaxPeers: { flag: '--federate-max-peers', env: 'OMNIRELAY_FEDERATE_MAX_PEERS', kind: 'int', fallback: '50000', min: 1, max: 10_000_000, help: 'fleet view: peers one host may contribute to a read; a host answering more is left out (all hosts together: at most --max-peers)' },
+  federateMaxBytes: { flag: '--federate-max-bytes', env: 'OMNIRELAY_FEDERATE_MAX_BYTES', kind: 'int', fallback: '67108864', min: 1024, max: 1_073_741_824, help: 'fleet view: body bytes all hosts together may send for one read; hosts past it are left out' },
   logFormat: { flag: '--log-format', env: 'LOG_FORMAT', kind: 'text', fallback: 'text', help: 'text (Nest\'s logger) or json (one JSON object per line, audit lines included)' },
 } as const satisfies Record<keyof HostConfig, Setting>;
 

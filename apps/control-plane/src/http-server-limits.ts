@@ -1,3 +1,6 @@
+import { closingClientErrorHandler } from './connections/client-error-handler';
+import { DEFAULT_BODY_LIMIT_BYTES } from './connections/route-body-limits';
+
 /** Headers must arrive within this (Node's own default is 60 s). */
 const HEADERS_TIMEOUT_MS = 10_000;
 /**
@@ -6,8 +9,6 @@ const HEADERS_TIMEOUT_MS = 10_000;
  * loop, whose keep-alive timer can fire before it reads the next request already sent.
  */
 const IDLE_TIMEOUT_MS = 60_000;
-/** Largest request body on any route (413 above): room for a 64 KiB work payload and for gossip. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Time bounds of the HTTP server, so a client that sends slowly (a body one byte every few seconds)
@@ -15,14 +16,16 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
  * `headersTimeout`) only every `connectionsCheckingInterval`, so that interval is kept short.
  */
 export function httpServerLimits(requestTimeoutMs: number): {
-  fastify: { requestTimeout: number; connectionTimeout: number; bodyLimit: number };
+  fastify: { requestTimeout: number; connectionTimeout: number; bodyLimit: number; clientErrorHandler: typeof closingClientErrorHandler };
   node: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
 } {
   return {
     fastify: {
       requestTimeout: requestTimeoutMs,
       connectionTimeout: IDLE_TIMEOUT_MS,
-      bodyLimit: BODY_LIMIT_BYTES,
+      // Routes carry their own limits (connections/route-body-limits.ts); this one is for the rest.
+      bodyLimit: DEFAULT_BODY_LIMIT_BYTES,
+      clientErrorHandler: closingClientErrorHandler,
     },
     node: {
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),

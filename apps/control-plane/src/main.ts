@@ -8,6 +8,8 @@ import { LEASE_HEALTH_PATH, runPeersCliInProcess } from '@omnirelay/peer-health/
 import { AppModule } from './app.module';
 import { HOST_USAGE, HostConfigError, parseHostConfig } from './host-config';
 import { httpServerLimits } from './http-server-limits';
+import { ConnectionGate } from './connections/connection-gate';
+import { installRequestDoor, type DoorFastify } from './connections/request-door';
 import { loadHostSecurity, type HostSecurity } from './security/host-security';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
@@ -52,13 +54,21 @@ async function serve(argv: readonly string[]): Promise<number> {
     process.stderr.write(`--tls-cert / --tls-key / --tls-ca: cannot serve HTTPS with these files: ${error instanceof Error ? error.message : String(error)}\n`);
     return 64;
   }
+  // Before Nest registers a route: the door's hooks run first, and every route gets its body limit.
+  const gate = new ConnectionGate(adapter.getHttpServer(), {
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+    reservedConnections: Math.min(config.reservedConnections, Math.floor(config.maxConnections / 2)),
+    unauthenticatedIdleMs: config.unauthenticatedIdleTimeoutMs,
+    authenticates: security.tokens !== null,
+  });
+  installRequestDoor(adapter.getInstance<DoorFastify>(), security.tokens, gate);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, security), adapter, {
     logger:
       config.logFormat === 'json'
         ? new ConsoleLogger({ json: true, logLevels: ['log', 'warn', 'error'] })
         : ['log', 'warn', 'error'],
   });
-  app.getHttpServer().maxConnections = config.maxConnections;
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
   // The bound port, so PORT=0 (any free port) prints a usable URL.
@@ -69,6 +79,7 @@ async function serve(argv: readonly string[]): Promise<number> {
   app.get(MeshGossipService).start(config.advertiseUrl ?? base);
   if (config.role === 'worker') app.get(WorkerAgentService).start();
   const logger = new Logger('ControlPlane');
+  for (const warning of security.warnings) logger.warn(warning);
   logger.log(`${config.nodeId} (${config.role}) listening on ${base}`);
   logger.log(`Lease health: ${base}${LEASE_HEALTH_PATH}`);
   logger.log(`Metrics:      ${base}/metrics`);

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AUTH_ROLES, type AuthRole, type Principal } from './auth-role';
+import { duplicateJsonKey } from './json-duplicate-key';
 import { tokenDigestKey } from './token-digest';
 
 /** A tokens file entry that is not usable; the message names the entry, never its token. */
@@ -7,8 +8,8 @@ export class AuthTokensError extends Error {
   override readonly name = 'AuthTokensError';
 }
 
-/** Shortest token accepted: guessing one must be hopeless. */
-export const MIN_TOKEN_LENGTH = 16;
+/** Shortest token accepted: guessing one must be hopeless (`openssl rand -base64 32` gives 44). */
+export const MIN_TOKEN_LENGTH = 32;
 export const MAX_TOKEN_LENGTH = 4096;
 const MAX_TOKENS = 10_000;
 
@@ -26,6 +27,8 @@ function entryAt(raw: unknown, index: number): { token: string; principal: Princ
   if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || token.length > MAX_TOKEN_LENGTH || /\s/.test(token)) {
     throw new AuthTokensError(`${where}.token must be a string of ${MIN_TOKEN_LENGTH} to ${MAX_TOKEN_LENGTH} characters without spaces`);
   }
+  // Long but guessable: one character repeated (`aaaa...`). Said without the token.
+  if (/^(.)\1*$/su.test(token)) throw new AuthTokensError(`${where}.token is one character repeated: use random tokens (openssl rand -base64 32)`);
   const role = fields['role'];
   if (typeof role !== 'string' || !(AUTH_ROLES as readonly string[]).includes(role)) {
     throw new AuthTokensError(`${where}.role must be one of ${AUTH_ROLES.join(', ')}`);
@@ -52,13 +55,22 @@ export class AuthTokenTable {
     this.byDigest = new Map(entries.map((entry) => [entry.digest.toString('base64'), entry]));
   }
 
-  /** Parses `{"tokens":[{"token","role","subject?"}]}`; throws AuthTokensError naming the bad entry. */
+  /**
+   * Parses `{"tokens":[{"token","role","subject?"}]}` (a leading UTF-8 byte-order mark is allowed);
+   * throws AuthTokensError naming the bad entry. A key repeated in one object is refused: JSON.parse
+   * would silently keep the last one.
+   */
   static parse(text: string): AuthTokenTable {
+    const json = text.startsWith('\uFEFF') ? text.slice(1) : text;
     let document: unknown;
     try {
-      document = JSON.parse(text);
+      document = JSON.parse(json);
     } catch {
       throw new AuthTokensError('the tokens file is not JSON');
+    }
+    const repeated = duplicateJsonKey(json);
+    if (repeated !== undefined) {
+      throw new AuthTokensError(`the key ${JSON.stringify(repeated.slice(0, 40))} appears twice in one object (JSON would keep only the last)`);
     }
     const tokens = typeof document === 'object' && document !== null ? (document as Record<string, unknown>)['tokens'] : undefined;
     if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > MAX_TOKENS) {

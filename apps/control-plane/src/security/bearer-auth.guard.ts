@@ -26,6 +26,16 @@ function forbidden(message: string): ForbiddenException {
   return new ForbiddenException({ statusCode: 403, error: 'forbidden', message });
 }
 
+/** Throws 403 unless the principal's role may use a route of this kind at all (admin may use every one). */
+function admitRole(principal: Principal, access: RouteAccess, method: string): void {
+  if (principal.role === 'admin' || access.kind === 'public') return;
+  if (access.kind === 'roles') {
+    if (access.roles.includes(principal.role)) return;
+    throw forbidden(`a ${principal.role} token may not ${method} this route (it needs ${access.roles.join(' or ')})`);
+  }
+  if (principal.role !== 'worker') throw forbidden(`a ${principal.role} token may not ${method} this route (it needs a worker)`);
+}
+
 /**
  * The host's global guard: every route needs a bearer token of a role the route accepts (see
  * route-access.ts), and a worker acts only as its own subject and only on leases it holds.
@@ -65,6 +75,19 @@ export class BearerAuthGuard implements CanActivate {
     return holderCheck ? holderCheck.then(() => true) : true;
   }
 
+  /**
+   * The part of the decision that needs neither the body nor the store: who the token is and whether
+   * its role may use the route at all. The host's request door asks it before any body is read;
+   * the rest (which worker, which lease) is decided by `check` once the body is there. Returns the
+   * principal, undefined for a public route or without tokens; throws the 401/403 HttpException.
+   */
+  admit(access: RouteAccess, request: RequestLike, reply: ReplyLike): Principal | undefined {
+    if (this.tokens === null || access.kind === 'public') return undefined;
+    const principal = this.authenticate(request, reply, this.tokens);
+    admitRole(principal, access, request.method);
+    return principal;
+  }
+
   private authenticate(request: RequestLike, reply: ReplyLike, tokens: AuthTokenTable): Principal {
     const header = request.headers['authorization'];
     const match = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header) : null;
@@ -80,12 +103,8 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   private authorize(principal: Principal, access: RouteAccess, request: RequestLike): Promise<void> | undefined {
-    if (principal.role === 'admin') return undefined;
-    if (access.kind === 'roles') {
-      if (access.roles.includes(principal.role)) return undefined;
-      throw forbidden(`a ${principal.role} token may not ${request.method} this route (it needs ${access.roles.join(' or ')})`);
-    }
-    if (principal.role !== 'worker') throw forbidden(`a ${principal.role} token may not ${request.method} this route (it needs a worker)`);
+    admitRole(principal, access, request.method);
+    if (principal.role === 'admin' || access.kind === 'roles' || access.kind === 'public') return undefined;
     const subject = principal.subject;
     if (access.kind === 'idle-heartbeat') {
       if (field(request.params, 'workerId') !== subject) throw forbidden(`this token may heartbeat only as worker ${String(subject)}`);

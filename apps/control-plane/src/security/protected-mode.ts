@@ -16,7 +16,7 @@ export function protectedModeRefusal(host: string, hasTokens: boolean): string |
   return [
     `protected mode: refusing to listen on ${host} without authentication.`,
     'Every control endpoint would be open to anyone who can reach this address. Either',
-    '  - create a tokens file, {"tokens":[{"token":"<random, 16+ chars>","role":"admin"}, ...]}',
+    '  - create a tokens file, {"tokens":[{"token":"<random, 32+ chars>","role":"admin"}, ...]}',
     '    (roles: reader, worker (with "subject": its id), node, admin), and pass it with',
     '    --auth-tokens-file FILE (or OMNIRELAY_AUTH_TOKENS_FILE=FILE); see docs/security.md; or',
     '  - listen on a loopback address (--host 127.0.0.1) for a local demo.',

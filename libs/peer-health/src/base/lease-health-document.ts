@@ -91,20 +91,25 @@ export function parseLeaseHealthDocument(text: string): LeaseHealthDocument {
   const peers = expectArray(root.peers, 'peers');
   const seen = new Set<string>();
   peers.forEach((peer, i) => {
-    const peerId = checkPeer(peer, `peers[${i}]`);
+    const peerId = checkLeaseHealthPeer(peer, `peers[${i}]`);
     if (seen.has(peerId)) throw new Error(`peers[${i}].peerId ${JSON.stringify(peerId)} appears twice`);
     seen.add(peerId);
   });
-  const summary = expectObject(root.summary, 'summary');
-  for (const key of ['eligiblePeers', 'unhealthyPeers', 'pendingReassignments'] as const) {
-    expectCount(summary[key], `summary.${key}`);
-  }
+  checkLeaseHealthSummary(root.summary);
   // Every field was checked above; the assertion only names the shape.
   return root as unknown as LeaseHealthDocument;
 }
 
-/** Checks one peer entry and returns its id. */
-function checkPeer(value: unknown, path: string): string {
+/** Checks the document's `summary` (three non-negative counts); throws an Error naming the field. */
+export function checkLeaseHealthSummary(value: unknown): void {
+  const summary = expectObject(value, 'summary');
+  for (const key of ['eligiblePeers', 'unhealthyPeers', 'pendingReassignments'] as const) {
+    expectCount(summary[key], `summary.${key}`);
+  }
+}
+
+/** Checks one peer entry (`path` names it in the error) and returns its id. */
+export function checkLeaseHealthPeer(value: unknown, path: string): string {
   const peer = expectObject(value, path);
   const peerId = expectString(peer.peerId, `${path}.peerId`);
   if (peerId === '') throw new Error(`${path}.peerId is empty`);

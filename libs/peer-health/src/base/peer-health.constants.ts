@@ -35,3 +35,9 @@ export const DEFAULT_REMOTE_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_REMOTE_MAX_TARGETS = 64;
 /** `disconnect.reason` of a peer whose lease expired (`recordLeaseExpired`), and the transition's reason. */
 export const LEASE_EXPIRED_REASON = 'lease-expired';
+/** Peers one remote host may contribute to one read; a host answering more is refused as a failure of that host. */
+export const DEFAULT_REMOTE_MAX_PEERS_PER_TARGET = 50_000;
+/** Peers all remote hosts together may contribute to one read; hosts past it are refused. */
+export const DEFAULT_REMOTE_MAX_TOTAL_PEERS = 100_000;
+/** Body bytes all remote hosts together may send for one read; hosts past it are refused. */
+export const DEFAULT_REMOTE_MAX_TOTAL_BODY_BYTES = 64 * 1024 * 1024;

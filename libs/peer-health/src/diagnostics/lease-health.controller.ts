@@ -29,6 +29,7 @@ import { parseLeaseHealthQuery, type LeaseHealthQuery } from './lease-health-que
 import { encodeCursor } from './query/lease-health-cursor';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 import { LeaseHealthEventHub } from './events/lease-health-event-hub';
+import { watcherCredential } from './events/watcher-credential';
 
 /** What the controller reads of the platform's request (Fastify's and Express's both have it). */
 interface RequestLike {
@@ -112,16 +113,16 @@ export class LeaseHealthController {
   /** `GET <prefix>/lease-health/events`: the tracker's transitions, anomalies and leadership changes as Server-Sent Events. */
   @Get(`${LEASE_HEALTH_ROUTE}/events`)
   watch(@Req() request: RequestLike, @Res() reply: StreamReply): void {
-    if (!this.events.hasRoom()) {
-      throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'Too many event-stream watchers' });
-    }
+    const credential = watcherCredential(request.headers['authorization']);
+    const refusal = this.events.refusal(credential);
+    if (refusal !== undefined) throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: refusal });
     const fastify = this.adapterHost.httpAdapter.getType() === 'fastify';
     const raw = fastify ? reply.raw : (reply as unknown as ServerResponse);
     if (!raw) throw new ServiceUnavailableException({ statusCode: 503, error: 'Service Unavailable', message: 'No raw response to stream to' });
     // Fastify must not answer this request itself: the hub owns the response from here on.
     if (fastify) reply.hijack?.();
     const lastEventId = request.headers['last-event-id'];
-    this.events.watch(raw, typeof lastEventId === 'string' ? lastEventId : undefined);
+    this.events.watch(raw, typeof lastEventId === 'string' ? lastEventId : undefined, credential);
   }
 }
 

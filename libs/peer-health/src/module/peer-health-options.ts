@@ -36,6 +36,7 @@ export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | unde
       maxUnreadBytes: positiveIntegerOption('events.maxUnreadBytes', events.maxUnreadBytes, 256 * 1024),
       keepAliveMs: positiveIntegerOption('events.keepAliveMs', events.keepAliveMs, 15_000),
       maxWatchers: positiveIntegerOption('events.maxWatchers', events.maxWatchers, 256),
+      maxWatchersPerCredential: positiveIntegerOption('events.maxWatchersPerCredential', events.maxWatchersPerCredential, 16),
     },
     providerTimeoutMs: positiveNumberOption('providerTimeoutMs', options?.providerTimeoutMs, DEFAULT_PROVIDER_TIMEOUT_MS),
     maxPeerIdLength: positiveIntegerOption('maxPeerIdLength', options?.maxPeerIdLength, DEFAULT_MAX_PEER_ID_LENGTH),

@@ -11,13 +11,17 @@ import type {
 import {
   DEFAULT_LEASE_HEALTH_PATH,
   DEFAULT_REMOTE_MAX_BODY_BYTES,
+  DEFAULT_REMOTE_MAX_PEERS_PER_TARGET,
   DEFAULT_REMOTE_MAX_TARGETS,
+  DEFAULT_REMOTE_MAX_TOTAL_BODY_BYTES,
+  DEFAULT_REMOTE_MAX_TOTAL_PEERS,
   DEFAULT_REMOTE_TIMEOUT_MS,
   FEDERATED_READ_HEADER,
 } from '../base/peer-health.constants';
 import { PeerHealthSnapshotProvider as RegisteredSnapshotProvider } from './peer-health-snapshot-provider';
 import { readRemoteLeaseHealth, type RemoteReadAgents, type RemoteReadLimits } from './remote-lease-health.request';
-import { snapshotsOfLeaseHealthBody } from './wire-peer-snapshots';
+import { FederationBudget, FederationLimitError, type FederationShare } from './federation-budget';
+import { joinInSlices, snapshotsOfLeaseHealthBytes } from './sliced-lease-health-parser';
 
 /** The last good answer of one host: reused as is when the host answers 304 to its ETag. */
 interface HostAnswer {
@@ -88,6 +92,9 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
   private readonly answers = new Map<string, HostAnswer>();
   private readonly limits: RemoteReadLimits;
   private readonly maxTargets: number;
+  private readonly maxPeersPerTarget: number;
+  private readonly maxTotalPeers: number;
+  private readonly maxTotalBodyBytes: number;
   private readonly path: string;
   private readonly agents: RemoteReadAgents;
 
@@ -97,6 +104,9 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
       maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, DEFAULT_REMOTE_MAX_BODY_BYTES),
     };
     this.maxTargets = Math.floor(positive('maxTargets', options.maxTargets, DEFAULT_REMOTE_MAX_TARGETS));
+    this.maxPeersPerTarget = Math.floor(positive('maxPeersPerTarget', options.maxPeersPerTarget, DEFAULT_REMOTE_MAX_PEERS_PER_TARGET));
+    this.maxTotalPeers = Math.floor(positive('maxTotalPeers', options.maxTotalPeers, DEFAULT_REMOTE_MAX_TOTAL_PEERS));
+    this.maxTotalBodyBytes = Math.floor(positive('maxTotalBodyBytes', options.maxTotalBodyBytes, DEFAULT_REMOTE_MAX_TOTAL_BODY_BYTES));
     const path = options.path ?? DEFAULT_LEASE_HEALTH_PATH;
     if (!path.startsWith('/')) throw new PeerHealthConfigurationError('path', `path must start with /, got ${describeValue(path)}`);
     this.path = path;
@@ -131,8 +141,19 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
     const listed = new Set(targets.map((target) => target.source));
     // Hosts no longer listed are forgotten: memory follows the list.
     for (const source of this.answers.keys()) if (!listed.has(source)) this.answers.delete(source);
+    // One budget for every host of this read: bytes as they arrive, peers as they are parsed.
+    const budget = FederationBudget.of(this.maxTotalBodyBytes, this.maxTotalPeers);
     const results = await Promise.all(
-      targets.slice(0, this.maxTargets).map((target) => this.read(target).then((answer) => ({ target, answer }), (error: unknown) => ({ target, error }))),
+      targets.slice(0, this.maxTargets).map((target) => {
+        const share = budget.share();
+        return this.read(target, share).then(
+          (answer) => ({ target, answer }),
+          (error: unknown) => {
+            share.release();
+            return { target, error };
+          },
+        );
+      }),
     );
     const snapshots: PeerLeaseHealthSnapshot[] = [];
     const missingSources: PeerHealthMissingSource[] = [];
@@ -194,21 +215,24 @@ export class RemoteLeaseHealthProvider implements PeerHealthSnapshotProvider {
     return { source, url: new URL(`${base.pathname.replace(/\/+$/, '')}${this.path}`, base.origin) };
   }
 
-  private async read(target: Target): Promise<HostAnswer> {
+  private async read(target: Target, share: FederationShare): Promise<HostAnswer> {
     if (!('url' in target)) throw new Error(target.invalid);
     const known = this.answers.get(target.source);
     const headers: OutgoingHttpHeaders = { accept: 'application/json', [FEDERATED_READ_HEADER]: '1' };
     if (this.options.authToken !== undefined) headers.authorization = `Bearer ${this.options.authToken}`;
     if (known?.etag !== undefined) headers['if-none-match'] = known.etag;
-    const answer = await readRemoteLeaseHealth(target.url, target.source, headers, this.limits, this.agents);
+    const answer = await readRemoteLeaseHealth(target.url, target.source, headers, { ...this.limits, takeBytes: (count) => share.takeBytes(count) }, this.agents);
     if (answer.status === 304) {
       if (known === undefined) throw new Error('answered 304 to a read without a validator');
+      // The reused answer counts against this read's peers like a fresh one.
+      share.takePeers(known.snapshots.length);
       return known;
     }
     let snapshots: readonly PeerLeaseHealthSnapshot[];
     try {
-      snapshots = snapshotsOfLeaseHealthBody(answer.body);
+      snapshots = await snapshotsOfLeaseHealthBytes(await joinInSlices(answer.body, answer.length), this.maxPeersPerTarget, share);
     } catch (error) {
+      if (error instanceof FederationLimitError) throw error;
       throw new Error(`answered a body that is not lease health: ${reasonOf(error)}`);
     }
     return { etag: answer.etag, snapshots, unhealthy: new Set(snapshots.filter((s) => !s.isHealthy).map((s) => s.peerId)) };

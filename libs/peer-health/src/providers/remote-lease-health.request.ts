@@ -6,13 +6,18 @@ import { RemoteLeaseHealthReadError } from '../base/errors/remote-lease-health-r
 export interface RemoteLeaseHealthAnswer {
   readonly status: 200 | 304;
   readonly etag: string | undefined;
-  readonly body: string;
+  /** The raw body as received, chunk by chunk (joined and parsed a slice at a time by the provider). */
+  readonly body: readonly Buffer[];
+  /** Bytes in `body`. */
+  readonly length: number;
 }
 
 /** The limits of one read. */
 export interface RemoteReadLimits {
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
+  /** Takes body bytes from the budget of every host of the read; throws (a FederationLimitError) when spent. */
+  readonly takeBytes?: (count: number) => void;
 }
 
 /** Longest ETag kept for If-None-Match; a longer one is not a validator this kit would send back. */
@@ -54,7 +59,9 @@ export function readRemoteLeaseHealth(
       reject(new RemoteLeaseHealthReadError(source, message));
     };
     const request = send(url, { method: 'GET', agent: secure ? agents.https : agents.http, headers });
-    const timer = setTimeout(() => fail(`no complete answer within ${limits.timeoutMs} ms`), limits.timeoutMs);
+    // Judged after the poll phase: when the event loop was busy past the deadline, an answer that
+    // had arrived by then is read first and counts as in time (a late timer must not name it missing).
+    const timer = setTimeout(() => setImmediate(() => fail(`no complete answer within ${limits.timeoutMs} ms`)), limits.timeoutMs);
     timer.unref();
     request.once('error', (error: Error) => fail(`request failed: ${error.message}`));
     request.once('response', (response: IncomingMessage) => {
@@ -65,7 +72,7 @@ export function readRemoteLeaseHealth(
           if (finished) return;
           finished = true;
           clearTimeout(timer);
-          resolve({ status: 304, etag: etagOf(response), body: '' });
+          resolve({ status: 304, etag: etagOf(response), body: [], length: 0 });
         });
         return;
       }
@@ -81,9 +88,23 @@ export function readRemoteLeaseHealth(
       const chunks: Buffer[] = [];
       let length = 0;
       response.on('data', (chunk: Buffer) => {
+        if (finished) return;
         length += chunk.length;
-        if (length > limits.maxBodyBytes) fail(`body exceeds the limit of ${limits.maxBodyBytes} bytes`);
-        else chunks.push(chunk);
+        if (length > limits.maxBodyBytes) {
+          fail(`body exceeds the limit of ${limits.maxBodyBytes} bytes`);
+          return;
+        }
+        try {
+          limits.takeBytes?.(chunk.length);
+        } catch (error) {
+          fail(error instanceof Error ? error.message : String(error));
+          return;
+        }
+        chunks.push(chunk);
+        // One chunk per turn of the event loop: eight hosts sending at full speed would otherwise fill
+        // one poll phase with megabytes of reads, holding up every other request meanwhile.
+        response.pause();
+        setImmediate(() => response.resume());
       });
       response.once('error', (error: Error) => fail(`answer broke off: ${error.message}`));
       response.once('close', () => {
@@ -93,7 +114,7 @@ export function readRemoteLeaseHealth(
         if (finished) return;
         finished = true;
         clearTimeout(timer);
-        resolve({ status: 200, etag: etagOf(response), body: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: 200, etag: etagOf(response), body: chunks, length });
       });
     });
     request.end();

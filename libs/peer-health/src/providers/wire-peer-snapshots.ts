@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_PEER_ID_LENGTH } from '../base/peer-health.constants';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
-import { parseLeaseHealthDocument, parseWireDate, type LeaseHealthPeer } from '../base/lease-health-document';
+import { parseWireDate, type LeaseHealthPeer } from '../base/lease-health-document';
 import { isUuid } from '../tracker/input-validation';
 
 /** A wire date already checked by the document parser: epoch ms, or null for "never". */
@@ -11,7 +11,8 @@ function timeOf(text: string | undefined): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-function snapshotOfPeer(peer: LeaseHealthPeer, path: string): PeerLeaseHealthSnapshot {
+/** The snapshot of one peer entry already checked by the document parser, with the remote provider's own checks. @internal */
+export function snapshotOfPeer(peer: LeaseHealthPeer, path: string): PeerLeaseHealthSnapshot {
   if (peer.peerId.length > DEFAULT_MAX_PEER_ID_LENGTH || peer.peerId.trim() === '') {
     throw new Error(`${path}.peerId is not a peer id of 1 to ${DEFAULT_MAX_PEER_ID_LENGTH} characters`);
   }
@@ -32,15 +33,4 @@ function snapshotOfPeer(peer: LeaseHealthPeer, path: string): PeerLeaseHealthSna
     activeLeases: Object.freeze(activeLeases),
     metadata: Object.freeze(metadata),
   });
-}
-
-/**
- * The snapshots a lease-health body describes, checked as the CLI checks it (shape, dates, counts,
- * unique peer ids) plus lease ids that are UUIDs and peer ids of sane length. The first offence
- * throws an Error naming the field: the whole body is refused, never half used.
- * @internal
- */
-export function snapshotsOfLeaseHealthBody(body: string): readonly PeerLeaseHealthSnapshot[] {
-  const document = parseLeaseHealthDocument(body);
-  return Object.freeze(document.peers.map((peer, i) => snapshotOfPeer(peer, `peers[${i}]`)));
 }

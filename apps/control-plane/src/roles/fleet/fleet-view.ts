@@ -11,14 +11,17 @@ export const DISPATCHER_ROLE = 'dispatcher';
 const PROVIDER_TIMEOUT_MARGIN_MS = 1000;
 
 /**
- * Base URLs of the dispatchers gossip knows. Members that left said goodbye and are dropped; a
- * suspect or dead one stays listed until gossip forgets it, so a dispatcher that crashed shows as a
- * missing host (a partial answer) instead of silently vanishing from the fleet view.
+ * Base URLs of the dispatchers gossip knows first-hand: members that told this node their current
+ * version themselves (`firstHand`, as leadership counts candidates), never one that only a third
+ * party vouched for, which could point this node's reads and its token at any allowed address.
+ * Members that left said goodbye and are dropped; a suspect or dead one stays listed until gossip
+ * forgets it, so a dispatcher that crashed shows as a missing host (a partial answer) instead of
+ * silently vanishing from the fleet view.
  */
 export function dispatcherUrls(gossip: MeshGossipService): string[] {
   return gossip
     .members()
-    .filter((member) => !member.self && member.role === DISPATCHER_ROLE && member.state !== 'left' && member.url !== '')
+    .filter((member) => !member.self && member.firstHand && member.role === DISPATCHER_ROLE && member.state !== 'left' && member.url !== '')
     .map((member) => member.url);
 }
 
@@ -50,6 +53,10 @@ export function fleetViewProvider(config: HostConfig, security: HostSecurity): P
           ...gossip.members().filter((member) => member.self && member.url !== '').map((member) => member.url),
         ],
         timeoutMs: config.federateTimeoutMs,
+        // One read holds at most --max-peers remote peers and --federate-max-bytes of bodies in all.
+        maxPeersPerTarget: config.federateMaxPeers,
+        maxTotalPeers: config.maxPeers,
+        maxTotalBodyBytes: config.federateMaxBytes,
         ...(config.authToken === undefined ? {} : { authToken: config.authToken }),
         ...(security.tls.client ? { tls: security.tls.client } : {}),
       }),

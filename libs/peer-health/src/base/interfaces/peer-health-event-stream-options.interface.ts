@@ -8,4 +8,10 @@ export interface PeerHealthEventStreamOptions {
   readonly keepAliveMs?: number;
   /** Watchers at once; more are answered 503 (default 256). */
   readonly maxWatchers?: number;
+  /**
+   * Watchers at once per credential (the `Authorization` header's value, compared by its SHA-256), so
+   * one token cannot take every slot; more are answered 503 (default 16). Requests without the header
+   * are bounded by `maxWatchers` only.
+   */
+  readonly maxWatchersPerCredential?: number;
 }

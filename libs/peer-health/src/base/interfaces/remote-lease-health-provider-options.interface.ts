@@ -28,6 +28,15 @@ export interface RemoteLeaseHealthProviderOptions {
   readonly maxBodyBytes?: number;
   /** At most this many hosts are read; the rest are reported missing (default 64). */
   readonly maxTargets?: number;
+  /** A host answering more peers than this is left out (default 50,000). */
+  readonly maxPeersPerTarget?: number;
+  /**
+   * Peers all hosts together may contribute to one read (default 100,000): hosts are counted as their
+   * answers are parsed, and one that would pass the budget is left out, so one read never holds more.
+   */
+  readonly maxTotalPeers?: number;
+  /** Body bytes all hosts together may send for one read (default 64 MiB); hosts past it are left out. */
+  readonly maxTotalBodyBytes?: number;
   /** Path of the endpoint on the remote hosts (default `/omnirelay/control/lease-health`). */
   readonly path?: string;
   readonly tls?: RemoteLeaseHealthTls;

@@ -8,4 +8,5 @@ export const DEFAULT_EVENT_STREAM_SETTINGS: EventStreamSettings = {
   maxUnreadBytes: 256 * 1024,
   keepAliveMs: 15_000,
   maxWatchers: 256,
+  maxWatchersPerCredential: 16,
 };

@@ -14,6 +14,13 @@ function parseLastEventId(header: string | undefined): number | undefined {
 }
 
 /**
+ * Why a `Last-Event-ID` cannot be resumed from: not an id at all; later than any event this stream
+ * has sent (the host restarted, and ids start again at 1, or the id was never this stream's); or
+ * older than the ring still holds.
+ */
+export type ResetReason = 'last-event-id-malformed' | 'last-event-id-ahead' | 'last-event-id-too-old';
+
+/**
  * The live side of the endpoint: `transition`, `anomaly` and `leadership` events of the tracker as
  * Server-Sent Events, numbered by one increasing id. The hub subscribes to the tracker when the
  * first watcher connects (until then the tracker builds no events at all) and stays subscribed, so
@@ -27,6 +34,9 @@ export class LeaseHealthEventHub implements OnModuleDestroy {
   private readonly settings: EventStreamSettings;
   private readonly ring: EventRing;
   private readonly watchers = new Set<ServerResponse>();
+  /** The credential digest of each watcher that sent one, and how many watchers each digest holds. */
+  private readonly credentialOf = new Map<ServerResponse, string>();
+  private readonly perCredential = new Map<string, number>();
   private queued: string[] = [];
   private flushScheduled = false;
   private unsubscribe: (() => void)[] | undefined;
@@ -52,11 +62,23 @@ export class LeaseHealthEventHub implements OnModuleDestroy {
   }
 
   /**
+   * Why one more watcher with this credential digest (see watcherCredential) is refused, or undefined
+   * when it is accepted: all slots are taken, or that credential holds its share already.
+   */
+  refusal(credential: string | undefined): string | undefined {
+    if (!this.hasRoom()) return 'Too many event-stream watchers';
+    if (credential !== undefined && (this.perCredential.get(credential) ?? 0) >= this.settings.maxWatchersPerCredential) {
+      return `Too many event-stream watchers for this credential (at most ${this.settings.maxWatchersPerCredential})`;
+    }
+    return undefined;
+  }
+
+  /**
    * Streams events to `response` until it closes. With a `Last-Event-ID` the ring still holds, the
    * missed events come first; with one it no longer holds (or that is not this stream's), a `reset`
    * event tells the watcher to reload its view.
    */
-  watch(response: ServerResponse, lastEventIdHeader: string | undefined): void {
+  watch(response: ServerResponse, lastEventIdHeader: string | undefined, credential?: string): void {
     this.subscribe();
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -70,12 +92,18 @@ export class LeaseHealthEventHub implements OnModuleDestroy {
     if (lastEventIdHeader !== undefined) {
       const missed = lastSeen === undefined ? undefined : this.ring.after(lastSeen);
       if (missed === undefined) {
-        greeting += sseFrame(this.ring.lastId, 'reset', { reason: 'last-event-id-too-old', lastEventId: this.ring.lastId });
+        const reason: ResetReason =
+          lastSeen === undefined ? 'last-event-id-malformed' : lastSeen > this.ring.lastId ? 'last-event-id-ahead' : 'last-event-id-too-old';
+        greeting += sseFrame(this.ring.lastId, 'reset', { reason, lastEventId: this.ring.lastId });
       } else {
         for (const event of missed) greeting += event.frame;
       }
     }
     this.watchers.add(response);
+    if (credential !== undefined) {
+      this.credentialOf.set(response, credential);
+      this.perCredential.set(credential, (this.perCredential.get(credential) ?? 0) + 1);
+    }
     this.tracker.counters.watchers = this.watchers.size;
     response.on('close', () => {
       this.drop(response);
@@ -143,6 +171,13 @@ export class LeaseHealthEventHub implements OnModuleDestroy {
 
   private drop(watcher: ServerResponse): void {
     if (!this.watchers.delete(watcher)) return;
+    const credential = this.credentialOf.get(watcher);
+    if (credential !== undefined) {
+      this.credentialOf.delete(watcher);
+      const left = (this.perCredential.get(credential) ?? 1) - 1;
+      if (left > 0) this.perCredential.set(credential, left);
+      else this.perCredential.delete(credential);
+    }
     this.tracker.counters.watchers = this.watchers.size;
     if (this.watchers.size === 0 && this.keepAlive !== undefined) {
       clearInterval(this.keepAlive);
