@@ -41,7 +41,7 @@ const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   metadataLimits: Object.keys({ maxEntriesPerPeer: true, maxKeyLength: true, maxValueLength: true } satisfies Record<keyof PeerMetadataLimits, true>),
   flapping: Object.keys({ transitions: true, windowMs: true } satisfies Record<keyof PeerFlappingOptions, true>),
   events: Object.keys(
-    { replayEvents: true, maxUnreadBytes: true, keepAliveMs: true, maxWatchers: true } satisfies Record<keyof PeerHealthEventStreamOptions, true>,
+    { replayEvents: true, maxUnreadBytes: true, keepAliveMs: true, maxWatchers: true, maxWatchersPerCredential: true } satisfies Record<keyof PeerHealthEventStreamOptions, true>,
   ),
   telemetry: Object.keys({ enabled: true, registry: true } satisfies Record<keyof PeerHealthTelemetryOptions, true>),
 };
