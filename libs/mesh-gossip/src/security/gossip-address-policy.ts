@@ -170,8 +170,10 @@ export class GossipAddressPolicy {
     if (entry.startsWith('[')) {
       const close = entry.indexOf(']');
       if (close < 0) throw new GossipAllowError(`--gossip-allow entry "${entry}" opens [ without closing it`);
-      const host = entry.slice(1, close);
-      const rest = entry.slice(close + 1);
+      // `[fd00::]/8:7400`: the prefix length follows the bracket.
+      const prefix = /^\/\d{1,3}/.exec(entry.slice(close + 1))?.[0] ?? '';
+      const host = `${entry.slice(1, close)}${prefix}`;
+      const rest = entry.slice(close + 1 + prefix.length);
       if (rest === '') return { host, ports: gossip };
       const ports = rest.startsWith(':') ? parsePortRule(rest.slice(1)) : undefined;
       if (!ports) throw bad();
