@@ -129,7 +129,7 @@ describe('attack replay: credentials travel to peers', () => {
       const body = keys.envelope('intruder', { members: [entry('intruder', trapUrl), entry('ghost', trapUrl)] });
       expect(await gossip(url(id), body)).toBe(200);
     }
-    await pollUntil('every node to gossip with the fake member', async () => (seen.length >= 8 ? true : undefined), 15_000);
+    await pollUntil('every node to gossip with the fake member', () => Promise.resolve(seen.length >= 8 ? true : undefined), 15_000);
     // Keep watching a few more rounds: whatever arrives, no token.
     await new Promise((resolve) => setTimeout(resolve, 10 * TIMING.GOSSIP_INTERVAL_MS));
     const withToken = seen.filter((headers) => headers.authorization !== undefined);
