@@ -5,7 +5,7 @@ import { gossipEntry } from '../support/gossip-entry';
 const NOW = 1_800_000_000_000;
 const TIMEOUT_MS = 3000;
 const ROUND_MS = 1000;
-/** max(2 rounds, half the timeout). */
+/** max(2 rounds, a third of the timeout). */
 const QUIET_MS = 2000;
 const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntry> = {}): GossipDigestEntry =>
   gossipEntry(nodeId, `http://127.0.0.1:${9000 + Number(nodeId.replace(/\D/g, '') || 0)}`, { heartbeat, ...over });

@@ -27,7 +27,7 @@ export class SuspicionGate {
   configure(suspicionTimeoutMs: number, roundIntervalMs: number): void {
     this.immunityMs = suspicionTimeoutMs;
     this.perSender.windowMs = suspicionTimeoutMs;
-    this.quietMs = Math.max(2 * roundIntervalMs, suspicionTimeoutMs / 2);
+    this.quietMs = Math.max(2 * roundIntervalMs, suspicionTimeoutMs / 3);
   }
 
   /** True when `sender`'s suspicion of `nodeId` (last progress at `progressAt`, refuted at `refutedAt`) is adopted. */
