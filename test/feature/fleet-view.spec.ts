@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,11 @@ const TIMING = {
   WORK_MS: 2000,
   PRODUCE_INTERVAL_MS: 100,
 };
-const env = Object.fromEntries(Object.entries(TIMING).map(([k, v]) => [k, String(v)]));
+const env = {
+  ...Object.fromEntries(Object.entries(TIMING).map(([k, v]) => [k, String(v)])),
+  // With a tokens file gossip must be signed: it carries no bearer token (docs/security.md).
+  OMNIRELAY_GOSSIP_KEY: randomBytes(32).toString('base64'),
+};
 /** Generous bounds for a loaded 2-core machine, derived from the timings above. */
 const DISCOVERY_BOUND_MS = 20 * TIMING.GOSSIP_INTERVAL_MS + 4 * TIMING.WORK_MS + 10_000;
 const FEDERATE_TIMEOUT_MS = 2000;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -19,7 +20,11 @@ const exec = promisify(execFile);
 
 /** Fast timings; a worker keeps each item for WORK_MS, long enough to be attacked while it holds it. */
 const TIMING = { GOSSIP_INTERVAL_MS: 200, SUSPICION_TIMEOUT_MS: 1000, HEARTBEAT_GRACE_MS: 3000, LEASE_DURATION_MS: 2000, WORKER_HEARTBEAT_MS: 300, WORK_MS: 4000 };
-const env = Object.fromEntries(Object.entries(TIMING).map(([k, v]) => [k, String(v)]));
+const env = {
+  ...Object.fromEntries(Object.entries(TIMING).map(([k, v]) => [k, String(v)])),
+  // With a tokens file gossip must be signed: it carries no bearer token (docs/security.md).
+  OMNIRELAY_GOSSIP_KEY: randomBytes(32).toString('base64'),
+};
 const REQUEST_TIMEOUT_MS = 2000;
 
 const TOKENS = {

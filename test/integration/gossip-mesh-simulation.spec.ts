@@ -87,7 +87,7 @@ describe('a simulated 2,000-member mesh', () => {
     expect(largestPage).toBeLessThanOrEqual(pageSize + 1);
     for (const node of nodes) {
       expect(node.stateCounts()).toEqual({ alive: MEMBERS - 1, suspect: 0, dead: 0, left: 0 });
-      expect(node.counters).toEqual({ refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0, refutedSuspicions: 0 });
+      expect(node.counters).toEqual({ refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0, refutedSuspicions: 0, refusedSuspicions: 0 });
     }
     // Everyone elects the same leaders: the three control-plane nodes are known first-hand or not, but
     // the views agree on who is alive.

@@ -97,9 +97,10 @@ describe('the gossip HTTP client', () => {
     expect(hits).toBe(1);
   });
 
-  it('sends the node token as a bearer token when one is configured', async () => {
-    const client = new GossipHttpClient(new GossipAddressPolicy(['127.0.0.0/8']), 1000, 4096, {}, 'node-token');
-    expect((await client.post(`http://127.0.0.1:${port}`, '{}')).body).toMatchObject({ authorization: 'Bearer node-token' });
+  it('sends no credential: gossip is authenticated by its envelope, so a member gets nothing to act as this node with', async () => {
+    const client = new GossipHttpClient(new GossipAddressPolicy(['127.0.0.0/8']), 1000, 4096);
+    const reply = await client.post(`http://127.0.0.1:${port}`, '{}');
+    expect(reply).toMatchObject({ status: 200, body: { ok: true, authorization: null } });
   });
 
   it('stops reading an answer longer than its bound', async () => {

@@ -99,7 +99,9 @@ describe('signed gossip envelopes', () => {
     const tampered = { ...signed, payload: signed.payload.replace('"heartbeat":1', '"heartbeat":2') };
     expect(tampered.payload).not.toBe(signed.payload);
     expect(refusal(() => receiver.readRequest(tampered, NOW))).toMatchObject({ status: 401, outcome: 'unauthenticated' });
-    expect(refusal(() => receiver.readRequest({ ...signed, v: 2 }, NOW))).toMatchObject({ status: 400, outcome: 'malformed' });
+    // v2 is the node-signed envelope: a node with a cluster key only has no node keys to verify it with.
+    expect(refusal(() => receiver.readRequest({ ...signed, v: 2 }, NOW))).toMatchObject({ status: 401, outcome: 'unauthenticated' });
+    expect(refusal(() => receiver.readRequest({ ...signed, v: 3 }, NOW))).toMatchObject({ status: 400, outcome: 'malformed' });
   });
 
   it('refuses a replay: the same message twice, or one sent outside the window either way', () => {

@@ -13,6 +13,8 @@ import { gossipEntry } from '../support/gossip-entry';
 /** SWIM-style failure detection: indirect probes, suspicions that travel, and their refutation. */
 const policy = new GossipAddressPolicy(['127.0.0.0/8']);
 const NOW = 1_800_000_000_000;
+/** After the quiet period: a third party's suspicion counts once nothing was heard of the member here for 2 s (SuspicionGate). */
+const LATER = NOW + 2_000;
 const TIMING: GossipRoundTiming = { roundIntervalMs: 1000, fanout: 3, suspicionTimeoutMs: 3000, forgetAfterMs: 600_000 };
 const entry = (nodeId: string, heartbeat: number, over: Partial<GossipDigestEntry> = {}): GossipDigestEntry =>
   gossipEntry(nodeId, `http://127.0.0.1:${9000 + Number(nodeId.replace(/\D/g, '') || 0)}`, { role: 'control-plane', heartbeat, ...over });
@@ -93,13 +95,17 @@ describe('indirect probes (SWIM ping-req)', () => {
     const own = relay.receive(JSON.parse(self.body), NOW);
     expect(prober.acceptProbeReply(JSON.parse(own.reply ?? ''), self.nonce, NOW).result).toBe('reached');
 
-    // Past the bound of probes run at once for others: declined, counted.
-    const open = Array.from({ length: PROBE_LIMITS.relayedInFlight + 1 }, () => relay.receive(JSON.parse(prober.probeRequest(plan, NOW).body), NOW));
+    // Past the bound of probes run at once for others: declined, counted (one request per rate window, so only the bound bites).
+    const open = Array.from({ length: PROBE_LIMITS.relayedInFlight + 1 }, (_, i) => {
+      const at = NOW + (i + 1) * PROBE_LIMITS.windowMs;
+      return relay.receive(JSON.parse(prober.probeRequest(plan, at).body), at);
+    });
     expect(open.filter((r) => r.relay !== undefined)).toHaveLength(PROBE_LIMITS.relayedInFlight);
     expect(relay.probes.counters.declined).toBe(2);
     // Answering frees the slots.
     for (const r of open) r.relay?.answer(true, NOW);
-    expect(relay.receive(JSON.parse(prober.probeRequest(plan, NOW).body), NOW).relay).toBeDefined();
+    const after = NOW + 20 * PROBE_LIMITS.windowMs;
+    expect(relay.receive(JSON.parse(prober.probeRequest(plan, after).body), after).relay).toBeDefined();
   });
 });
 
@@ -116,20 +122,20 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     const other = knowing('o');
     // Heartbeats up to two further (possibly sent just before m1 went silent) do not refute it...
     other.membership.merge([entry('m1', 11)], 'm2', NOW);
-    expect(other.membership.merge([spread], 'p', NOW + 1).map((c) => c.state)).toEqual(['suspect']);
-    expect(other.membership.merge([entry('m1', 12)], 'm3', NOW + 2)).toEqual([]);
+    expect(other.membership.merge([spread], 'p', LATER + 1).map((c) => c.state)).toEqual(['suspect']);
+    expect(other.membership.merge([entry('m1', 12)], 'm3', LATER + 2)).toEqual([]);
     // ...three do.
-    expect(other.membership.merge([entry('m1', 13)], 'm3', NOW + 3).map((c) => [c.previous, c.state])).toEqual([['suspect', 'alive']]);
+    expect(other.membership.merge([entry('m1', 13)], 'm3', LATER + 3).map((c) => [c.previous, c.state])).toEqual([['suspect', 'alive']]);
     // Where m1's heartbeat is known two past it already, the suspicion is stale and ignored.
-    expect(other.membership.merge([spread], 'p', NOW + 4)).toEqual([]);
+    expect(other.membership.merge([spread], 'p', 2 * LATER)).toEqual([]);
     expect(stateOf(other.membership, 'm1')?.state).toBe('alive');
   });
 
   it('a word from the member itself refutes a suspicion at once', () => {
     const membership = knowing('o').membership;
-    membership.merge([entry('m1', 10, { state: 'suspect' })], 'm2', NOW);
+    membership.merge([entry('m1', 10, { state: 'suspect' })], 'm2', LATER);
     expect(stateOf(membership, 'm1')?.state).toBe('suspect');
-    expect(membership.merge([entry('m1', 11)], 'm1', NOW + 1).map((c) => c.state)).toEqual(['alive']);
+    expect(membership.merge([entry('m1', 11)], 'm1', LATER + 1).map((c) => c.state)).toEqual(['alive']);
   });
 
   it('a suspicion introduces no member, cannot raise an incarnation, never comes first-hand, and never makes a member dead before the timeout', () => {
@@ -141,9 +147,9 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(membership.merge([entry('m2', 10, { state: 'suspect' })], 'm2', NOW)).toEqual([]);
     expect(stateOf(membership, 'm2')?.state).toBe('alive');
 
-    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', NOW);
-    expect(membership.sweep(NOW + TIMING.suspicionTimeoutMs, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
-    const later = membership.sweep(NOW + TIMING.suspicionTimeoutMs + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', LATER);
+    expect(membership.sweep(LATER + TIMING.suspicionTimeoutMs, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
+    const later = membership.sweep(LATER + TIMING.suspicionTimeoutMs + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs);
     expect(later.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
   });
 
@@ -154,8 +160,8 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(target.counters.refutedSuspicions).toBe(1);
     // Its refutation, passed on by anyone, clears the suspicion where it was adopted.
     const other = knowing('o').membership;
-    other.merge([entry('m1', 1000, { state: 'suspect' })], 'm2', NOW);
-    expect(other.merge([target.selfEntry()], 'm3', NOW + 1).map((c) => c.state)).toEqual(['alive']);
+    other.merge([entry('m1', 1000, { state: 'suspect' })], 'm2', LATER);
+    expect(other.merge([target.selfEntry()], 'm3', LATER + 1).map((c) => c.state)).toEqual(['alive']);
 
     target.merge([entry('m1', Number.MAX_SAFE_INTEGER - 1, { state: 'suspect' })], 'm2', NOW);
     expect(target.selfEntry().heartbeat).toBe(1003);
@@ -164,9 +170,9 @@ describe('suspicions travel and are refuted by heartbeats', () => {
 
   it('a suspicion names no heartbeat later than the one known here, so a forged one far ahead is refuted by the next real heartbeats', () => {
     const other = knowing('o').membership;
-    other.merge([entry('m1', 9_000_000, { state: 'suspect' })], 'm2', NOW);
+    other.merge([entry('m1', 9_000_000, { state: 'suspect' })], 'm2', LATER);
     expect([...other.digest()].find((e) => e.nodeId === 'm1')).toMatchObject({ state: 'suspect', heartbeat: 10 });
-    expect(other.merge([entry('m1', 13)], 'm3', NOW + 1).map((c) => c.state)).toEqual(['alive']);
+    expect(other.merge([entry('m1', 13)], 'm3', LATER + 1).map((c) => c.state)).toEqual(['alive']);
   });
 
   it('news goes out at once: a suspicion to fan-out members other than the suspected one, then its refutation; nothing without news', () => {
@@ -184,35 +190,41 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     const receiver = knowing('r');
     const push = pushes[0];
     if (!push) throw new Error('no push');
-    const received = receiver.receive(JSON.parse(push.body), NOW);
+    // (It is read after the quiet period; the envelope's sentAt is NOW, well inside the replay window.)
+    const received = receiver.receive(JSON.parse(push.body), LATER);
     expect(received.changes.filter((c) => c.info.nodeId === 'm1').map((c) => c.state)).toEqual(['suspect']);
     expect(payloadOf(received.reply).members.map((m) => m.nodeId)).toEqual(['r']);
-    const onward = receiver.news(NOW, 3);
+    const onward = receiver.news(LATER, 3);
     expect(onward).toHaveLength(3);
     expect(payloadOf(onward[0]?.body)).toMatchObject({ news: true, members: [{ nodeId: 'r' }, { nodeId: 'm1', state: 'suspect' }] });
 
     // m1's heartbeat three past the suspicion refutes it; the refutation is news too.
-    receiver.membership.merge([entry('m1', 13)], 'm2', NOW + 1);
-    const refutation = receiver.news(NOW + 1, 3);
+    receiver.membership.merge([entry('m1', 13)], 'm2', LATER + 1);
+    const refutation = receiver.news(LATER + 1, 3);
     expect(payloadOf(refutation[0]?.body).members).toEqual([expect.objectContaining({ nodeId: 'r' }), expect.objectContaining({ nodeId: 'm1', state: 'alive', heartbeat: 13 })]);
   });
 
-  it('a forged suspicion of a live leader costs it its term only until its next heartbeat arrives', () => {
+  it('a forged suspicion of a leader heard from is refused; once the leader went quiet here it costs its term only until its next heartbeat arrives', () => {
     const follower = knowing('o', 'worker');
     const store = new GossipLeadershipStore(['global'], new Set(['control-plane']), () => NOW);
     store.update(follower.membership.view(NOW));
     const leader = store.leaders()[0]?.leaderId;
     if (leader === undefined) throw new Error('no leader');
     const victim = leader;
-    // A member holding the cluster key forges a suspicion of the leader at a heartbeat far ahead.
-    follower.membership.merge([entry(victim, 5000, { state: 'suspect' })], 'm2', NOW);
-    store.update(follower.membership.view(NOW));
+    // A member holding a key forges a suspicion of the leader at a heartbeat far ahead: the leader was just heard from.
+    expect(follower.membership.merge([entry(victim, 5000, { state: 'suspect' })], 'm2', NOW + 1)).toEqual([]);
+    expect(follower.membership.counters.refusedSuspicions).toBe(1);
+    store.update(follower.membership.view(NOW + 1));
+    expect(store.leaders()[0]?.leaderId).toBe(victim);
+    // Quiet here for the quiet period: adopted.
+    follower.membership.merge([entry(victim, 5000, { state: 'suspect' })], 'm2', LATER);
+    store.update(follower.membership.view(LATER));
     expect(store.leaders()[0]?.leaderId).not.toBe(victim);
     // The leader's next message to this node, or its refutation passed on by anyone, restores it.
     const real = knowing(victim).membership;
     real.merge([entry(victim, 5000, { state: 'suspect' })], 'm2', NOW);
-    follower.membership.merge([real.selfEntry()], 'm3', NOW + 1000);
-    store.update(follower.membership.view(NOW + 1000));
+    follower.membership.merge([real.selfEntry()], 'm3', LATER + 1000);
+    store.update(follower.membership.view(LATER + 1000));
     expect(store.leaders()[0]?.leaderId).toBe(victim);
   });
 });
@@ -250,7 +262,7 @@ describe('probe fields on the wire (bounds, 4xx at the door)', () => {
   it('reads a suspect entry with the same bounds as any entry; an unknown state is dropped, not trusted', () => {
     const receiver = unsigned();
     receiver.receive({ from: 'm2', members: [entry('m2', 1), entry('m1', 1)] }, NOW);
-    const read = receiver.receive({ from: 'm2', members: [entry('m1', 1, { state: 'suspect' }), { ...entry('m3', 1), state: 'dead' }] }, NOW);
+    const read = receiver.receive({ from: 'm2', members: [entry('m1', 1, { state: 'suspect' }), { ...entry('m3', 1), state: 'dead' }] }, LATER);
     expect(read.changes.map((c) => [c.info.nodeId, c.state])).toEqual([['m1', 'suspect']]);
     expect(receiver.counters.droppedEntries).toBe(1);
   });

@@ -13,6 +13,7 @@ import { AUTH_TOKEN_TABLE } from './security/auth-tokens.constants';
 import { BearerAuthGuard } from './security/bearer-auth.guard';
 import { notModifiedAuthorizer } from './security/not-modified-authorizer';
 import { OPEN_SECURITY, type HostSecurity } from './security/host-security';
+import { UNSIGNED_GOSSIP, type GossipSigning } from './gossip/gossip-signing';
 import { JsonHttpClient } from './transport/json-http-client';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { WorkerHeartbeatHook } from './roles/dispatcher/worker-heartbeat.hook';
@@ -34,7 +35,7 @@ import { fleetProviderTimeoutMs, fleetViewProvider } from './roles/fleet/fleet-v
 /** Wires the libs for one role. Only the app knows them all; the libs never import each other's dispatcher. */
 @Module({})
 export class AppModule {
-  static register(config: HostConfig, security: HostSecurity = OPEN_SECURITY): DynamicModule {
+  static register(config: HostConfig, security: HostSecurity = OPEN_SECURITY, signing: GossipSigning = UNSIGNED_GOSSIP): DynamicModule {
     const leads = config.role !== 'worker';
     const dispatches = config.role === 'all-in-one' || config.role === 'dispatcher';
     const simulates = config.role === 'all-in-one' && config.simulation;
@@ -51,7 +52,7 @@ export class AppModule {
       GossipMessageMembersMetric,
     ];
     if (leads) providers.push(LeadershipChangesMetric, LeadershipTermMetric);
-    // This process's own token and TLS settings, for every request it makes (gossip, the worker agent).
+    // This process's own token and TLS settings, for the worker agent's calls to its configured dispatcher (gossip carries no token).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {
       providers.push(WorkerHeartbeatHook);
@@ -113,7 +114,7 @@ export class AppModule {
           keys: config.gossipKey === undefined ? config.gossipKeys : [config.gossipKey],
           allow: config.gossipAllow,
           maxMembers: config.gossipMaxMembers,
-          authToken: config.authToken,
+          ...(signing.identity ? { identity: signing.identity } : {}),
           logFormat: config.logFormat,
           ...(security.tls.client ? { tls: security.tls.client } : {}),
         }),

@@ -46,6 +46,10 @@ export interface HostConfig {
   readonly gossipKey: string | undefined;
   /** Keyring for rotation, signing key first; never logged. */
   readonly gossipKeys: readonly string[];
+  /** PEM file of this node's Ed25519 gossip key (owner-only permissions); never logged. */
+  readonly gossipIdentity: string | undefined;
+  /** JSON file of every node id's gossip public key (and optionally its role). */
+  readonly gossipTrust: string | undefined;
   readonly gossipAllow: readonly string[];
   readonly gossipMaxMembers: number;
   readonly store: HostStore;
@@ -115,7 +119,7 @@ const SETTINGS = {
   syntheticPeers: { flag: '--synthetic-peers', env: 'SYNTHETIC_PEERS', kind: 'int', fallback: '0', max: 10_000_000, help: 'any role: this many synthetic fleet peers recorded in-process (load testing)' },
   syntheticRate: { flag: '--synthetic-rate', env: 'SYNTHETIC_RATE', kind: 'int', fallback: '10000', min: 1, max: 10_000_000, help: 'events per second of the synthetic fleet' },
   authTokensFile: { flag: '--auth-tokens-file', env: 'OMNIRELAY_AUTH_TOKENS_FILE', kind: 'text', help: 'JSON file of bearer tokens and roles; without it the host serves loopback only' },
-  authToken: { flag: '--auth-token', env: 'OMNIRELAY_AUTH_TOKEN', kind: 'secret', help: 'worker, gossip: this process\'s own bearer token (never printed)' },
+  authToken: { flag: '--auth-token', env: 'OMNIRELAY_AUTH_TOKEN', kind: 'secret', help: 'this process\'s own bearer token, sent to --dispatcher-url and to the fleet view\'s hosts, never with gossip (never printed)' },
   tlsCert: { flag: '--tls-cert', env: 'OMNIRELAY_TLS_CERT', kind: 'text', help: 'PEM certificate: serve HTTPS (and the client certificate for mutual TLS)' },
   tlsKey: { flag: '--tls-key', env: 'OMNIRELAY_TLS_KEY', kind: 'text', help: 'PEM private key of --tls-cert' },
   tlsCa: { flag: '--tls-ca', env: 'OMNIRELAY_TLS_CA', kind: 'text', help: 'PEM CA: gossip and worker clients verify servers (and the server clients) with it' },
@@ -132,7 +136,9 @@ const SETTINGS = {
   advertiseUrl: { flag: '--advertise-url', env: 'ADVERTISE_URL', kind: 'url', help: 'base URL other nodes reach this one at (default: the listen address)' },
   gossipKey: { flag: '--gossip-key', env: 'OMNIRELAY_GOSSIP_KEY', kind: 'key', help: 'cluster key signing gossip (HMAC-SHA256), base64 of 32 bytes: openssl rand -base64 32; production needs one' },
   gossipKeys: { flag: '--gossip-keys', env: 'OMNIRELAY_GOSSIP_KEYS', kind: 'key-list', fallback: '', help: 'key rotation: comma-separated keys, the first signs, all verify (instead of --gossip-key)' },
-  gossipAllow: { flag: '--gossip-allow', env: 'GOSSIP_ALLOW', kind: 'list', fallback: '', help: 'CIDRs or host names members may advertise and be contacted at (default: loopback and the seeds\' networks)' },
+  gossipIdentity: { flag: '--gossip-identity', env: 'OMNIRELAY_GOSSIP_IDENTITY', kind: 'text', help: 'PEM file of this node\'s own Ed25519 gossip key (openssl genpkey -algorithm ed25519); with --gossip-trust' },
+  gossipTrust: { flag: '--gossip-trust', env: 'OMNIRELAY_GOSSIP_TRUST', kind: 'text', help: 'JSON file of every node id\'s gossip public key (and role): {"nodes":{"<id>":{"publicKey":"<PEM>","role":"<role>"}}}' },
+  gossipAllow: { flag: '--gossip-allow', env: 'GOSSIP_ALLOW', kind: 'list', fallback: '', help: 'CIDRs or host names, each optionally :port, :low-high or :*, members may advertise and be contacted at (default: loopback and the seeds\' networks; no port: the gossip ports)' },
   gossipMaxMembers: { flag: '--gossip-max-members', env: 'GOSSIP_MAX_MEMBERS', kind: 'int', fallback: '4096', min: 1, max: 1_000_000, help: 'gossip members known at once; more are refused and counted' },
   store: { flag: '--store', env: 'OMNIRELAY_STORE', kind: 'store', fallback: 'memory', help: `leadership and dispatcher store: ${STORES.join(' or ')}` },
   etcdEndpoints: { flag: '--etcd-endpoints', env: 'OMNIRELAY_ETCD_ENDPOINTS', kind: 'list', fallback: 'http://127.0.0.1:2379', help: 'store etcd: comma-separated etcd client URLs' },
@@ -269,6 +275,9 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
   if (config.gossipKey !== undefined && config.gossipKeys.length > 0) {
     throw new HostConfigError('give either --gossip-key (OMNIRELAY_GOSSIP_KEY) or --gossip-keys (OMNIRELAY_GOSSIP_KEYS), not both');
+  }
+  if ((config.gossipIdentity === undefined) !== (config.gossipTrust === undefined)) {
+    throw new HostConfigError('--gossip-identity (OMNIRELAY_GOSSIP_IDENTITY) and --gossip-trust (OMNIRELAY_GOSSIP_TRUST) go together');
   }
   if (config.syntheticPeers > config.maxPeers) {
     throw new HostConfigError(`--synthetic-peers (${config.syntheticPeers}) exceeds --max-peers (${config.maxPeers}): raise --max-peers (MAX_PEERS)`);

@@ -11,20 +11,23 @@ import { httpServerLimits } from './http-server-limits';
 import { ConnectionGate } from './connections/connection-gate';
 import { installRequestDoor, type DoorFastify } from './connections/request-door';
 import { loadHostSecurity, type HostSecurity } from './security/host-security';
+import { loadGossipSigning, type GossipSigning } from './gossip/gossip-signing';
 import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
 async function serve(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseHostConfig>;
   let security: HostSecurity | undefined;
+  let signing: GossipSigning | undefined;
   try {
     parsed = parseHostConfig(argv, process.env);
     if (!parsed.help) security = loadHostSecurity(parsed.config);
+    if (security) signing = loadGossipSigning(parsed.config, security.tokens !== null);
   } catch (error) {
     if (!(error instanceof HostConfigError)) throw error;
     process.stderr.write(`${error.message}\n\n${HOST_USAGE}\n`);
     return 64;
   }
-  if (parsed.help || security === undefined) {
+  if (parsed.help || security === undefined || signing === undefined) {
     process.stdout.write(`${HOST_USAGE}\n`);
     return 0;
   }
@@ -63,7 +66,7 @@ async function serve(argv: readonly string[]): Promise<number> {
     authenticates: security.tokens !== null,
   });
   installRequestDoor(adapter.getInstance<DoorFastify>(), security.tokens, gate);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, security), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, security, signing), adapter, {
     logger:
       config.logFormat === 'json'
         ? new ConsoleLogger({ json: true, logLevels: ['log', 'warn', 'error'] })
@@ -90,7 +93,7 @@ async function serve(argv: readonly string[]): Promise<number> {
   if (security.tokens === null) logger.log('No tokens file: every endpoint is open (loopback only). See --auth-tokens-file.');
   else logger.log(`Bearer tokens required (${security.tokens.size} in the tokens file)${tls?.requireClientCertificate ? ', and client certificates' : ''}.`);
   if (security.tokens !== null && config.authToken === undefined) {
-    logger.log('No --auth-token: gossip and worker calls from this node carry no token, and protected peers will refuse them.');
+    logger.log('No --auth-token: worker and fleet-view calls from this node carry no token, and protected peers will refuse them.');
   }
   return -1;
 }

@@ -51,6 +51,8 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 /**
  * POSTs gossip to members: only to allowed addresses, with a deadline for the whole exchange and a
  * bound on the bytes read back, so a slow or hostile peer costs one timeout and a little memory.
+ * It carries no credential: gossip is authenticated by its signed envelope, so a member (or anyone
+ * who got an address into the member list) receives nothing it could use to act as this node.
  */
 export class GossipHttpClient {
   constructor(
@@ -58,7 +60,6 @@ export class GossipHttpClient {
     private readonly timeoutMs: number,
     private readonly maxReplyBytes: number,
     private readonly tls: GossipTlsOptions = {},
-    private readonly authToken?: string,
   ) {}
 
   async post(baseUrl: string, body: string): Promise<GossipReply> {
@@ -71,7 +72,6 @@ export class GossipHttpClient {
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
-          ...(this.authToken === undefined ? {} : { authorization: `Bearer ${this.authToken}` }),
         },
         lookup: guardedLookup,
         ...(url.protocol === 'https:' ? this.tls : {}),

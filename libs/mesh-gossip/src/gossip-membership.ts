@@ -4,6 +4,7 @@ import type {
   GossipMemberState,
   GossipMemberView,
 } from './interfaces/gossip-member.interface';
+import { SuspicionGate } from './suspicion-gate';
 
 interface Version {
   readonly incarnation: number;
@@ -28,6 +29,8 @@ interface MemberRecord {
   suspicionSpreads: boolean;
   /** The version the member last told this node itself; undefined while it is known only second-hand. */
   selfSaid: Version | undefined;
+  /** Local time the member last came back from suspect (a refuted suspicion); -Infinity if never. */
+  refutedAt: number;
 }
 
 /** What changed for one member in a merge or a sweep; the service turns it into tracker calls. */
@@ -63,6 +66,8 @@ export interface MembershipCounters {
   compactedTombstones: number;
   /** Suspicions of this node that others spread and that it refuted by moving its heartbeat past them. */
   refutedSuspicions: number;
+  /** Third-party suspicions not adopted: member immune, nothing seen here backs them, or the sender's rate spent. */
+  refusedSuspicions: number;
 }
 
 /** A member's version when a probe of it started: a suspicion applies only if nothing newer was heard since. */
@@ -148,7 +153,9 @@ export class GossipMembership {
   private freshNews = false;
   /** Members whose travelling suspicion was refuted here since the news was last taken. */
   private readonly refutedSince = new Set<string>();
-  readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0, refutedSuspicions: 0 };
+  readonly counters: MembershipCounters = { refusedMembers: 0, ignoredClaims: 0, compactedTombstones: 0, refutedSuspicions: 0, refusedSuspicions: 0 };
+  /** Which third-party suspicions are adopted (immunity, corroboration, per-sender rate). */
+  readonly suspicions = new SuspicionGate();
 
   constructor(
     private self: GossipMemberInfo,
@@ -203,7 +210,7 @@ export class GossipMembership {
         this.refute(entry);
         continue;
       }
-      const change = entry.nodeId === sender ? this.mergeFirstHand(entry, now) : this.mergeRelayed(entry, now);
+      const change = entry.nodeId === sender ? this.mergeFirstHand(entry, now) : this.mergeRelayed(entry, sender, now);
       if (change) changes.push(change);
     }
     this.compact();
@@ -250,7 +257,7 @@ export class GossipMembership {
     return { info, previous, state, incarnation, progressed, infoChanged };
   }
 
-  private mergeRelayed(entry: GossipDigestEntry, now: number): MemberChange | undefined {
+  private mergeRelayed(entry: GossipDigestEntry, sender: string, now: number): MemberChange | undefined {
     const known = this.members.get(entry.nodeId);
     if (!known) {
       // A suspicion introduces no one: the member is learnt once someone passes on its heartbeat.
@@ -270,7 +277,7 @@ export class GossipMembership {
       if (entry.incarnation > known.incarnation) this.counters.ignoredClaims++;
       return undefined;
     }
-    if (entry.state === 'suspect') return this.mergeSuspicion(known, entry.heartbeat, now);
+    if (entry.state === 'suspect') return this.mergeSuspicion(known, entry.heartbeat, sender, now);
     // Only the member itself comes back from `left`; anyone may carry its heartbeat forward.
     if (known.state === 'left' || entry.heartbeat <= known.heartbeat) return undefined;
     const previous = known.state;
@@ -284,10 +291,16 @@ export class GossipMembership {
     return { info: known.info, previous, state: 'alive', incarnation: known.incarnation, progressed: true, infoChanged: false };
   }
 
-  /** A third party suspects the member at `heartbeat` (of the known incarnation). */
-  private mergeSuspicion(known: MemberRecord, heartbeat: number, now: number): MemberChange | undefined {
+  /** `sender` suspects the member at `heartbeat` (of the known incarnation). */
+  private mergeSuspicion(known: MemberRecord, heartbeat: number, sender: string, now: number): MemberChange | undefined {
     // What is known here refutes the suspicion already (or the member is gone, or a probe's suspicion is held here already).
     if (heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
+    if (known.state === 'alive' || (known.state === 'suspect' && !known.suspicionSpreads)) {
+      if (!this.suspicions.admits(sender, known.info.nodeId, known.changedAt, known.refutedAt, now)) {
+        this.counters.refusedSuspicions++;
+        return undefined;
+      }
+    }
     if (known.state === 'suspect' && !known.suspicionSpreads) {
       // Silent here too: the probe's suspicion replaces the local one, which keeps its start.
       known.suspicionSpreads = true;
@@ -353,7 +366,18 @@ export class GossipMembership {
     }
     const { incarnation, heartbeat, state } = entry;
     const info = infoOf(entry);
-    this.members.set(entry.nodeId, { info, incarnation, heartbeat, state, changedAt: now, suspectedAt: now, suspectedHeartbeat: heartbeat, suspicionSpreads: false, selfSaid });
+    this.members.set(entry.nodeId, {
+      info,
+      incarnation,
+      heartbeat,
+      state,
+      changedAt: now,
+      suspectedAt: now,
+      suspectedHeartbeat: heartbeat,
+      suspicionSpreads: false,
+      selfSaid,
+      refutedAt: Number.NEGATIVE_INFINITY,
+    });
     this.ringDirty = true;
     if (isTombstone(state)) this.tombstones++;
     return { info, previous: undefined, state, incarnation, progressed: state === 'alive', infoChanged: true };
@@ -361,6 +385,8 @@ export class GossipMembership {
 
   private setState(record: MemberRecord, state: GossipMemberState, now: number): void {
     if (isTombstone(record.state) !== isTombstone(state)) this.tombstones += isTombstone(state) ? 1 : -1;
+    // Back from suspect: immune to third-party suspicion for a suspicion timeout (SuspicionGate).
+    if (record.state === 'suspect' && state === 'alive') record.refutedAt = now;
     record.state = state;
     record.changedAt = now;
   }

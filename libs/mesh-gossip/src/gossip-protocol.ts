@@ -1,10 +1,11 @@
-import { GossipCodec, type MessageHead, type WrittenMessage } from './gossip-codec';
+import { GossipCodec, type GossipEnvelope, type MessageHead, type WrittenMessage } from './gossip-codec';
 import { GossipMembership, type GossipMembershipLimits, type MemberChange } from './gossip-membership';
 import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
 import { IndirectProbes, PROBE_LIMITS, type ProbePlan } from './indirect-probes';
 import type { GossipDigestEntry, GossipMemberInfo, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';
 import type { GossipAddressPolicy } from './security/gossip-address-policy';
+import type { GossipIdentity } from './security/gossip-identity';
 import type { GossipKeyring } from './security/gossip-keyring';
 import { GossipReplayGuard } from './security/gossip-replay-guard';
 import { scaledSuspicionMs } from './scaled-suspicion';
@@ -29,12 +30,18 @@ export interface GossipMessageCounters {
   readonly outbound: Record<GossipOutboundOutcome, number>;
   /** Entries dropped as malformed. */
   droppedEntries: number;
-  /** Entries whose address is not allowed (not http(s), not in --gossip-allow, link-local, metadata). */
+  /** Entries whose address is not allowed (not http(s), not in --gossip-allow, not a gossip port, link-local, metadata). */
   refusedAddresses: number;
+  /** Entries of node ids the trust file does not list, or announcing a role the trust file does not bind them to. */
+  refusedIdentities: number;
 }
 
 export interface GossipProtocolOptions {
   readonly keyring?: GossipKeyring;
+  /** This node's own key and the trust store of every node's public key: messages speak for their signer only. */
+  readonly identity?: GossipIdentity;
+  /** Seed URLs: the members found there introduce members at new gossip ports (see GossipAddressPolicy). */
+  readonly seeds?: readonly string[];
   readonly policy: GossipAddressPolicy;
   readonly limits?: Partial<GossipMembershipLimits>;
   /** A signed message is accepted within ±this of its sentAt (default 30000). */
@@ -79,6 +86,7 @@ export class GossipProtocol {
     outbound: zeros(GOSSIP_OUTBOUND_OUTCOMES),
     droppedEntries: 0,
     refusedAddresses: 0,
+    refusedIdentities: 0,
   };
   /** Member entries per message, by direction: plain numbers, exported at scrape time. */
   readonly messageMembers = {
@@ -87,6 +95,8 @@ export class GossipProtocol {
   };
   private readonly codec: GossipCodec;
   private readonly policy: GossipAddressPolicy;
+  private readonly identity: GossipIdentity | undefined;
+  private readonly seeds: ReadonlySet<string>;
   private readonly sendBytes: number | undefined;
   private readonly sendMembers: number | undefined;
   /** SWIM-style indirect probes this node runs and runs for others. */
@@ -96,14 +106,27 @@ export class GossipProtocol {
 
   constructor(self: GossipMemberInfo, incarnation: number, options: GossipProtocolOptions) {
     this.membership = new GossipMembership(self, incarnation, options.limits);
-    this.codec = new GossipCodec(options.keyring, new GossipReplayGuard(options.replayWindowMs ?? 30_000, options.replayCapacity ?? 16_384));
+    const replay = new GossipReplayGuard(options.replayWindowMs ?? 30_000, options.replayCapacity ?? 16_384);
+    this.codec = new GossipCodec(options.keyring, replay, options.identity);
+    this.identity = options.identity;
     this.policy = options.policy;
+    this.seeds = new Set((options.seeds ?? []).map((seed) => seed.replace(/\/$/, '')));
+    for (const seed of this.seeds) this.policy.ports.learnUrl(seed);
+    if (self.url) this.policy.ports.learnUrl(self.url);
+    // A third party's suspicion counts when this node's own probes back it.
+    this.membership.suspicions.corroborates = (nodeId, now) => this.probes.saw(nodeId, now);
     this.sendBytes = options.sendBytes;
     this.sendMembers = options.sendMembers;
   }
 
   get signed(): boolean {
     return this.codec.signed;
+  }
+
+  /** Sets the URL this node advertises (its port is a gossip port). */
+  setSelfUrl(url: string): void {
+    this.membership.setSelfUrl(url);
+    this.policy.ports.learnUrl(url);
   }
 
   /** The suspicion timeout to apply, stretched when the member list takes several messages. */
@@ -119,6 +142,7 @@ export class GossipProtocol {
   openRound(now: number, timing: GossipRoundTiming, seeds: readonly string[], random: () => number = Math.random): { changes: MemberChange[]; targets: readonly string[] } {
     this.membership.beat();
     const suspicionMs = this.suspicionTimeoutMs(timing.suspicionTimeoutMs, timing.roundIntervalMs);
+    this.membership.suspicions.configure(suspicionMs, timing.roundIntervalMs);
     const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs);
     const picked = this.membership.pick(timing.fanout, random);
     return { changes, targets: picked.length > 0 ? picked : seeds };
@@ -167,17 +191,19 @@ export class GossipProtocol {
   /** Reads a request; returns what changed and the answer, or the probe to run first. Throws GossipRefusal (counted). */
   receive(body: unknown, now: number): GossipReceived {
     let message: GossipMessage;
+    let envelope: GossipEnvelope;
     try {
       const read = this.codec.readRequest(body, now);
       this.counters.droppedEntries += read.dropped;
       message = read.message;
+      envelope = read.envelope;
     } catch (error) {
       if (error instanceof GossipRefusal) this.counters.inbound[error.outcome]++;
       throw error;
     }
     this.counters.inbound.accepted++;
     this.messageMembers.received.observe(message.members.length);
-    const changes = this.merge(message, now);
+    const changes = this.merge(message, now, this.isSeedMember(message.from));
     const replyTo = message.nonce;
     const head = (probeResult?: GossipProbeResult): MessageHead => ({
       from: this.membership.selfId,
@@ -185,49 +211,91 @@ export class GossipProtocol {
       ...(probeResult === undefined ? {} : { probeResult }),
     });
     // A news push is answered with this node's own entry: the news went one way, cheaply.
-    if (message.news) return { changes, reply: this.writeEntries(head(), this.ownEntry(), now).body };
-    if (message.probe === undefined) return { changes, reply: this.write(head(), now).body };
+    if (message.news) return { changes, reply: this.writeEntries(head(), this.ownEntry(), now, envelope).body };
+    if (message.probe === undefined) return { changes, reply: this.write(head(), now, envelope).body };
+    // A probe is answered with this node's own entry only: a probe request buys no digest page (no amplification).
+    const verdict = (result: GossipProbeResult, at: number): string => this.writeEntries(head(result), this.ownEntry(), at, envelope).body;
     // Only members this node knows are probed, at the address it knows: a request names a node id, never a URL.
     const nodeId = message.probe;
     const url = nodeId === this.membership.selfId ? undefined : this.membership.urlOf(nodeId);
-    if (nodeId === this.membership.selfId) return { changes, reply: this.write(head('reached'), now).body };
+    if (nodeId === this.membership.selfId) return { changes, reply: verdict('reached', now) };
     if (url === undefined || !this.policy.allowsUrl(url)) {
       this.probes.counters.declined++;
-      return { changes, reply: this.write(head('declined'), now).body };
+      return { changes, reply: verdict('declined', now) };
     }
-    if (!this.probes.beginRelay()) return { changes, reply: this.write(head('declined'), now).body };
+    if (!this.probes.beginRelay(message.from, nodeId, now)) return { changes, reply: verdict('declined', now) };
     let answered = false;
     const answer = (reached: boolean, at: number): string => {
-      if (!answered) this.probes.endRelay();
+      if (!answered) this.probes.endRelay(nodeId, reached, at);
       answered = true;
-      return this.write(head(reached ? 'reached' : 'unreached'), at).body;
+      return verdict(reached ? 'reached' : 'unreached', at);
     };
     return { changes, relay: { nodeId, url, answer } };
   }
 
   /** Reads the answer to a probe request of this node: its changes and the relay's verdict. Throws GossipRefusal. */
-  acceptProbeReply(body: unknown, requestNonce: string, now: number): { changes: MemberChange[]; result: GossipProbeResult } {
+  acceptProbeReply(body: unknown, requestNonce: string, now: number, relayUrl?: string): { changes: MemberChange[]; result: GossipProbeResult } {
     const { message, dropped } = this.codec.readReply(body, requestNonce, now);
     this.counters.droppedEntries += dropped;
     this.messageMembers.received.observe(message.members.length);
-    return { changes: this.merge(message, now), result: message.probeResult ?? 'declined' };
+    return { changes: this.merge(message, now, relayUrl !== undefined && this.seeds.has(relayUrl)), result: message.probeResult ?? 'declined' };
   }
 
-  /** Reads the answer to a request of this node. Throws GossipRefusal. */
-  acceptReply(body: unknown, requestNonce: string, now: number): MemberChange[] {
-    const { message, dropped } = this.codec.readReply(body, requestNonce, now);
+  /** Reads the answer to a request of this node sent to `url`. Throws GossipRefusal. */
+  acceptReply(body: unknown, requestNonce: string, now: number, url?: string): MemberChange[] {
+    return this.acceptAnswer(body, requestNonce, now, url, undefined);
+  }
+
+  /**
+   * Reads the answer of `nodeId` at `url` to a request of this node: throws GossipRefusal unless it
+   * is a valid gossip answer (signed, when the mesh is) from that very node. A relay counts a
+   * member as reached only through this.
+   */
+  acceptAnswerOf(nodeId: string, url: string, body: unknown, requestNonce: string, now: number): MemberChange[] {
+    return this.acceptAnswer(body, requestNonce, now, url, nodeId);
+  }
+
+  private acceptAnswer(body: unknown, requestNonce: string, now: number, url: string | undefined, expectedFrom: string | undefined): MemberChange[] {
+    const { message, dropped } = this.codec.readReply(body, requestNonce, now, expectedFrom);
     this.counters.droppedEntries += dropped;
     this.messageMembers.received.observe(message.members.length);
-    return this.merge(message, now);
+    return this.merge(message, now, url !== undefined && this.seeds.has(url));
   }
 
-  private merge(message: GossipMessage, now: number): MemberChange[] {
+  /** True when `nodeId` is the member found at a seed URL. */
+  private isSeedMember(nodeId: string): boolean {
+    const url = this.membership.urlOf(nodeId);
+    return url !== undefined && this.seeds.has(url);
+  }
+
+  /**
+   * Keeps the entries this node may store: its own, and members at allowed addresses with an
+   * identity the trust store accepts. A member speaking for itself (or introduced by a seed) makes
+   * its port a gossip port.
+   */
+  private merge(message: GossipMessage, now: number, fromSeed: boolean): MemberChange[] {
     const allowed: GossipDigestEntry[] = [];
     for (const entry of message.members) {
-      if (entry.nodeId === this.membership.selfId || this.policy.allowsUrl(entry.url)) allowed.push(entry);
+      if (entry.nodeId === this.membership.selfId) {
+        allowed.push(entry);
+        continue;
+      }
+      if (this.identity && (!this.identity.trust.has(entry.nodeId) || !this.roleAllowed(entry))) {
+        this.counters.refusedIdentities++;
+        continue;
+      }
+      if (this.policy.learnsPorts && (entry.nodeId === message.from || fromSeed) && this.policy.allowsHostOf(entry.url)) {
+        this.policy.ports.learnUrl(entry.url);
+      }
+      if (this.policy.allowsUrl(entry.url)) allowed.push(entry);
       else this.counters.refusedAddresses++;
     }
     return this.membership.merge(allowed, message.from, now);
+  }
+
+  private roleAllowed(entry: GossipDigestEntry): boolean {
+    const role = this.identity?.trust.roleOf(entry.nodeId);
+    return role === undefined || role === entry.role;
   }
 
   /**
@@ -249,15 +317,15 @@ export class GossipProtocol {
   }
 
   /** A message of these entries, as many as fit (counted in the sent-size histogram). */
-  private writeEntries(head: MessageHead, entries: Iterable<GossipDigestEntry>, now: number): WrittenMessage {
-    const written = this.codec.write(head, entries, now, this.sendBytes, this.sendMembers);
+  private writeEntries(head: MessageHead, entries: Iterable<GossipDigestEntry>, now: number, envelope?: GossipEnvelope): WrittenMessage {
+    const written = this.codec.write(head, entries, now, this.sendBytes, this.sendMembers, envelope);
     this.messageMembers.sent.observe(written.carried);
     return written;
   }
 
   /** A message carrying this node's next page of the member list. */
-  private write(head: MessageHead, now: number): { body: string; nonce: string } {
-    const written = this.writeEntries(head, this.membership.digest(), now);
+  private write(head: MessageHead, now: number, envelope?: GossipEnvelope): { body: string; nonce: string } {
+    const written = this.writeEntries(head, this.membership.digest(), now, envelope);
     const carriedSelf = this.membership.selfInfo.url && written.carried > 0 ? 1 : 0;
     const others = Math.max(0, written.carried - carriedSelf);
     this.membership.advance(others);

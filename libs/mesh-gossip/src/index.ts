@@ -7,7 +7,8 @@ export { GossipProtocol, GOSSIP_INBOUND_OUTCOMES, GOSSIP_OUTBOUND_OUTCOMES } fro
 export type { GossipMessageCounters, GossipOutboundOutcome, GossipProtocolOptions, GossipReceived, RelayedProbe } from './gossip-protocol';
 export { IndirectProbes, PROBE_LIMITS } from './indirect-probes';
 export type { ProbeCounters, ProbePlan } from './indirect-probes';
-export { GossipCodec } from './gossip-codec';
+export { GossipCodec, signedBytes } from './gossip-codec';
+export type { GossipEnvelope, ReadMessage } from './gossip-codec';
 export { scaledSuspicionMs, SUSPICION_ROUNDS_PER_PAGE } from './scaled-suspicion';
 export { GossipRefusal } from './gossip-refusal';
 export type { GossipInboundOutcome } from './gossip-refusal';
@@ -15,7 +16,14 @@ export { GossipHttpClient, GossipAddressRefused } from './gossip-http-client';
 export type { GossipTlsOptions } from './gossip-http-client';
 export { GossipKeyring, GossipKeyError, decodeGossipKey, GOSSIP_KEY_BYTES, GOSSIP_KEYRING_MAX } from './security/gossip-keyring';
 export { GossipReplayGuard } from './security/gossip-replay-guard';
+export { GossipIdentity } from './security/gossip-identity';
+export { GossipIdentityError } from './security/gossip-identity-error';
+export { GossipTrustStore, GOSSIP_TRUST_MAX_NODES } from './security/gossip-trust';
+export { GossipPortBook, GOSSIP_PORTS_MAX } from './security/gossip-ports';
+export { RateWindow } from './security/rate-window';
+export { SuspicionGate, SUSPICIONS_PER_SENDER } from './suspicion-gate';
 export { GossipAddressPolicy, GossipAllowError, isForbiddenAddress } from './security/gossip-address-policy';
+export type { HostOnlyPorts } from './security/gossip-address-policy';
 export { parseGossipMessage, parseDigestEntry, GossipMessageError } from './gossip-message';
 export { GOSSIP_LIMITS, MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
 export type {

@@ -10,7 +10,9 @@ import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interfa
 import type { MeshGossipOptions } from './interfaces/mesh-gossip-options.interface';
 import { GOSSIP_LIMITS, MESH_GOSSIP_OPTIONS } from './mesh-gossip.constants';
 import { GossipAddressPolicy } from './security/gossip-address-policy';
+import { GossipIdentity } from './security/gossip-identity';
 import { GossipKeyring } from './security/gossip-keyring';
+import { GossipTrustStore } from './security/gossip-trust';
 import { MeshAuditLog, type MeshAuditEventKind } from './telemetry/mesh-audit-log';
 import { GOSSIP_RTT_BUCKETS_MS, PlainHistogram } from './telemetry/plain-histogram';
 
@@ -25,7 +27,9 @@ export interface MeshGossipStats {
   readonly tombstones: number;
   readonly refusedMembers: number;
   readonly refusedAddresses: number;
+  readonly refusedIdentities: number;
   readonly ignoredClaims: number;
+  readonly refusedSuspicions: number;
   readonly compactedTombstones: number;
   readonly messages: { readonly inbound: Readonly<Record<string, number>>; readonly outbound: Readonly<Record<string, number>> };
   readonly membersByState: Readonly<Record<GossipMemberState, number>>;
@@ -83,12 +87,19 @@ export class MeshGossipService implements OnApplicationShutdown {
       labels: { ...options.labels },
     };
     this.seeds = (options.seeds ?? []).map((seed) => seed.replace(/\/$/, ''));
-    const policy = options.allow && options.allow.length > 0 ? new GossipAddressPolicy(options.allow) : GossipAddressPolicy.forSeeds(this.seeds);
+    // Entries without a port admit only gossip ports, so a forged member cannot aim this node at another service's port.
+    const policy =
+      options.allow && options.allow.length > 0
+        ? new GossipAddressPolicy(options.allow, { hostOnlyPorts: 'gossip' })
+        : GossipAddressPolicy.forSeeds(this.seeds, 'gossip');
     const keys = options.keys ?? [];
+    const identity = options.identity ? GossipIdentity.fromPem(options.nodeId, options.identity.privateKey, GossipTrustStore.parse(options.identity.trust)) : undefined;
     // A restart is a new incarnation, so its versions beat everything the old process said.
     this.protocol = new GossipProtocol(self, Date.now(), {
       policy,
+      seeds: this.seeds,
       ...(keys.length > 0 ? { keyring: GossipKeyring.fromBase64(keys) } : {}),
+      ...(identity ? { identity } : {}),
       limits: {
         ...(options.maxMembers === undefined ? {} : { maxMembers: options.maxMembers }),
         ...(options.maxTombstones === undefined ? {} : { maxTombstones: options.maxTombstones }),
@@ -96,8 +107,8 @@ export class MeshGossipService implements OnApplicationShutdown {
       ...(options.replayWindowMs === undefined ? {} : { replayWindowMs: options.replayWindowMs }),
     });
     const requestTimeoutMs = options.requestTimeoutMs ?? 1000;
-    this.client = new GossipHttpClient(policy, requestTimeoutMs, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
-    this.probeClient = new GossipHttpClient(policy, 2 * requestTimeoutMs, GOSSIP_LIMITS.replyBytes, options.tls, options.authToken);
+    this.client = new GossipHttpClient(policy, requestTimeoutMs, GOSSIP_LIMITS.replyBytes, options.tls);
+    this.probeClient = new GossipHttpClient(policy, 2 * requestTimeoutMs, GOSSIP_LIMITS.replyBytes, options.tls);
     this.timing = {
       roundIntervalMs: options.roundIntervalMs ?? 1000,
       fanout: options.fanout ?? 3,
@@ -142,7 +153,7 @@ export class MeshGossipService implements OnApplicationShutdown {
   /** Starts gossiping once the HTTP server listens at `selfUrl`. */
   start(selfUrl: string): void {
     if (this.timer) return;
-    this.protocol.membership.setSelfUrl(selfUrl.replace(/\/$/, ''));
+    this.protocol.setSelfUrl(selfUrl.replace(/\/$/, ''));
     this.recordMember(this.protocol.membership.selfInfo);
     if (!this.protocol.signed) {
       // Not a warning: the loopback demo is meant to run like this, and the gate refuses warnings.
@@ -174,6 +185,7 @@ export class MeshGossipService implements OnApplicationShutdown {
       tombstones: membership.tombstoneCount,
       ...membership.counters,
       refusedAddresses: counters.refusedAddresses,
+      refusedIdentities: counters.refusedIdentities,
       messages: { inbound: { ...counters.inbound }, outbound: { ...counters.outbound } },
       membersByState: membership.stateCounts(),
     };
@@ -190,14 +202,25 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.recordChanges(received.changes, id);
     if (received.relay === undefined) return received.reply;
     const { relay } = received;
-    let reached = false;
+    return relay.answer(await this.reach(relay.nodeId, relay.url, id), Date.now());
+  }
+
+  /**
+   * A relayed probe: true only when the member answered with a valid gossip answer (signed, in a
+   * signed mesh) from that very node id; an HTTP error, a 500 or anybody else's answer is `unreached`.
+   */
+  private async reach(nodeId: string, url: string, id: string): Promise<boolean> {
+    const { body, nonce } = this.protocol.request(Date.now());
     try {
-      reached = await this.exchange(relay.url, id, false);
+      const reply = await this.client.post(url, body);
+      if (reply.status !== 200) return false;
+      this.recordChanges(this.protocol.acceptAnswerOf(nodeId, url, reply.body, nonce, Date.now()), id);
+      return true;
     } catch (error) {
-      // A listener failing on what the member said must not keep the relay slot: answer `unreached`.
-      this.logger.debug(`probe of ${relay.nodeId}: ${error instanceof Error ? error.message : String(error)}`);
+      // A listener failing on what the member said must not keep the relay slot either: `unreached`.
+      this.logger.debug(`probe of ${nodeId}: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
     }
-    return relay.answer(reached, Date.now());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -236,7 +259,7 @@ export class MeshGossipService implements OnApplicationShutdown {
         this.logger.debug(`gossip with ${url}: HTTP ${reply.status}`);
         return true;
       }
-      this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()), round);
+      this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now(), url), round);
       outbound.accepted++;
       return true;
     } catch (error) {
@@ -262,7 +285,7 @@ export class MeshGossipService implements OnApplicationShutdown {
       void this.client
         .post(url, body)
         .then((reply) => {
-          if (reply.status === 200) this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now()), round);
+          if (reply.status === 200) this.recordChanges(this.protocol.acceptReply(reply.body, nonce, Date.now(), url), round);
         })
         .catch((error: unknown) => this.logger.debug(`news to ${url} failed: ${error instanceof Error ? error.message : String(error)}`));
     }
@@ -279,7 +302,7 @@ export class MeshGossipService implements OnApplicationShutdown {
     try {
       const reply = await this.probeClient.post(relay, body);
       if (reply.status !== 200) return false;
-      const { changes, result } = this.protocol.acceptProbeReply(reply.body, nonce, Date.now());
+      const { changes, result } = this.protocol.acceptProbeReply(reply.body, nonce, Date.now(), relay);
       this.recordChanges(changes, round);
       return result === 'reached';
     } catch (error) {

@@ -22,8 +22,6 @@ const READ: RouteAccess = { kind: 'roles', roles: ['reader', 'admin'] };
 const ADMIN: RouteAccess = { kind: 'roles', roles: ['admin'] };
 /** Readers, and mesh nodes with their own node token (a control-plane node federating a dispatcher). */
 const FLEET_READ: RouteAccess = { kind: 'roles', roles: ['reader', 'node', 'admin'] };
-/** Worker processes gossip too: they are mesh members (their membership is what leadership and diagnostics show). */
-const GOSSIP: RouteAccess = { kind: 'roles', roles: ['node', 'worker', 'admin'] };
 
 /** The host's routes (Fastify route patterns) and what each needs. */
 const ROUTE_ACCESS: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAccess>([
@@ -37,7 +35,9 @@ const ROUTE_ACCESS: ReadonlyMap<string, RouteAccess> = new Map<string, RouteAcce
   ['GET /control/leaders', READ],
   ['GET /control/work', READ],
   ['GET /control/work/:sequenceId', READ],
-  ['POST /control/gossip', GOSSIP],
+  // No bearer token: gossip is authenticated by its signed envelope (the gossip endpoint answers 401),
+  // and the host refuses to start with a tokens file but unsigned gossip (gossip/gossip-signing.ts).
+  ['POST /control/gossip', { kind: 'public' }],
   ['POST /control/work', ADMIN],
   ['POST /control/leases', { kind: 'lease-request' }],
   ['POST /control/leases/:leaseId/heartbeat', { kind: 'lease-held' }],

@@ -22,13 +22,21 @@ export interface MeshGossipOptions {
   /** Dead and left members are forgotten after this long (default 600000). */
   readonly forgetAfterMs?: number;
   /**
-   * Cluster keys, base64 of 32 bytes each: the first signs, all verify. Without keys gossip is
-   * unsigned (the loopback demo); production needs a key.
+   * Cluster keys, base64 of 32 bytes each: the first signs, all verify. Any key holder can sign for
+   * any node id; `identity` binds each message to its sender. Without keys or identity gossip is
+   * unsigned (the loopback demo); production needs one of them.
    */
   readonly keys?: readonly string[];
   /**
-   * Where members may be (CIDRs, addresses, host names, `*.suffix`). Default: loopback and the
-   * network of each seed. Link-local and metadata addresses are never allowed.
+   * This node's own Ed25519 private key (PEM) and the trust file's JSON text (every node id's public
+   * key, and optionally its role): each message is signed by its sender and names only it.
+   */
+  readonly identity?: { readonly privateKey: string; readonly trust: string };
+  /**
+   * Where members may be (CIDRs, addresses, host names, `*.suffix`, each optionally with `:port`,
+   * `:low-high` or `:*`). Default: loopback and the network of each seed. An entry without a port
+   * admits the gossip ports only (seeds', this node's, and those of members that spoke for
+   * themselves or that a seed introduced). Link-local and metadata addresses are never allowed.
    */
   readonly allow?: readonly string[];
   /** Members known at once (default 4096); more are refused and counted. */
@@ -39,8 +47,6 @@ export interface MeshGossipOptions {
   readonly replayWindowMs?: number;
   /** TLS options for gossip requests to https:// members. */
   readonly tls?: GossipTlsOptions;
-  /** Sent as `Authorization: Bearer <token>` with every gossip request, for hosts that require tokens; never logged. */
-  readonly authToken?: string;
   /** Audit lines as JSON objects (for a host whose logger prints JSON) or key=value text (default). */
   readonly logFormat?: MeshLogFormat;
 }
