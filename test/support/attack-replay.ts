@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
@@ -8,6 +9,9 @@ import { join } from 'node:path';
  * read, a process's resident memory, and /health/live latencies measured the way a probe sees them
  * (a new connection per request).
  */
+
+/** A host with a tokens file must sign its gossip (else exit 64): a cluster key for hosts these specs start. */
+export const SIGNED_GOSSIP_ENV: Readonly<Record<string, string>> = { OMNIRELAY_GOSSIP_KEY: randomBytes(32).toString('base64') };
 
 /** Writes `{"tokens":[...]}` to `dir/name` with mode 0600 and returns its path. */
 export function writeTokensFile(dir: string, tokens: ReadonlyArray<{ token: string; role: string; subject?: string }>, name = 'tokens.json'): string {

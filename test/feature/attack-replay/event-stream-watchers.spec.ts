@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExecutable, type RunningHost } from '../../support/executable-process';
-import { exchange, figures, rssMb, writeTokensFile } from '../../support/attack-replay';
+import { exchange, figures, rssMb, writeTokensFile, SIGNED_GOSSIP_ENV } from '../../support/attack-replay';
 import { openSse, type SseConnection } from '../../support/sse-client';
 
 /**
@@ -24,6 +24,7 @@ const streams: SseConnection[] = [];
 beforeAll(async () => {
   host = await startExecutable({
     args: ['--role', 'control-plane', '--node-id', 'cp-events', '--auth-tokens-file', tokensFile],
+    env: SIGNED_GOSSIP_ENV,
     ready: async (url) => (await exchange(`${url}/control/peers`, { headers: { authorization: `Bearer ${OPERATOR}` } })).status === 200,
   });
 }, 30_000);

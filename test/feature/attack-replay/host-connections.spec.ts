@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExecutable, type RunningHost } from '../../support/executable-process';
-import { exchange, figures, idleLivenessP99, probeLiveness, quantile, rssMb, writeTokensFile } from '../../support/attack-replay';
+import { exchange, figures, idleLivenessP99, probeLiveness, quantile, rssMb, writeTokensFile, SIGNED_GOSSIP_ENV } from '../../support/attack-replay';
 
 /**
  * Attacks on the host's connections and bodies by a client without a token (issue 17, attacks 2 and
@@ -22,7 +22,7 @@ const readyWithReader = async (url: string): Promise<boolean> =>
   (await exchange(`${url}/control/peers`, { headers: { authorization: `Bearer ${READER}` } })).status === 200;
 
 beforeAll(async () => {
-  host = await startExecutable({ args: ['--role', 'control-plane', '--node-id', 'cp-door', '--auth-tokens-file', tokensFile], ready: readyWithReader });
+  host = await startExecutable({ args: ['--role', 'control-plane', '--node-id', 'cp-door', '--auth-tokens-file', tokensFile], env: SIGNED_GOSSIP_ENV, ready: readyWithReader });
   idleP99 = await idleLivenessP99(host.url);
 }, 30_000);
 

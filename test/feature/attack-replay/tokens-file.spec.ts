@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { executablePath, startExecutable } from '../../support/executable-process';
-import { exchange, figures } from '../../support/attack-replay';
+import { exchange, figures, SIGNED_GOSSIP_ENV } from '../../support/attack-replay';
 
 /**
  * Attack 9 of issue 17: tokens files an attacker could exploit or an operator gets wrong, given to
@@ -58,6 +58,7 @@ describe('attack 9: the tokens file', () => {
   it('starts with a file readable by others, and says so on its log', async () => {
     const host = await startExecutable({
       args: ['--auth-tokens-file', file('readable.json', good, 0o644)],
+      env: SIGNED_GOSSIP_ENV,
       ready: async (url) => (await exchange(`${url}/control/peers`, { headers: { authorization: `Bearer ${ADMIN}` } })).status === 200,
     });
     try {
@@ -71,6 +72,7 @@ describe('attack 9: the tokens file', () => {
   it('starts with a file that begins with a UTF-8 byte-order mark (as some editors save it)', async () => {
     const host = await startExecutable({
       args: ['--auth-tokens-file', file('bom.json', `\uFEFF${good}`, 0o600)],
+      env: SIGNED_GOSSIP_ENV,
       ready: async (url) => (await exchange(`${url}/control/peers`, { headers: { authorization: `Bearer ${ADMIN}` } })).status === 200,
     });
     try {
