@@ -314,7 +314,11 @@ describe('the dispatcher on etcd', () => {
       expect(refusal.body).toMatchObject({ statusCode: 503, error: 'store-unavailable' });
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/omnirelay_store_errors_total\{component="dispatcher"\} [1-9]/);
+      // Readiness follows the store: not ready, naming it, while the process itself stays live.
+      await pollUntil('ready 503 while etcd is down', async () => ((await fetch(`${url}/health/ready`)).status === 503 ? true : undefined), 10_000, 100);
+      expect((await fetch(`${url}/health/live`)).status).toBe(200);
       await member.restart();
+      await pollUntil('ready 200 once etcd is back', async () => ((await fetch(`${url}/health/ready`)).status === 200 ? true : undefined), 20_000, 100);
       const { value: stats } = await pollUntil(
         'all 260 items completed after etcd came back',
         async () => {
