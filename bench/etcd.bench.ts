@@ -120,10 +120,16 @@ interface StoreRun {
   readonly leasedTwice: number;
 }
 
+const progress = (what: string): void => {
+  process.stderr.write(`etcd bench: ${what}\n`);
+};
+
 async function storeRun(store: 'memory' | 'etcd', endpoints: string, prefix: string): Promise<StoreRun> {
   const host = await dispatcher(`bench-${store}`, store, endpoints, prefix);
   try {
+    progress(`${store}: enqueueing ${ITEMS} items`);
     const enqueue = await fill([host.url]);
+    progress(`${store}: leases and heartbeats`);
     const held = Array.from({ length: CLIENTS }, (): Grant[] => []);
     const seen = new Map<number, number>();
     const leases = await lease([host.url], held, seen);
@@ -138,7 +144,9 @@ async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure
   const hosts = await Promise.all(['bench-a', 'bench-b', 'bench-c'].map((id) => dispatcher(id, 'etcd', endpoints, '/bench-three/')));
   try {
     const urls = hosts.map((h) => h.url);
+    progress(`three dispatchers: enqueueing ${ITEMS} items`);
     await fill(urls);
+    progress('three dispatchers: leases');
     const seen = new Map<number, number>();
     const leases = await lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen);
     return { leases, leasedTwice: [...seen.values()].filter((n) => n > 1).length, granted: seen.size };
