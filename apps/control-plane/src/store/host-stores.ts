@@ -3,6 +3,7 @@ import { EtcdLeadershipStore, type LeadershipStore } from '@omnirelay/mesh-leade
 import { EtcdWorkStore, type WorkStore, type WorkStoreLimits } from '@omnirelay/resource-lease';
 import type { Etcd3 } from 'etcd3';
 import type { HostConfig } from '../host-config';
+import { campaignScopes } from './campaign-scopes';
 import { createEtcdClient } from './etcd-client';
 import { storeErrorsCounter, type StoreComponent } from './store-errors.metric';
 import { StoreProbe } from './store-probe';
@@ -48,7 +49,7 @@ export function hostStores(config: HostConfig, dispatches: boolean): HostStores 
     prefix: config.etcdPrefix,
     nodeId: config.nodeId,
     scopes: [...config.scopes.filter((s) => s !== DISPATCH_SCOPE), DISPATCH_SCOPE],
-    campaignScopes: [...config.scopes.filter((s) => s !== DISPATCH_SCOPE), ...(dispatches ? [DISPATCH_SCOPE] : [])],
+    campaignScopes: [...campaignScopes(config).filter((s) => s !== DISPATCH_SCOPE), ...(dispatches ? [DISPATCH_SCOPE] : [])],
     ttlMs: config.leaderTtlMs,
     onStoreError: onStoreError('leadership'),
   });
