@@ -16,6 +16,7 @@ import type { LeaseHealthQuery } from './lease-health-query';
 import { SnapshotPeerView, TrackerPeerView } from './query/filterable-views';
 import { pageOf } from './query/lease-health-page';
 import { BodyChunkPool } from './body-chunk-pool';
+import { MergedBodyCache, type ProviderPart } from './merged-body-cache';
 import { HeldTrackerBody } from './held-tracker-body';
 import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
 import { TrackerBodyWriter } from './tracker-body.writer';
@@ -124,6 +125,7 @@ export class PeerHealthDiagnosticsService {
   /** The latest full rendering: the next one copies unchanged entries out of it, so it is held. */
   private copySource: HeldTrackerBody | undefined;
   private readonly chunkPool = new BodyChunkPool();
+  private readonly merged = new MergedBodyCache();
   private readonly calls: ProviderSnapshotCalls;
   private readonly failures: ProviderFailureLog;
 
@@ -158,7 +160,18 @@ export class PeerHealthDiagnosticsService {
   }
 
   private async collectSnapshots(providers: readonly PeerHealthSnapshotProvider[]): Promise<CollectedSnapshots> {
-    const answers = await Promise.all(providers.map((provider) => this.snapshotOf(provider)));
+    return this.mergeAnswers(providers, await this.answersOf(providers));
+  }
+
+  /** Every provider's answer, asked all at once; `known[i]`, when given, stands for provider i's. */
+  private answersOf(
+    providers: readonly PeerHealthSnapshotProvider[],
+    known: ReadonlyArray<ProviderSnapshots | undefined> = [],
+  ): Promise<Array<ProviderSnapshots | undefined>> {
+    return Promise.all(providers.map(async (provider, i) => known[i] ?? (await this.snapshotOf(provider))));
+  }
+
+  private mergeAnswers(providers: readonly PeerHealthSnapshotProvider[], answers: ReadonlyArray<ProviderSnapshots | undefined>): CollectedSnapshots {
     const lists = answers.map((answer) => answer?.snapshots ?? []);
     const leftOut = providers.flatMap((provider, i) => {
       const answer = answers[i];
@@ -208,7 +221,34 @@ export class PeerHealthDiagnosticsService {
       };
       return { rendered: { body, etag: bodyEtag, notModified: false, leftOut: [] }, release };
     }
+    // Kept only when every provider without a version reads remote hosts (whose unchanged answers are the same objects).
+    const keepable = providers.every((provider) => typeof provider.version === 'number' || typeof remoteSourceCountOf(provider) === 'number');
+    if (!query && etag === undefined && keepable) return { rendered: await this.renderFleet(providers, ifNoneMatch), release: RELEASE_NOTHING };
     return { rendered: await this.renderMerged(providers, etag, query), release: RELEASE_NOTHING };
+  }
+
+  /**
+   * The whole merged body when some provider has no version (remote hosts): kept while no source
+   * changed (see MergedBodyCache), with an ETag of its own, so a reader naming it gets 304.
+   */
+  private async renderFleet(providers: readonly PeerHealthSnapshotProvider[], ifNoneMatch: string | undefined): Promise<RenderedLeaseHealth> {
+    const versions = providers.map((provider): number | undefined => (typeof provider.version === 'number' ? provider.version : undefined));
+    const known = providers.map((provider, i) => {
+      const snapshots = this.merged.reusable(provider, versions[i])?.snapshots;
+      return snapshots === undefined ? undefined : { snapshots, missing: [] };
+    });
+    const answers = await this.answersOf(providers, known);
+    const parts: ProviderPart[] = providers.map((provider, i) => ({ provider, version: versions[i], snapshots: answers[i]?.snapshots }));
+    const complete = answers.every((answer) => answer !== undefined && answer.missing.length === 0);
+    const kept = complete ? this.merged.lookup(parts) : undefined;
+    if (kept !== undefined) {
+      const notModified = ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, kept.etag);
+      return { body: notModified ? undefined : kept.body, etag: kept.etag, notModified, leftOut: [] };
+    }
+    const { diagnostics, leftOut } = this.mergeAnswers(providers, answers);
+    const body = serializeLeaseHealth(diagnostics);
+    const etag = leftOut.length === 0 ? this.merged.store(parts, body, (generation) => this.etagOf(`.m${generation}`)) : undefined;
+    return { body, etag, notModified: false, leftOut };
   }
 
   /** The answer from every provider's snapshots (filtered and paged with `query`). */
