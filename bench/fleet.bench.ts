@@ -63,8 +63,13 @@ async function main(): Promise<void> {
   };
   const full = await time(true, () => provider.partialSnapshot());
   const reused = await time(false, () => provider.partialSnapshot());
-  // A source changed before every read: the merged body is built again (what every read cost before it was kept).
-  const renderChanged = await time(true, () => service.render());
+  // A local change before every read (a gossip member's metadata), the remote answering 304: the merged
+  // body is built again, which is what every read cost before the merged body was kept.
+  let change = 0;
+  const renderChanged = await time(false, () => {
+    tracker.recordGossip('node-0', { 'mesh.role': 'control-plane', round: String(++change) });
+    return service.render();
+  });
   const render = await time(false, () => service.render());
   const etag = (await service.render()).etag;
   const conditional = await time(false, () => service.render(undefined, etag));
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
     target: 'cheaper than a 200',
     met: reused < full,
   });
-  record({ name: 'fleet-render (a source changed: merged again)', peers: PEERS, value: renderChanged, unit: 'ms', baseline: null, ratio: null, target: '(reported)', met: null });
+  record({ name: 'fleet-render (local change, remote 304: merged again)', peers: PEERS, value: renderChanged, unit: 'ms', baseline: null, ratio: null, target: '(reported)', met: null });
   record({
     name: 'fleet-render (no source changed: kept body)',
     peers: PEERS,
