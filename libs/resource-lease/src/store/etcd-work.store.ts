@@ -4,6 +4,7 @@ import type { LeaseReference, WorkItemState, WorkItemView } from '../interfaces/
 import { LeaseRequestError } from '../lease-request.error';
 import { EtcdClaimer } from './etcd-claimer';
 import { EtcdLeaseRenewal } from './etcd-lease-renewal';
+import { retryTransient } from './etcd-retry';
 import { EtcdWorkLayout, leaseValue, pad, parseLease, type EtcdItem, type IncomingItem, type Versioned } from './etcd-work.layout';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
 import { isRequeued } from './release-outcome';
@@ -24,6 +25,8 @@ export interface EtcdWorkStoreOptions {
   /** The fence of the `dispatch` scope while this process leads it; undefined: another process sweeps. */
   readonly sweepFence: () => SweepFence | undefined;
 }
+
+const isRefusal = (error: unknown): boolean => error instanceof LeaseRequestError;
 
 /** Attempts of a release that lost a race to another dispatcher before it gives up (as a store failure). */
 const MAX_CONFLICTS = 25;
@@ -73,8 +76,11 @@ export class EtcdWorkStore implements WorkStore {
   async add(resourceType: string, resourceId: string, payload: unknown): Promise<number> {
     const key = this.layout.under(`incoming/${randomUUID()}`);
     const incoming: IncomingItem = { resourceType, resourceId, payload };
-    const [unfinished, written] = await Promise.all([this.unfinished(), this.client.put(key).value(JSON.stringify(incoming)).exec()]);
-    const sequenceId = Number(written.header.revision);
+    // Created only if absent, so that a retry after an answer lost in an etcd election finds the first write.
+    const write = () =>
+      this.client.if(key, 'Create', '==', 0).then(this.client.put(key).value(JSON.stringify(incoming))).else(this.client.get(key)).commit();
+    const [unfinished, written] = await Promise.all([retryTransient(() => this.unfinished(), isRefusal), retryTransient(write, isRefusal)]);
+    const sequenceId = Number(written.succeeded ? written.header.revision : written.responses[0]?.response_range.kvs[0]?.create_revision);
     this.addedSinceCount++;
     if (unfinished >= this.limits.maxQueuedItems) {
       this.addedSinceCount--;
@@ -82,7 +88,7 @@ export class EtcdWorkStore implements WorkStore {
       throw new LeaseRequestError(429, 'queue-full', `the queue holds ${this.limits.maxQueuedItems} unfinished items; try again later`);
     }
     // Lost only to a sweeper that promoted it already: the item is pending either way.
-    await this.promote(key, sequenceId, incoming);
+    await retryTransient(() => this.promote(key, sequenceId, incoming), isRefusal);
     return sequenceId;
   }
 
