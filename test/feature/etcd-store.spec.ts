@@ -21,7 +21,7 @@ const BASE_ENV = {
 };
 
 interface Leaders {
-  scopes: Array<{ scope: string; leaderId?: string; term: number }>;
+  scopes: Array<{ scope: string; leaderId?: string; suspectLeaderId?: string; term: number }>;
 }
 interface WorkStats {
   total: number;
@@ -328,6 +328,17 @@ describe('the dispatcher on etcd', () => {
       // Readiness follows the store: not ready, naming it, while the process itself stays live.
       await pollUntil('ready 503 while etcd is down', async () => ((await fetch(`${url}/health/ready`)).status === 503 ? true : undefined), 10_000, 100);
       expect((await fetch(`${url}/health/live`)).status).toBe(200);
+      // Past the TTL the view is too old to name a leader: the last one known is named as suspect instead.
+      const { value: suspect } = await pollUntil(
+        'the dispatch leader named as suspect while etcd is down',
+        async () => {
+          const scope = (await mesh.leaders(dispatcher)).scopes.find((s) => s.scope === 'dispatch');
+          return scope?.leaderId === undefined && scope?.suspectLeaderId !== undefined ? scope : undefined;
+        },
+        LEADER_TTL_MS + SLACK_MS * 2,
+        100,
+      );
+      expect(['dispatcher-1', 'dispatcher-2']).toContain(suspect.suspectLeaderId);
       await member.restart();
       await pollUntil('ready 200 once etcd is back', async () => ((await fetch(`${url}/health/ready`)).status === 200 ? true : undefined), 20_000, 100);
       const { value: stats } = await pollUntil(
