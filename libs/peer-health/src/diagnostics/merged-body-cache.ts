@@ -9,6 +9,15 @@ export interface ProviderPart {
   readonly snapshots: readonly PeerLeaseHealthSnapshot[] | undefined;
 }
 
+/** A provider's `remoteSourceCount`; a getter that throws counts as "has sources", so the failure shows in the answer. */
+export function remoteSourceCountOf(provider: PeerHealthSnapshotProvider): unknown {
+  try {
+    return provider.remoteSourceCount;
+  } catch {
+    return 1;
+  }
+}
+
 interface MergedBody {
   readonly parts: readonly ProviderPart[];
   readonly body: string;

@@ -16,7 +16,8 @@ import type { LeaseHealthQuery } from './lease-health-query';
 import { SnapshotPeerView, TrackerPeerView } from './query/filterable-views';
 import { pageOf } from './query/lease-health-page';
 import { BodyChunkPool } from './body-chunk-pool';
-import { MergedBodyCache, type ProviderPart } from './merged-body-cache';
+import { matchesEtag } from './etag-match';
+import { MergedBodyCache, remoteSourceCountOf, type ProviderPart } from './merged-body-cache';
 import { HeldTrackerBody } from './held-tracker-body';
 import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
 import { TrackerBodyWriter } from './tracker-body.writer';
@@ -55,14 +56,6 @@ interface AdoptedTrackerBody {
 
 const RELEASE_NOTHING = (): void => undefined;
 
-/** Whether an If-None-Match header value names `etag` (a list, weak tags and `*` included). */
-function matchesEtag(ifNoneMatch: string, etag: string): boolean {
-  return ifNoneMatch.split(',').some((tag) => {
-    const trimmed = tag.trim();
-    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
-  });
-}
-
 /** The name a provider is logged and reported under: its class name, as a header-safe token. */
 function providerName(provider: PeerHealthSnapshotProvider): string {
   const name = (provider.constructor as { name?: unknown } | undefined)?.name;
@@ -79,15 +72,6 @@ interface ProviderSnapshots {
 /** A remote source in the partial header: `Provider(source)`, e.g. `RemoteLeaseHealthProvider(http://10.0.0.7:8080)`. */
 function missingSourceName(provider: PeerHealthSnapshotProvider, source: string): string {
   return `${providerName(provider)}(${source.replace(/[^\x21-\x7e]|[,()]/g, '').slice(0, 200)})`;
-}
-
-/** A provider's `remoteSourceCount`; a getter that throws counts as "has sources", so the failure shows in the answer. */
-function remoteSourceCountOf(provider: PeerHealthSnapshotProvider): unknown {
-  try {
-    return provider.remoteSourceCount;
-  } catch {
-    return 1;
-  }
 }
 
 function isProviderAnswer(value: unknown): value is PeerHealthProviderAnswer {
