@@ -70,7 +70,8 @@ async function raw(endpoints: string): Promise<LoadFigure> {
 async function dispatcher(nodeId: string, store: 'memory' | 'etcd', endpoints: string, prefix: string): Promise<RunningHost> {
   return startExecutable({
     args: ['--role', 'dispatcher', '--node-id', nodeId, '--store', store, '--lease-duration-ms', '600000', '--max-queued-items', String(ITEMS * 2)],
-    env: { PRODUCE_INTERVAL_MS: '0', OMNIRELAY_ETCD_ENDPOINTS: endpoints, OMNIRELAY_ETCD_PREFIX: prefix },
+    // The bench's workers are silent between rounds: a long grace keeps them eligible meanwhile.
+    env: { PRODUCE_INTERVAL_MS: '0', HEARTBEAT_GRACE_MS: '600000', OMNIRELAY_ETCD_ENDPOINTS: endpoints, OMNIRELAY_ETCD_PREFIX: prefix },
     readyTimeoutMs: 30_000,
   });
 }
