@@ -21,6 +21,8 @@ const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'health-policy.bench.js', flags: [] },
   { file: 'convergence.bench.js', flags: ['--max-old-space-size=4096'] },
   { file: 'producers.bench.js', flags: ['--max-old-space-size=4096'] },
+  { file: 'etcd.bench.js', flags: [] },
+  { file: 'failover.bench.js', flags: [] },
 ];
 
 const only = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { Etcd3 } from 'etcd3';
 import { EtcdWorkStore, MemoryWorkStore, type StoredLease, type WorkStore } from '@omnirelay/resource-lease';
 import { startEtcdCluster, type EtcdCluster } from '../support/etcd-process';
 
-// A worker heartbeat on etcd (EtcdWorkStore.renewHeld: a read, then a compare-and-put per lease)
+// A worker heartbeat on etcd (EtcdWorkStore.renewHeld: one transaction over the worker's held-lease index)
 // against the memory store's one-step renewal, on the same history: the same answers, and the new
 // deadline written into every renewed lease key and no other.
 
@@ -48,7 +48,7 @@ describe('renewing a worker\'s leases on etcd', () => {
       { workerId: 'w-3', named: undefined, deadline: 5_000 },
       { workerId: 'w-2', named: undefined, deadline: 6_000 },
     ];
-    const deadlineOf = async (leaseId: string) => ((await client.get(`${PREFIX}work/leases/${leaseId}`).json()) as { deadline?: number } | null)?.deadline;
+    const deadlineOf = async (leaseId: string) => ((await client.get(`${PREFIX}work/deadlines/${leaseId}`).json()) as number | null) ?? undefined;
     const expected = new Map<string, number>([0, 2, 3, 4].map((n) => [LEASE(n), 1_000]));
     for (const c of cases) {
       const [etcdAnswer, memoryAnswer] = [await onEtcd.renewHeld(c.workerId, c.named, c.deadline), await inMemory.renewHeld(c.workerId, c.named, c.deadline)];

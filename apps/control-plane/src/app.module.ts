@@ -7,6 +7,8 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { TerminusModule } from '@nestjs/terminus';
 import { PeerHealthIndicator } from '@omnirelay/peer-health/terminus';
 import { HealthController } from './health/health.controller';
+import { STORE_PROBE } from './health/health.constants';
+import { StoreHealthIndicator } from './health/store-health.indicator';
 import { APP_GUARD } from '@nestjs/core';
 import type { HostConfig } from './host-config';
 import { AUTH_TOKEN_TABLE } from './security/auth-tokens.constants';
@@ -51,6 +53,7 @@ export class AppModule {
       GossipRttMetric,
       GossipMessageMembersMetric,
     ];
+    if (stores.probe) providers.push({ provide: STORE_PROBE, useValue: stores.probe });
     if (leads) providers.push(LeadershipChangesMetric, LeadershipTermMetric);
     // This process's own token and TLS settings, for the worker agent's calls to its configured dispatcher (gossip carries no token).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
@@ -135,7 +138,7 @@ export class AppModule {
           : []),
       ],
       controllers: [HealthController],
-      providers: [...providers, PeerHealthIndicator],
+      providers: [...providers, PeerHealthIndicator, StoreHealthIndicator],
     };
   }
 }

@@ -56,6 +56,8 @@ export interface HostConfig {
   readonly etcdEndpoints: readonly string[];
   readonly etcdPrefix: string;
   readonly leaderTtlMs: number;
+  /** store etcd: the scopes of `scopes` this node campaigns for; undefined: by role (see campaignScopes). */
+  readonly campaignScopes: readonly string[] | undefined;
   readonly etcdCa: string | undefined;
   readonly etcdCert: string | undefined;
   readonly etcdKey: string | undefined;
@@ -143,6 +145,12 @@ const SETTINGS = {
   store: { flag: '--store', env: 'OMNIRELAY_STORE', kind: 'store', fallback: 'memory', help: `leadership and dispatcher store: ${STORES.join(' or ')}` },
   etcdEndpoints: { flag: '--etcd-endpoints', env: 'OMNIRELAY_ETCD_ENDPOINTS', kind: 'list', fallback: 'http://127.0.0.1:2379', help: 'store etcd: comma-separated etcd client URLs' },
   etcdPrefix: { flag: '--etcd-prefix', env: 'OMNIRELAY_ETCD_PREFIX', kind: 'prefix', fallback: '/omnirelay/', help: 'store etcd: key prefix of this mesh' },
+  campaignScopes: {
+    flag: '--campaign-scopes',
+    env: 'OMNIRELAY_CAMPAIGN_SCOPES',
+    kind: 'list',
+    help: 'store etcd: scopes this node campaigns for, or none (default: all --scopes on control-plane and all-in-one, none on dispatchers)',
+  },
   leaderTtlMs: { flag: '--leader-ttl-ms', env: 'OMNIRELAY_LEADER_TTL_MS', kind: 'int', fallback: '5000', min: 1000, max: 3_600_000, help: 'store etcd: a leader that cannot renew steps down within this' },
   etcdCa: { flag: '--etcd-ca', env: 'OMNIRELAY_ETCD_CA', kind: 'text', help: 'store etcd: PEM CA to verify etcd with (https endpoints)' },
   etcdCert: { flag: '--etcd-cert', env: 'OMNIRELAY_ETCD_CERT', kind: 'text', help: 'store etcd: PEM client certificate for etcd' },
@@ -297,6 +305,8 @@ export function parseHostConfig(argv: readonly string[], env: NodeJS.ProcessEnv)
     if (config.etcdEndpoints.length === 0 || !config.etcdEndpoints.every((e) => /^https?:\/\/[^\s/]+\/?$/.test(e))) {
       throw new HostConfigError('--etcd-endpoints (OMNIRELAY_ETCD_ENDPOINTS) must be base URLs like http://127.0.0.1:2379');
     }
+    const unknown = (config.campaignScopes ?? []).filter((scope) => scope !== 'none' && !config.scopes.includes(scope));
+    if (unknown.length > 0) throw new HostConfigError(`--campaign-scopes (OMNIRELAY_CAMPAIGN_SCOPES) names scopes not in --scopes: ${unknown.join(', ')}`);
     if ((config.etcdCert === undefined) !== (config.etcdKey === undefined)) throw new HostConfigError('--etcd-cert and --etcd-key go together');
     if ((config.etcdUsername === undefined) !== (config.etcdPassword === undefined)) {
       throw new HostConfigError('--etcd-username and --etcd-password go together');

@@ -3,8 +3,10 @@ import { EtcdLeadershipStore, type LeadershipStore } from '@omnirelay/mesh-leade
 import { EtcdWorkStore, type WorkStore, type WorkStoreLimits } from '@omnirelay/resource-lease';
 import type { Etcd3 } from 'etcd3';
 import type { HostConfig } from '../host-config';
+import { campaignScopes } from './campaign-scopes';
 import { createEtcdClient } from './etcd-client';
 import { storeErrorsCounter, type StoreComponent } from './store-errors.metric';
+import { StoreProbe } from './store-probe';
 
 /** The leadership scope whose leader sweeps expired dispatcher leases (etcd store). */
 export const DISPATCH_SCOPE = 'dispatch';
@@ -14,6 +16,8 @@ export interface HostStores {
   readonly leadership: LeadershipStore | undefined;
   readonly work: ((limits: WorkStoreLimits) => WorkStore) | undefined;
   readonly onStoreError: (component: StoreComponent) => (error: unknown) => void;
+  /** Whether etcd answers, for readiness (undefined: the embedded store, always there). */
+  readonly probe: StoreProbe | undefined;
   /** Closes the etcd client at shutdown (after the modules gave up their leadership). */
   readonly closer: OnApplicationShutdown;
 }
@@ -35,7 +39,7 @@ function errorReporter(logger: Logger): (component: StoreComponent) => (error: u
 
 export function hostStores(config: HostConfig, dispatches: boolean): HostStores {
   if (config.store === 'memory') {
-    return { leadership: undefined, work: undefined, onStoreError: () => () => undefined, closer: NOTHING_TO_CLOSE };
+    return { leadership: undefined, work: undefined, onStoreError: () => () => undefined, probe: undefined, closer: NOTHING_TO_CLOSE };
   }
   const logger = new Logger('EtcdStore');
   const client: Etcd3 = createEtcdClient(config);
@@ -45,12 +49,13 @@ export function hostStores(config: HostConfig, dispatches: boolean): HostStores 
     prefix: config.etcdPrefix,
     nodeId: config.nodeId,
     scopes: [...config.scopes.filter((s) => s !== DISPATCH_SCOPE), DISPATCH_SCOPE],
-    campaignScopes: [...config.scopes.filter((s) => s !== DISPATCH_SCOPE), ...(dispatches ? [DISPATCH_SCOPE] : [])],
+    campaignScopes: [...campaignScopes(config).filter((s) => s !== DISPATCH_SCOPE), ...(dispatches ? [DISPATCH_SCOPE] : [])],
     ttlMs: config.leaderTtlMs,
     onStoreError: onStoreError('leadership'),
   });
   const work = (limits: WorkStoreLimits): WorkStore =>
     new EtcdWorkStore({ client, prefix: config.etcdPrefix, limits, sweepFence: () => leadership.fence(DISPATCH_SCOPE) });
   logger.log(`store: etcd at ${config.etcdEndpoints.join(', ')} under ${config.etcdPrefix}`);
-  return { leadership, work, onStoreError, closer: { onApplicationShutdown: () => client.close() } };
+  const probe = new StoreProbe(client, `${config.etcdPrefix}readiness`);
+  return { leadership, work, onStoreError, probe, closer: { onApplicationShutdown: () => client.close() } };
 }

@@ -6,6 +6,11 @@ export interface ScopeLeadership {
   readonly term: number;
   /** Epoch ms of the last change of leader. */
   readonly since: number;
+  /**
+   * While no leader can be named (none holds the scope yet, or this node's view is too old to trust):
+   * the last leader known, for operators. Never a leader to act on.
+   */
+  readonly suspectLeaderId?: string;
 }
 
 /**

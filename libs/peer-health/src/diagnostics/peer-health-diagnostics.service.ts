@@ -16,6 +16,8 @@ import type { LeaseHealthQuery } from './lease-health-query';
 import { SnapshotPeerView, TrackerPeerView } from './query/filterable-views';
 import { pageOf } from './query/lease-health-page';
 import { BodyChunkPool } from './body-chunk-pool';
+import { matchesEtag } from './etag-match';
+import { MergedBodyCache, remoteSourceCountOf, type ProviderPart } from './merged-body-cache';
 import { HeldTrackerBody } from './held-tracker-body';
 import { renderTrackerBody, type RenderedTrackerBody } from './tracker-body.renderer';
 import { TrackerBodyWriter } from './tracker-body.writer';
@@ -54,14 +56,6 @@ interface AdoptedTrackerBody {
 
 const RELEASE_NOTHING = (): void => undefined;
 
-/** Whether an If-None-Match header value names `etag` (a list, weak tags and `*` included). */
-function matchesEtag(ifNoneMatch: string, etag: string): boolean {
-  return ifNoneMatch.split(',').some((tag) => {
-    const trimmed = tag.trim();
-    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
-  });
-}
-
 /** The name a provider is logged and reported under: its class name, as a header-safe token. */
 function providerName(provider: PeerHealthSnapshotProvider): string {
   const name = (provider.constructor as { name?: unknown } | undefined)?.name;
@@ -78,15 +72,6 @@ interface ProviderSnapshots {
 /** A remote source in the partial header: `Provider(source)`, e.g. `RemoteLeaseHealthProvider(http://10.0.0.7:8080)`. */
 function missingSourceName(provider: PeerHealthSnapshotProvider, source: string): string {
   return `${providerName(provider)}(${source.replace(/[^\x21-\x7e]|[,()]/g, '').slice(0, 200)})`;
-}
-
-/** A provider's `remoteSourceCount`; a getter that throws counts as "has sources", so the failure shows in the answer. */
-function remoteSourceCountOf(provider: PeerHealthSnapshotProvider): unknown {
-  try {
-    return provider.remoteSourceCount;
-  } catch {
-    return 1;
-  }
 }
 
 function isProviderAnswer(value: unknown): value is PeerHealthProviderAnswer {
@@ -124,6 +109,7 @@ export class PeerHealthDiagnosticsService {
   /** The latest full rendering: the next one copies unchanged entries out of it, so it is held. */
   private copySource: HeldTrackerBody | undefined;
   private readonly chunkPool = new BodyChunkPool();
+  private readonly merged = new MergedBodyCache();
   private readonly calls: ProviderSnapshotCalls;
   private readonly failures: ProviderFailureLog;
 
@@ -158,7 +144,18 @@ export class PeerHealthDiagnosticsService {
   }
 
   private async collectSnapshots(providers: readonly PeerHealthSnapshotProvider[]): Promise<CollectedSnapshots> {
-    const answers = await Promise.all(providers.map((provider) => this.snapshotOf(provider)));
+    return this.mergeAnswers(providers, await this.answersOf(providers));
+  }
+
+  /** Every provider's answer, asked all at once; `known[i]`, when given, stands for provider i's. */
+  private answersOf(
+    providers: readonly PeerHealthSnapshotProvider[],
+    known: ReadonlyArray<ProviderSnapshots | undefined> = [],
+  ): Promise<Array<ProviderSnapshots | undefined>> {
+    return Promise.all(providers.map(async (provider, i) => known[i] ?? (await this.snapshotOf(provider))));
+  }
+
+  private mergeAnswers(providers: readonly PeerHealthSnapshotProvider[], answers: ReadonlyArray<ProviderSnapshots | undefined>): CollectedSnapshots {
     const lists = answers.map((answer) => answer?.snapshots ?? []);
     const leftOut = providers.flatMap((provider, i) => {
       const answer = answers[i];
@@ -208,7 +205,34 @@ export class PeerHealthDiagnosticsService {
       };
       return { rendered: { body, etag: bodyEtag, notModified: false, leftOut: [] }, release };
     }
+    // Kept only when every provider without a version reads remote hosts (whose unchanged answers are the same objects).
+    const keepable = providers.every((provider) => typeof provider.version === 'number' || typeof remoteSourceCountOf(provider) === 'number');
+    if (!query && etag === undefined && keepable) return { rendered: await this.renderFleet(providers, ifNoneMatch), release: RELEASE_NOTHING };
     return { rendered: await this.renderMerged(providers, etag, query), release: RELEASE_NOTHING };
+  }
+
+  /**
+   * The whole merged body when some provider has no version (remote hosts): kept while no source
+   * changed (see MergedBodyCache), with an ETag of its own, so a reader naming it gets 304.
+   */
+  private async renderFleet(providers: readonly PeerHealthSnapshotProvider[], ifNoneMatch: string | undefined): Promise<RenderedLeaseHealth> {
+    const versions = providers.map((provider): number | undefined => (typeof provider.version === 'number' ? provider.version : undefined));
+    const known = providers.map((provider, i) => {
+      const snapshots = this.merged.reusable(provider, versions[i])?.snapshots;
+      return snapshots === undefined ? undefined : { snapshots, missing: [] };
+    });
+    const answers = await this.answersOf(providers, known);
+    const parts: ProviderPart[] = providers.map((provider, i) => ({ provider, version: versions[i], snapshots: answers[i]?.snapshots }));
+    const complete = answers.every((answer) => answer !== undefined && answer.missing.length === 0);
+    const kept = complete ? this.merged.lookup(parts) : undefined;
+    if (kept !== undefined) {
+      const notModified = ifNoneMatch !== undefined && matchesEtag(ifNoneMatch, kept.etag);
+      return { body: notModified ? undefined : kept.body, etag: kept.etag, notModified, leftOut: [] };
+    }
+    const { diagnostics, leftOut } = this.mergeAnswers(providers, answers);
+    const body = serializeLeaseHealth(diagnostics);
+    const etag = leftOut.length === 0 ? this.merged.store(parts, body, (generation) => this.etagOf(`.m${generation}`)) : undefined;
+    return { body, etag, notModified: false, leftOut };
   }
 
   /** The answer from every provider's snapshots (filtered and paged with `query`). */

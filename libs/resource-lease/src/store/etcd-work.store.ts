@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { DeleteBuilder, Etcd3, IKeyValue, PutBuilder } from 'etcd3';
 import type { LeaseReference, WorkItemState, WorkItemView } from '../interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from '../lease-request.error';
-import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.constants';
+import { EtcdClaimer } from './etcd-claimer';
+import { EtcdLeaseRenewal } from './etcd-lease-renewal';
+import { retryTransient } from './etcd-retry';
+import { EtcdWorkLayout, leaseValue, pad, parseLease, type EtcdItem, type IncomingItem, type Versioned } from './etcd-work.layout';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
 import { isRequeued } from './release-outcome';
 import type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
@@ -22,154 +26,89 @@ export interface EtcdWorkStoreOptions {
   readonly sweepFence: () => SweepFence | undefined;
 }
 
-interface EtcdItem {
-  readonly sequenceId: number;
-  readonly resourceType: string;
-  readonly resourceId: string;
-  readonly payload: unknown;
-  readonly attempt: number;
-  readonly state: WorkItemState;
-  readonly leasedBy?: string;
-  readonly completedBy?: string;
-  readonly holders: readonly string[];
-}
+const isRefusal = (error: unknown): boolean => error instanceof LeaseRequestError;
 
-interface EtcdLease extends StoredLease {
-  readonly deadline: number;
-}
-
-/** A value read with the revision a transaction compares against. */
-interface Versioned<T> {
-  readonly key: string;
-  readonly value: T;
-  readonly modRevision: string;
-}
-
-/** Attempts of one step that lost a race to another dispatcher before it gives up (as a store failure). */
+/** Attempts of a release that lost a race to another dispatcher before it gives up (as a store failure). */
 const MAX_CONFLICTS = 25;
+/** The unfinished count an enqueue checks is at most this old (plus this process's enqueues since). */
+const COUNT_REUSE_MS = 100;
 /** Finished items forgotten per transaction (two operations each, within etcd's 128 per transaction). */
 const FORGET_BATCH = 50;
 
-const pad = (n: number): string => String(n).padStart(16, '0');
-
 /**
  * The dispatcher's items in etcd, shared by every dispatcher process. Layout under `<prefix>work/`:
- * `next` (the next sequence id), `items/<seq>` (JSON), `pending/<order>` (requeued items sort first),
- * `leases/<leaseId>` (holder, attempt, deadline), `finished/<seq>` (within the retention) and
- * `count/completed|dead-letter/<seq>` (empty markers, counted). Every change is one transaction
- * comparing the mod revisions it read, so an item is leased to one worker at a time and a stale
- * attempt can never complete or fail it; a lost race is retried with fresh reads.
+ * `incoming/<uuid>` (an item being enqueued; its create revision is its sequence id), `items/<seq>`
+ * (JSON), `pending/<order>` (the item's JSON again; requeued items sort first), `leases/<leaseId>`
+ * (holder, sequence id, attempt: never changes), `deadlines/<leaseId>`, `held/<worker>/<leaseId>`
+ * (the worker's index), `finished/<seq>` (within the retention) and `count/completed|dead-letter/<seq>`
+ * (empty markers, counted). Every change is one transaction comparing what it read (or, for a
+ * heartbeat, the value the worker's reference implies), so an item is leased to one worker at a time
+ * and a stale attempt can never complete or fail it.
  */
 export class EtcdWorkStore implements WorkStore {
   private readonly client: Etcd3;
-  private readonly root: string;
+  private readonly layout: EtcdWorkLayout;
   private readonly limits: WorkStoreLimits;
+  private readonly claimer: EtcdClaimer;
+  private readonly renewal: EtcdLeaseRenewal;
+  /** Incoming keys the last sweep saw: still there at the next one, their enqueuer died between its two steps. */
+  private incomingSeen = new Set<string>();
+  /** The last unfinished count read (when), and the enqueues this process made since. */
+  private counted: { readonly at: number; readonly unfinished: number } | undefined;
+  private addedSinceCount = 0;
+  private counting: Promise<number> | undefined;
 
   constructor(private readonly options: EtcdWorkStoreOptions) {
     this.client = options.client;
-    this.root = `${options.prefix}work/`;
+    this.layout = new EtcdWorkLayout(options.prefix);
     this.limits = options.limits;
+    this.claimer = new EtcdClaimer(this.client, this.layout);
+    this.renewal = new EtcdLeaseRenewal(this.client, this.layout);
   }
 
+  /**
+   * Two transactions and no shared key: the item is written under a fresh `incoming/<uuid>` key, whose
+   * create revision (etcd's own counter) is its sequence id; then it becomes `items/<seq>` and a pending
+   * entry. The limit is checked against a count at most COUNT_REUSE_MS old plus this process's enqueues
+   * since, read alongside the first write (counting every key on every enqueue would cost more than the
+   * enqueue): dispatchers enqueueing at once can overshoot it by what the others enqueued in that time.
+   */
   async add(resourceType: string, resourceId: string, payload: unknown): Promise<number> {
-    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const [next, pending, leased] = await Promise.all([
-        this.read<number>(`${this.root}next`),
-        this.count('pending/'),
-        this.count('leases/'),
-      ]);
-      if (pending + leased >= this.limits.maxQueuedItems) {
-        throw new LeaseRequestError(429, 'queue-full', `the queue holds ${this.limits.maxQueuedItems} unfinished items; try again later`);
-      }
-      const sequenceId = next?.value ?? 1;
-      const item: EtcdItem = { sequenceId, resourceType, resourceId, payload, attempt: 1, state: 'pending', holders: [] };
-      const done = await this.client
-        .if(`${this.root}next`, 'Mod', '==', next?.modRevision ?? 0)
-        .then(
-          this.client.put(`${this.root}next`).value(JSON.stringify(sequenceId + 1)),
-          this.client.put(this.itemKey(sequenceId)).value(JSON.stringify(item)),
-          this.client.put(`${this.root}pending/1/${pad(sequenceId)}`).value(String(sequenceId)),
-        )
-        .commit();
-      if (done.succeeded) return sequenceId;
+    const key = this.layout.under(`incoming/${randomUUID()}`);
+    const incoming: IncomingItem = { resourceType, resourceId, payload };
+    // Created only if absent, so that a retry after an answer lost in an etcd election finds the first write.
+    const write = () =>
+      this.client.if(key, 'Create', '==', 0).then(this.client.put(key).value(JSON.stringify(incoming))).else(this.client.get(key)).commit();
+    const [unfinished, written] = await Promise.all([retryTransient(() => this.unfinished(), isRefusal), retryTransient(write, isRefusal)]);
+    const sequenceId = Number(written.succeeded ? written.header.revision : written.responses[0]?.response_range.kvs[0]?.create_revision);
+    this.addedSinceCount++;
+    if (unfinished >= this.limits.maxQueuedItems) {
+      this.addedSinceCount--;
+      await this.client.if(key, 'Create', '==', sequenceId).then(this.client.delete().key(key)).commit();
+      throw new LeaseRequestError(429, 'queue-full', `the queue holds ${this.limits.maxQueuedItems} unfinished items; try again later`);
     }
-    throw new Error('enqueue lost too many races with other dispatchers');
+    // Lost only to a sweeper that promoted it already: the item is pending either way.
+    await retryTransient(() => this.promote(key, sequenceId, incoming), isRefusal);
+    return sequenceId;
   }
 
-  async claim(workerId: string, leaseId: string, deadline: number): Promise<ClaimedItem | undefined> {
-    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const head = await this.client.getAll().prefix(`${this.root}pending/`).sort('Key', 'Ascend').limit(8).exec();
-      if (head.kvs.length === 0) return undefined;
-      // Any of the first few in order: dispatchers (and concurrent requests) picking the very first
-      // would all race for one item; requeued items still sort before new ones.
-      const entry = head.kvs[Math.floor(Math.random() * head.kvs.length)];
-      if (entry === undefined) return undefined;
-      const item = await this.read<EtcdItem>(this.itemKey(Number(entry.value.toString())));
-      if (item === undefined) continue;
-      const holders = [...item.value.holders, workerId].slice(-MAX_HOLDERS_PER_ITEM);
-      const leased: EtcdItem = { ...item.value, state: 'leased', leasedBy: workerId, holders };
-      const lease: EtcdLease = { leaseId, workerId, sequenceId: item.value.sequenceId, attempt: item.value.attempt, deadline };
-      const done = await this.client
-        .if(entry.key, 'Mod', '==', entry.mod_revision)
-        .and(item.key, 'Mod', '==', item.modRevision)
-        .then(
-          this.client.delete().key(entry.key),
-          this.client.put(item.key).value(JSON.stringify(leased)),
-          this.client.put(this.leaseKey(leaseId)).value(JSON.stringify(lease)),
-        )
-        .commit();
-      if (done.succeeded) {
-        const { sequenceId, attempt: itemAttempt, resourceType, resourceId, payload } = leased;
-        return { sequenceId, attempt: itemAttempt, leaseId, resourceType, resourceId, payload };
-      }
-    }
-    throw new Error('lease lost too many races with other dispatchers');
+  claim(workerId: string, leaseId: string, deadline: number): Promise<ClaimedItem | undefined> {
+    return this.claimer.claim(workerId, leaseId, deadline);
   }
 
-  async extend(leaseId: string, reference: LeaseReference, deadline: number): Promise<StoredLease> {
-    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const lease = await this.held(leaseId, reference);
-      const done = await this.client
-        .if(lease.key, 'Mod', '==', lease.modRevision)
-        .then(this.client.put(lease.key).value(JSON.stringify({ ...lease.value, deadline })))
-        .commit();
-      if (done.succeeded) return lease.value;
-    }
-    throw new Error('heartbeat lost too many races with other dispatchers');
+  extend(leaseId: string, reference: LeaseReference, deadline: number): Promise<StoredLease> {
+    return this.renewal.extend(leaseId, reference, deadline);
   }
 
-  /** Reads the worker's leases, then extends each in its own transaction (another dispatcher may end one in between: lost). */
-  async renewHeld(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): Promise<HeldLeaseRenewal> {
-    const held = leaseIds?.length === 0 ? [] : await this.leasesOf(workerId);
-    const lost: string[] = [];
-    let wanted: readonly StoredLease[] = held;
-    if (leaseIds !== undefined) {
-      const byId = new Map(held.map((lease) => [lease.leaseId, lease]));
-      const named: StoredLease[] = [];
-      for (const leaseId of new Set(leaseIds)) {
-        const lease = byId.get(leaseId);
-        if (lease) named.push(lease);
-        else lost.push(leaseId);
-      }
-      wanted = named;
-    }
-    const renewed: StoredLease[] = [];
-    for (const lease of wanted) {
-      try {
-        renewed.push(await this.extend(lease.leaseId, { workerId, sequenceId: lease.sequenceId, attempt: lease.attempt }, deadline));
-      } catch (error) {
-        // Expired or released between the read and the renewal: lost, like a lease never held.
-        if (!(error instanceof LeaseRequestError)) throw error;
-        lost.push(lease.leaseId);
-      }
-    }
-    return { renewed, lost };
+  renewHeld(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): Promise<HeldLeaseRenewal> {
+    return this.renewal.renewHeld(workerId, leaseIds, deadline);
   }
 
   async release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const lease = await this.held(leaseId, reference);
-      const released = await this.end(lease, outcome, reference.workerId, undefined);
+      const [lease, item] = await Promise.all([this.held(leaseId, reference), this.read<EtcdItem>(this.layout.item(reference.sequenceId))]);
+      if (!item) throw new Error(`work item ${lease.sequenceId} of lease ${leaseId} is missing from etcd`);
+      const released = await this.end(lease, item, outcome, reference.workerId, []);
       if (released) return released;
     }
     throw new Error('release lost too many races with other dispatchers');
@@ -178,13 +117,22 @@ export class EtcdWorkStore implements WorkStore {
   async sweep(now: number): Promise<readonly Released[] | undefined> {
     const fence = this.options.sweepFence();
     if (fence === undefined) return undefined;
+    await this.promoteAbandoned(fence);
     const released: Released[] = [];
-    const leases = await this.client.getAll().prefix(`${this.root}leases/`).exec();
-    for (const kv of leases.kvs) {
-      const lease: Versioned<EtcdLease> = { key: kv.key.toString(), value: this.parseLease(kv), modRevision: kv.mod_revision };
-      if (lease.value.deadline > now) continue;
+    const deadlines = await this.client.getAll().prefix(this.layout.under('deadlines/')).exec();
+    for (const kv of deadlines.kvs) {
+      if (Number(kv.value.toString()) > now) continue;
+      const key = kv.key.toString();
+      const leaseKv = (await this.client.get(this.layout.lease(key.slice(key.lastIndexOf('/') + 1))).exec()).kvs[0];
+      if (leaseKv === undefined) continue;
+      const lease = parseLease(leaseKv);
+      const item = await this.read<EtcdItem>(this.layout.item(lease.sequenceId));
+      if (!item) continue;
       // A lost race (the worker heart-beat or finished just now) leaves the lease alone until the next sweep.
-      const expired = await this.end(lease, 'failed', undefined, fence);
+      const expired = await this.end(lease, item, 'failed', undefined, [
+        [key, 'Mod', kv.mod_revision],
+        [fence.key, 'Create', String(fence.term)],
+      ]);
       if (expired) released.push(expired);
     }
     await this.forgetBeyondRetention(fence);
@@ -192,39 +140,40 @@ export class EtcdWorkStore implements WorkStore {
   }
 
   async holderOf(leaseId: string): Promise<string | undefined> {
-    return (await this.read<EtcdLease>(this.leaseKey(leaseId)))?.value.workerId;
+    const kv = (await this.client.get(this.layout.lease(leaseId)).exec()).kvs[0];
+    return kv === undefined ? undefined : parseLease(kv).workerId;
   }
 
-  async leasesOf(workerId: string): Promise<readonly StoredLease[]> {
-    const leases = await this.client.getAll().prefix(`${this.root}leases/`).exec();
-    return leases.kvs.map((kv) => this.parseLease(kv)).filter((lease) => lease.workerId === workerId);
+  leasesOf(workerId: string): Promise<readonly StoredLease[]> {
+    return this.renewal.heldBy(workerId);
   }
 
   async leaseCounts(): Promise<ReadonlyMap<string, number>> {
     const counts = new Map<string, number>();
-    const leases = await this.client.getAll().prefix(`${this.root}leases/`).exec();
-    for (const kv of leases.kvs) {
-      const { workerId } = this.parseLease(kv);
+    const under = this.layout.under('held/');
+    for (const key of await this.client.getAll().prefix(under).keys()) {
+      const workerId = key.slice(under.length, key.lastIndexOf('/'));
       counts.set(workerId, (counts.get(workerId) ?? 0) + 1);
     }
     return counts;
   }
 
   async counts(): Promise<WorkCounts> {
-    const [next, pending, leased, completed, deadLettered, recent] = await Promise.all([
-      this.read<number>(`${this.root}next`),
+    const [pending, incoming, leased, completed, deadLettered, recent] = await Promise.all([
       this.count('pending/'),
+      this.count('incoming/'),
       this.count('leases/'),
       this.count('count/completed/'),
       this.count('count/dead-letter/'),
-      this.client.getAll().prefix(`${this.root}count/dead-letter/`).sort('Key', 'Descend').limit(RECENT_DEAD_LETTERS).keys(),
+      this.client.getAll().prefix(this.layout.under('count/dead-letter/')).sort('Key', 'Descend').limit(RECENT_DEAD_LETTERS).keys(),
     ]);
     const recentDeadLetters = recent.map((key) => Number(key.slice(key.lastIndexOf('/') + 1))).reverse();
-    return { total: (next?.value ?? 1) - 1, pending, leased, completed, deadLettered, recentDeadLetters };
+    const waiting = pending + incoming;
+    return { total: waiting + leased + completed + deadLettered, pending: waiting, leased, completed, deadLettered, recentDeadLetters };
   }
 
   async item(sequenceId: number): Promise<WorkItemView | undefined> {
-    const item = (await this.read<EtcdItem>(this.itemKey(sequenceId)))?.value;
+    const item = (await this.read<EtcdItem>(this.layout.item(sequenceId)))?.value;
     if (item === undefined) return undefined;
     return {
       sequenceId: item.sequenceId,
@@ -238,32 +187,65 @@ export class EtcdWorkStore implements WorkStore {
     };
   }
 
-  private itemKey(sequenceId: number): string {
-    return `${this.root}items/${pad(sequenceId)}`;
+  /** Unfinished items (pending, incoming, leased) as last counted, plus this process's enqueues since. */
+  private async unfinished(): Promise<number> {
+    const counted = this.counted;
+    if (counted !== undefined && performance.now() - counted.at < COUNT_REUSE_MS) return counted.unfinished + this.addedSinceCount;
+    this.counting ??= (async () => {
+      try {
+        const at = performance.now();
+        const added = this.addedSinceCount;
+        const [pending, incoming, leased] = await Promise.all([this.count('pending/'), this.count('incoming/'), this.count('leases/')]);
+        // Enqueues that finished while counting may or may not be in the count: kept as not (the safe side).
+        this.addedSinceCount -= added;
+        this.counted = { at, unfinished: pending + incoming + leased };
+        return this.counted.unfinished;
+      } finally {
+        this.counting = undefined;
+      }
+    })();
+    return (await this.counting) + this.addedSinceCount;
   }
 
-  private leaseKey(leaseId: string): string {
-    return `${this.root}leases/${leaseId}`;
+  /** `incoming/<key>` becomes `items/<seq>` and its pending entry, written together: they share a mod revision, which a claim compares. */
+  private async promote(key: string, sequenceId: number, incoming: IncomingItem, fence?: { key: string; term: number }): Promise<void> {
+    const item: EtcdItem = { sequenceId, ...incoming, attempt: 1, state: 'pending', holders: [] };
+    const value = JSON.stringify(item);
+    let guard = this.client.if(key, 'Create', '==', sequenceId);
+    if (fence) guard = guard.and(fence.key, 'Create', '==', fence.term);
+    await guard
+      .then(this.client.delete().key(key), this.client.put(this.layout.item(sequenceId)).value(value), this.client.put(this.layout.newPending(sequenceId)).value(value))
+      .commit();
+  }
+
+  /** Promotes incoming items seen by the previous sweep too: their enqueuer died between its two steps. */
+  private async promoteAbandoned(fence: SweepFence): Promise<void> {
+    const answer = await this.client.getAll().prefix(this.layout.under('incoming/')).exec();
+    const seen = new Set<string>();
+    for (const kv of answer.kvs) {
+      const key = kv.key.toString();
+      seen.add(key);
+      if (!this.incomingSeen.has(key)) continue;
+      await this.promote(key, Number(kv.create_revision), JSON.parse(kv.value.toString()) as IncomingItem, fence);
+    }
+    this.incomingSeen = seen;
   }
 
   private async count(under: string): Promise<number> {
-    return this.client.getAll().prefix(`${this.root}${under}`).count();
-  }
-
-  private parseLease(kv: IKeyValue): EtcdLease {
-    return JSON.parse(kv.value.toString()) as EtcdLease;
+    return this.client.getAll().prefix(this.layout.under(under)).count();
   }
 
   private async read<T>(key: string): Promise<Versioned<T> | undefined> {
     const answer = await this.client.get(key).exec();
-    const kv = answer.kvs[0];
+    const kv: IKeyValue | undefined = answer.kvs[0];
     return kv === undefined ? undefined : { key, value: JSON.parse(kv.value.toString()) as T, modRevision: kv.mod_revision };
   }
 
-  private async held(leaseId: string, reference: LeaseReference): Promise<Versioned<EtcdLease>> {
-    const lease = await this.read<EtcdLease>(this.leaseKey(leaseId));
-    if (!lease) throw new LeaseRequestError(404, 'unknown-lease', `no active lease ${leaseId}`);
-    const { workerId, sequenceId, attempt } = lease.value;
+  private async held(leaseId: string, reference: LeaseReference): Promise<StoredLease> {
+    const kv = (await this.client.get(this.layout.lease(leaseId)).exec()).kvs[0];
+    if (!kv) throw new LeaseRequestError(404, 'unknown-lease', `no active lease ${leaseId}`);
+    const lease = parseLease(kv);
+    const { workerId, sequenceId, attempt } = lease;
     if (workerId !== reference.workerId || sequenceId !== reference.sequenceId || attempt !== reference.attempt) {
       throw new LeaseRequestError(409, 'lease-mismatch', `lease ${leaseId} is held by ${workerId} for item ${sequenceId} attempt ${attempt}`);
     }
@@ -271,38 +253,44 @@ export class EtcdWorkStore implements WorkStore {
   }
 
   /**
-   * Ends `lease` in one transaction comparing the lease and item revisions (and the fence, for a
-   * sweep): completed, or requeued with the next attempt, or dead-lettered. Undefined when a race was lost.
+   * Ends `lease` in one transaction comparing the lease's value, the item's revision and `also` (the
+   * deadline and the fence, for a sweep): completed, or requeued with the next attempt, or
+   * dead-lettered. Undefined when a race was lost.
    */
   private async end(
-    lease: Versioned<EtcdLease>,
+    lease: StoredLease,
+    item: Versioned<EtcdItem>,
     outcome: 'completed' | 'failed',
     completedBy: string | undefined,
-    fence: SweepFence | undefined,
+    also: ReadonlyArray<readonly [key: string, column: 'Mod' | 'Create', revision: string]>,
   ): Promise<Released | undefined> {
-    const item = await this.read<EtcdItem>(this.itemKey(lease.value.sequenceId));
-    if (!item) throw new Error(`work item ${lease.value.sequenceId} of lease ${lease.value.leaseId} is missing from etcd`);
     const requeued = outcome === 'failed' && isRequeued(item.value.attempt, this.limits.maxAttempts);
     const seq = pad(item.value.sequenceId);
-    const writes: Array<PutBuilder | DeleteBuilder> = [this.client.delete().key(lease.key)];
+    const writes: Array<PutBuilder | DeleteBuilder> = [
+      this.client.delete().key(this.layout.lease(lease.leaseId)),
+      this.client.delete().key(this.layout.deadline(lease.leaseId)),
+      this.client.delete().key(this.layout.held(lease.workerId, lease.leaseId)),
+    ];
     if (requeued) {
       const next: EtcdItem = { ...item.value, state: 'pending', attempt: item.value.attempt + 1 };
-      // Requeued items sort before new ones (prefix 0), the latest requeue first, as the memory store does.
-      const order = `0/${pad(Number.MAX_SAFE_INTEGER - Date.now())}/${seq}`;
-      writes.push(this.client.put(item.key).value(JSON.stringify(next)), this.client.put(`${this.root}pending/${order}`).value(String(next.sequenceId)));
+      const value = JSON.stringify(next);
+      writes.push(this.client.put(item.key).value(value), this.client.put(this.layout.requeuedPending(next.sequenceId, Date.now())).value(value));
     } else {
       const state: WorkItemState = outcome === 'completed' ? 'completed' : 'dead-letter';
       const finished: EtcdItem = { ...item.value, state, payload: null, ...(completedBy === undefined ? {} : { completedBy }) };
       writes.push(
         this.client.put(item.key).value(JSON.stringify(finished)),
-        this.client.put(`${this.root}finished/${seq}`).value(state),
-        this.client.put(`${this.root}count/${state}/${seq}`).value(''),
+        this.client.put(this.layout.under(`finished/${seq}`)).value(state),
+        this.client.put(this.layout.under(`count/${state}/${seq}`)).value(''),
       );
     }
-    let guard = this.client.if(lease.key, 'Mod', '==', lease.modRevision).and(item.key, 'Mod', '==', item.modRevision);
-    if (fence) guard = guard.and(fence.key, 'Create', '==', fence.term);
+    let guard = this.client.if(this.layout.lease(lease.leaseId), 'Value', '==', leaseValue(lease)).and(item.key, 'Mod', '==', item.modRevision);
+    for (const [key, column, revision] of also) guard = guard.and(key, column, '==', revision);
     const done = await guard.then(...writes).commit();
-    return done.succeeded ? { lease: lease.value, requeued } : undefined;
+    if (!done.succeeded) return undefined;
+    // The requeued item sorts first: this process offers it next instead of after its current window.
+    if (requeued) this.claimer.invalidate();
+    return { lease, requeued };
   }
 
   /** Forgets the oldest finished items beyond the retention (their count markers stay). */
@@ -310,10 +298,10 @@ export class EtcdWorkStore implements WorkStore {
     const finished = await this.count('finished/');
     const excess = Math.min(FORGET_BATCH, finished - this.limits.completedRetention);
     if (excess <= 0) return;
-    const keys = await this.client.getAll().prefix(`${this.root}finished/`).sort('Key', 'Ascend').limit(excess).keys();
+    const keys = await this.client.getAll().prefix(this.layout.under('finished/')).sort('Key', 'Ascend').limit(excess).keys();
     const deletes = keys.flatMap((key) => {
       const seq = key.slice(key.lastIndexOf('/') + 1);
-      return [this.client.delete().key(key), this.client.delete().key(`${this.root}items/${seq}`)];
+      return [this.client.delete().key(key), this.client.delete().key(this.layout.under(`items/${seq}`))];
     });
     await this.client.if(fence.key, 'Create', '==', fence.term).then(...deletes).commit();
   }

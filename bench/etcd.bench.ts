@@ -1,0 +1,262 @@
+// etcd: the dispatcher on etcd against etcd itself, side by side in one run on one etcd (a real
+// single-member etcd on loopback, started here), 16 clients each:
+//   raw       compare-and-put transactions through the same etcd3 client library the host uses
+//   leases    POST /control/leases through one dispatcher on etcd (--store etcd)
+//   heartbeats POST /control/leases/:id/heartbeat through that dispatcher
+//   memory    the same lease and heartbeat loads on a dispatcher on the memory store
+//   three     the lease load spread over three dispatchers on the same etcd: every granted
+//             sequence id must be distinct (no item leased twice)
+// Needs `npm run build:artifacts` (it runs the executable) and etcd on the PATH.
+// `node dist/bench/run.js etcd` (or `node dist/bench/etcd.bench.js [seconds]`).
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { postJson, runLoops, type LoadFigure } from './support/load-loops';
+import { median, record } from './support/results';
+
+interface RunningHost {
+  readonly url: string;
+  stop(): Promise<unknown>;
+}
+interface EtcdCluster {
+  readonly endpoints: string;
+  stop(): Promise<void>;
+}
+interface Grant {
+  readonly leaseId: string;
+  readonly sequenceId: number;
+  readonly attempt: number;
+}
+
+const load = createRequire(__filename);
+const support = resolve(__dirname, '../../test/support');
+const { startExecutable } = load(`${support}/executable-process.js`) as {
+  startExecutable: (options: { args: string[]; env: Record<string, string>; readyTimeoutMs: number }) => Promise<RunningHost>;
+};
+const { startEtcdCluster } = load(`${support}/etcd-process.js`) as { startEtcdCluster: (options: { size: number }) => Promise<EtcdCluster> };
+
+const SECONDS = Number(process.argv[2] ?? 5);
+/** The dispatcher on etcd and raw etcd alternate this many times (SECONDS each): each ratio is of neighbours in time. */
+const ROUNDS = Number(process.env.ETCD_BENCH_ROUNDS ?? 3);
+const CLIENTS = 16;
+/** Enough items that leasing never runs dry within SECONDS at the rates seen. */
+const ITEMS = Number(process.env.ETCD_BENCH_ITEMS ?? 12_000);
+/** Clients enqueueing them (16: enqueueing must not race on one key either). */
+const ENQUEUERS = Number(process.env.ETCD_BENCH_ENQUEUERS ?? CLIENTS);
+
+/** 16 loops of compare-and-put on their own keys: one etcd round trip each, the floor any dispatcher call pays. */
+let rawRuns = 0;
+async function raw(endpoints: string): Promise<LoadFigure> {
+  const run = ++rawRuns;
+  const client = new Etcd3({ hosts: endpoints.split(',') });
+  try {
+    const revisions = new Array<string>(CLIENTS).fill('0');
+    return await runLoops(CLIENTS, SECONDS, async (loop) => {
+      const key = `/bench-raw/${run}/${loop}`;
+      const started = performance.now();
+      const answer = await client
+        .if(key, 'Mod', '==', revisions[loop] ?? '0')
+        .then(client.put(key).value(String(started)))
+        .commit();
+      if (!answer.succeeded) throw new Error(`raw compare-and-put on ${key} lost a race it cannot have`);
+      revisions[loop] = answer.header.revision;
+      return performance.now() - started;
+    });
+  } finally {
+    client.close();
+  }
+}
+
+async function dispatcher(nodeId: string, store: 'memory' | 'etcd', endpoints: string, prefix: string): Promise<RunningHost> {
+  return startExecutable({
+    args: ['--role', 'dispatcher', '--node-id', nodeId, '--store', store, '--lease-duration-ms', '600000', '--max-queued-items', String(ITEMS * 2)],
+    // The bench's workers are silent between rounds: a long grace keeps them eligible meanwhile.
+    env: { PRODUCE_INTERVAL_MS: '0', HEARTBEAT_GRACE_MS: '600000', OMNIRELAY_ETCD_ENDPOINTS: endpoints, OMNIRELAY_ETCD_PREFIX: prefix },
+    readyTimeoutMs: 30_000,
+  });
+}
+
+/** Enqueues ITEMS through the hosts (16 clients), outside the measured windows; resolves with the enqueue rate. */
+async function fill(urls: readonly string[]): Promise<LoadFigure> {
+  let next = 0;
+  return runLoops(ENQUEUERS, 600, async (loop) => {
+    if (next >= ITEMS) return undefined;
+    const n = next++;
+    const answer = await postJson(`${urls[loop % urls.length]}/control/work`, { resourceType: 'bench', resourceId: `item-${n}` });
+    if (answer.status !== 201) throw new Error(`enqueue answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.ms;
+  });
+}
+
+/** Leases from 16 clients spread over `urls`; every grant is kept per client (for the heartbeats) and its sequence id counted. */
+async function lease(urls: readonly string[], held: Grant[][], seen: Map<number, number>): Promise<LoadFigure> {
+  return runLoops(CLIENTS, SECONDS, async (loop) => {
+    const answer = await postJson(`${urls[loop % urls.length]}/control/leases`, { workerId: `bench-worker-${loop}` });
+    if (answer.status === 204) return undefined;
+    if (answer.status !== 200) throw new Error(`lease answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const grant = answer.body as Grant;
+    held[loop]?.push(grant);
+    seen.set(grant.sequenceId, (seen.get(grant.sequenceId) ?? 0) + 1);
+    return answer.ms;
+  });
+}
+
+async function heartbeat(url: string, held: Grant[][]): Promise<LoadFigure> {
+  return runLoops(CLIENTS, SECONDS, async (loop) => {
+    const mine = held[loop] ?? [];
+    const grant = mine[Math.floor(Math.random() * mine.length)];
+    if (grant === undefined) return undefined;
+    const answer = await postJson(`${url}/control/leases/${grant.leaseId}/heartbeat`, {
+      workerId: `bench-worker-${loop}`,
+      sequenceId: grant.sequenceId,
+      attempt: grant.attempt,
+    });
+    if (answer.status !== 200) throw new Error(`heartbeat answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return answer.ms;
+  });
+}
+
+interface StoreRun {
+  readonly enqueue: LoadFigure;
+  readonly leases: LoadFigure;
+  readonly heartbeats: LoadFigure;
+  readonly leasedTwice: number;
+}
+
+const progress = (what: string): void => {
+  process.stderr.write(`etcd bench: ${what}\n`);
+};
+
+async function storeRun(store: 'memory' | 'etcd', endpoints: string, prefix: string): Promise<StoreRun> {
+  const host = await dispatcher(`bench-${store}`, store, endpoints, prefix);
+  try {
+    progress(`${store}: enqueueing ${ITEMS} items`);
+    const enqueue = await fill([host.url]);
+    progress(`${store}: leases and heartbeats`);
+    const held = Array.from({ length: CLIENTS }, (): Grant[] => []);
+    const seen = new Map<number, number>();
+    const leases = await lease([host.url], held, seen);
+    const heartbeats = await heartbeat(host.url, held);
+    return { enqueue, leases, heartbeats, leasedTwice: [...seen.values()].filter((n) => n > 1).length };
+  } finally {
+    await host.stop();
+  }
+}
+
+/** A figure and the raw etcd figure measured just before it. */
+interface Paired {
+  readonly raw: LoadFigure;
+  readonly value: LoadFigure;
+}
+
+/** The median of paired rounds: rates, p99 and the ratio of each round to its own raw neighbour. */
+function pairedMedian(rounds: readonly Paired[]): { raw: LoadFigure; value: LoadFigure; ratio: number } {
+  const pick = (f: (p: Paired) => number): number => median(rounds.map(f));
+  const of = (side: 'raw' | 'value'): LoadFigure => ({
+    perSecond: pick((p) => p[side].perSecond),
+    p50Ms: pick((p) => p[side].p50Ms),
+    p99Ms: pick((p) => p[side].p99Ms),
+    count: pick((p) => p[side].count),
+  });
+  return { raw: of('raw'), value: of('value'), ratio: pick((p) => p.value.perSecond / p.raw.perSecond) };
+}
+
+/**
+ * The dispatcher on etcd, alternating with raw etcd round by round (raw, leases, raw, leases, ..., then
+ * raw, heartbeats, ...): on a shared machine the load moves within seconds, and a ratio is only
+ * meaningful between neighbours in time.
+ */
+async function etcdRounds(endpoints: string): Promise<{ enqueue: LoadFigure; leases: Paired[]; heartbeats: Paired[]; leasedTwice: number }> {
+  const host = await dispatcher('bench-etcd', 'etcd', endpoints, '/bench-one/');
+  try {
+    progress(`etcd: enqueueing ${ITEMS} items`);
+    const enqueue = await fill([host.url]);
+    const held = Array.from({ length: CLIENTS }, (): Grant[] => []);
+    const seen = new Map<number, number>();
+    const leases: Paired[] = [];
+    const heartbeats: Paired[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      progress(`etcd: raw and leases, round ${round + 1}`);
+      leases.push({ raw: await raw(endpoints), value: await lease([host.url], held, seen) });
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      progress(`etcd: raw and heartbeats, round ${round + 1}`);
+      heartbeats.push({ raw: await raw(endpoints), value: await heartbeat(host.url, held) });
+    }
+    return { enqueue, leases, heartbeats, leasedTwice: [...seen.values()].filter((n) => n > 1).length };
+  } finally {
+    await host.stop();
+  }
+}
+
+async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure; leasedTwice: number; granted: number }> {
+  const hosts = await Promise.all(['bench-a', 'bench-b', 'bench-c'].map((id) => dispatcher(id, 'etcd', endpoints, '/bench-three/')));
+  try {
+    const urls = hosts.map((h) => h.url);
+    progress(`three dispatchers: enqueueing ${ITEMS} items`);
+    await fill(urls);
+    progress('three dispatchers: leases');
+    const seen = new Map<number, number>();
+    const leases = await lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen);
+    return { leases, leasedTwice: [...seen.values()].filter((n) => n > 1).length, granted: seen.size };
+  } finally {
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+}
+
+const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
+const row = (name: string, f: LoadFigure, rawRate: number): string =>
+  `${name.padEnd(34)} ${fmt(f.perSecond).padStart(8)} /s  x${(f.perSecond / rawRate).toFixed(2).padEnd(5)} p50 ${fmt(f.p50Ms).padStart(6)} ms  p99 ${fmt(f.p99Ms).padStart(6)} ms`;
+
+async function main(): Promise<void> {
+  const etcd = await startEtcdCluster({ size: 1 });
+  try {
+    const onEtcd = await etcdRounds(etcd.endpoints);
+    const rawThree = await raw(etcd.endpoints);
+    const three = await threeDispatchers(etcd.endpoints);
+    const onMemory = await storeRun('memory', etcd.endpoints, '/bench-memory/');
+    const leases = pairedMedian(onEtcd.leases);
+    const heartbeats = pairedMedian(onEtcd.heartbeats);
+    const rawRate = median([...onEtcd.leases, ...onEtcd.heartbeats].map((p) => p.raw.perSecond));
+    const rawFigure = pairedMedian([...onEtcd.leases, ...onEtcd.heartbeats]).raw;
+    console.log(`\n${CLIENTS} clients, ${SECONDS} s per load; etcd rows: median of ${ROUNDS} rounds, each ratio to the raw run just before it`);
+    for (const [i, p] of onEtcd.leases.entries()) console.log(`  round ${i + 1}: raw ${fmt(p.raw.perSecond)} /s, leases ${fmt(p.value.perSecond)} /s (x${(p.value.perSecond / p.raw.perSecond).toFixed(2)})`);
+    for (const [i, p] of onEtcd.heartbeats.entries()) {
+      console.log(`  round ${i + 1}: raw ${fmt(p.raw.perSecond)} /s, heartbeats ${fmt(p.value.perSecond)} /s (x${(p.value.perSecond / p.raw.perSecond).toFixed(2)})`);
+    }
+    console.log(row('raw etcd compare-and-put', rawFigure, rawRate));
+    console.log(`${row('dispatcher on etcd: leases', leases.value, leases.raw.perSecond)}  (median ratio x${leases.ratio.toFixed(2)})`);
+    console.log(`${row('dispatcher on etcd: heartbeats', heartbeats.value, heartbeats.raw.perSecond)}  (median ratio x${heartbeats.ratio.toFixed(2)})`);
+    console.log(row('dispatcher on etcd: enqueue', onEtcd.enqueue, rawRate));
+    console.log(row('raw etcd before the three', rawThree, rawRate));
+    console.log(row('three dispatchers on etcd: leases', three.leases, rawThree.perSecond));
+    console.log(row('dispatcher on memory: enqueue', onMemory.enqueue, rawRate));
+    console.log(row('dispatcher on memory: leases', onMemory.leases, rawRate));
+    console.log(row('dispatcher on memory: heartbeats', onMemory.heartbeats, rawRate));
+    console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, three dispatchers ${three.leasedTwice} of ${three.granted} granted`);
+    const base = { peers: CLIENTS, baseline: rawRate };
+    record({ ...base, name: 'etcd raw compare-and-put', value: rawFigure.perSecond, unit: 'txn/s', baseline: null, ratio: null, target: 'reference', met: null, note: `p99 ${fmt(rawFigure.p99Ms)} ms` });
+    record({ ...base, name: 'etcd dispatcher leases', value: leases.value.perSecond, unit: 'leases/s', ratio: leases.ratio, target: '>= x0.25 of raw', met: leases.ratio >= 0.25 });
+    record({ ...base, name: 'etcd dispatcher lease p99', value: leases.value.p99Ms, unit: 'ms', baseline: null, ratio: null, target: '<= 50 ms', met: leases.value.p99Ms <= 50 });
+    record({ ...base, name: 'etcd dispatcher heartbeats', value: heartbeats.value.perSecond, unit: 'heartbeats/s', ratio: heartbeats.ratio, target: '>= x0.5 of raw', met: heartbeats.ratio >= 0.5 });
+    // Against the median round of one dispatcher, each relative to its raw neighbour.
+    const threeRatio = three.leases.perSecond / rawThree.perSecond / leases.ratio;
+    record({
+      ...base,
+      name: 'etcd three dispatchers leases',
+      value: three.leases.perSecond,
+      unit: 'leases/s',
+      baseline: leases.value.perSecond,
+      ratio: threeRatio,
+      target: '>= one dispatcher, none leased twice',
+      met: threeRatio >= 1 && three.leasedTwice === 0 && onEtcd.leasedTwice === 0,
+    });
+  } finally {
+    await etcd.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
