@@ -43,7 +43,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', () => resolve()));
   fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
-  node = await startExecutable({ args: ['--role', 'control-plane', '--node-id', 'cp-discovery'], env: { GOSSIP_INTERVAL_MS: '200' } });
+  // Any loopback port may be advertised (--gossip-allow 127.0.0.1:*), so what keeps the fake out is
+  // first-hand discovery alone, not the allow-list's gossip ports.
+  node = await startExecutable({ args: ['--role', 'control-plane', '--node-id', 'cp-discovery'], env: { GOSSIP_INTERVAL_MS: '200', GOSSIP_ALLOW: '127.0.0.1:*' } });
 }, 60_000);
 
 afterAll(async () => {
