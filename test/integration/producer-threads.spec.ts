@@ -36,6 +36,8 @@ describe('producers on worker threads', () => {
     expect(sampleValue(await metrics(), PEER_HEALTH_METRICS.producerChannels)).toBe(1);
     const worker = startProducer('flood', channel.handle, { peers: 500, announceAfter: 20_000 });
     await expect(nextMessage(worker)).resolves.toBe('started');
+    // Killed while it still records: after the tracker applied more than it had announced.
+    await pollUntil('more than 20,000 events applied', () => Promise.resolve(channel.eventsApplied > 20_000 ? true : undefined), 10_000, 5);
     await worker.terminate();
 
     expect(await ended(channel)).toBe('dropped');

@@ -90,8 +90,9 @@ const modes = {
         error = { name: caught.name, code: caught.code, waitedMs: caught.waitedMs };
       }
       await producer.flush();
-      parentPort.postMessage({ recorded, error });
+      // Closed before the report: the main thread may terminate this worker as soon as it reads it.
       producer.close();
+      parentPort.postMessage({ recorded, error });
     });
     parentPort.postMessage('ready');
   },
