@@ -5,10 +5,35 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import ts from 'typescript';
 
 const DASHBOARD_DIR = 'libs/peer-health/src/diagnostics/dashboard';
 export const DASHBOARD_ENTRY = join(DASHBOARD_DIR, 'client/main.ts');
 export const DASHBOARD_MODULE = join(DASHBOARD_DIR, 'dashboard-script.generated.ts');
+
+/**
+ * esbuild prints every string literal in double quotes; the page's script keeps the house style,
+ * single quotes. A literal is requoted only when its value needs no escape in single quotes (no
+ * quote, backslash or line break), found as a string-literal node of the parsed bundle (never text
+ * inside a regular expression, template or comment), so what the script does is unchanged.
+ */
+function singleQuoted(script) {
+  const source = ts.createSourceFile('dashboard.js', script, ts.ScriptTarget.ES2020, true, ts.ScriptKind.JS);
+  const edits = [];
+  const visit = (node) => {
+    if (ts.isStringLiteral(node)) {
+      const start = node.getStart(source);
+      const raw = script.slice(start, node.end);
+      const value = raw.slice(1, -1);
+      if (raw.startsWith('"') && !/['"\\\r\n\u2028\u2029]/.test(value)) edits.push({ start, end: node.end, text: `'${value}'` });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  let out = script;
+  for (const edit of edits.reverse()) out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out;
+}
 
 /** Bundles the browser script; resolves with its text and esbuild's warnings (treated as errors). */
 export async function bundleDashboard({ entry = DASHBOARD_ENTRY } = {}) {
@@ -26,7 +51,7 @@ export async function bundleDashboard({ entry = DASHBOARD_ENTRY } = {}) {
   });
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error('esbuild wrote no dashboard script');
-  const script = output.text;
+  const script = singleQuoted(output.text);
   // The script is inlined into a <script> element: nothing in it may end or comment out the element.
   if (/<\/script|<!--/i.test(script)) throw new Error('the dashboard script contains "</script" or "<!--"');
   return { script, warnings: result.warnings };

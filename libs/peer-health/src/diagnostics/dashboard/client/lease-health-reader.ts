@@ -95,7 +95,7 @@ export function load(): Promise<void> {
         return after ?? undefined;
       });
     });
-  loading = step(fetchPage(`lease-health?limit=${DASHBOARD_PAGE_SIZE}`)).then(
+  loading = step(fetchPage('lease-health?limit=' + String(DASHBOARD_PAGE_SIZE))).then(
     () => {
       const replay = state.sinceLoad ?? [];
       state.sinceLoad = null;
