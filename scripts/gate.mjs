@@ -82,6 +82,9 @@ async function startUpOnEtcd() {
 
 const steps = [
   ['typescript', () => {
+    // The dashboard's browser script: type-checked (DOM, strict), then bundled into the kit's source.
+    run('typescript', 'npx', ['tsc', '-p', 'libs/peer-health/src/diagnostics/dashboard/client/tsconfig.json']);
+    run('typescript', 'node', ['scripts/bundle-dashboard.mjs']);
     run('typescript', 'npx', ['tsc', '-b', 'tsconfig.build.json']);
     run('typescript', 'npx', ['tsc', '-p', 'tsconfig.json']);
   }],

@@ -1,5 +1,6 @@
-/** How the wire format writes "never": .NET's DateTimeOffset.MinValue. */
-export const NEVER_WIRE_DATE = '0001-01-01T00:00:00+00:00';
+import { NEVER_WIRE_DATE } from './never-wire-date';
+
+export { NEVER_WIRE_DATE };
 
 /** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in epoch ms. */
 export const MIN_WIRE_MS = -62_135_596_800_000;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DASHBOARD_SCRIPT } from './dashboard-script';
+import { DASHBOARD_SCRIPT } from './dashboard-script.generated';
 import { DASHBOARD_STYLE } from './dashboard-style';
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
