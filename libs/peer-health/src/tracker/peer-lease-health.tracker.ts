@@ -400,13 +400,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   /** @internal */
   releaseOf(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
     const now = this.begin();
-    let lease: PeerLeaseHandle;
-    try {
-      lease = canonicalLease(handle);
-      assertRequeued(requeued);
-    } catch (error) {
-      throw this.rejected(error);
-    }
+    const lease = this.releasedLease(handle, requeued);
     const peer = this.admit(peerId, now, known);
     if (peer) this.releaseLease(peer, lease, requeued, now);
     this.events.flush();
@@ -416,13 +410,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   /** @internal */
   expireOf(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
     const now = this.begin();
-    let lease: PeerLeaseHandle;
-    try {
-      lease = canonicalLease(handle);
-      assertRequeued(requeued);
-    } catch (error) {
-      throw this.rejected(error);
-    }
+    const lease = this.releasedLease(handle, requeued);
     const peer = this.admit(peerId, now, known);
     if (peer) {
       // Marked first, so that the release's sign of life cannot make the peer healthy for an instant.
@@ -432,6 +420,17 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
     }
     this.events.flush();
     return peer;
+  }
+
+  /** The handle of a release or an expiry in canonical form, checked before any state changes. */
+  private releasedLease(handle: PeerLeaseHandle, requeued: boolean): PeerLeaseHandle {
+    try {
+      const lease = canonicalLease(handle);
+      assertRequeued(requeued);
+      return lease;
+    } catch (error) {
+      throw this.rejected(error);
+    }
   }
 
   private releaseLease(peer: PeerState, lease: PeerLeaseHandle, requeued: boolean, now: number): void {
