@@ -67,11 +67,14 @@ async function startUpOnEtcd() {
       leader = leaders.scopes.find((s) => s.scope === 'dispatch' && s.leaderId === 'gate-1');
     }
     if (leader === undefined) throw new StepError('start-up-etcd', 'the host did not become leader of the dispatch scope on etcd');
-    // The item is in etcd itself, not in the process: read it back through etcd's own JSON gateway.
-    const key = Buffer.from('/omnirelay/work/next').toString('base64');
-    const range = await (await fetch(`${etcd.members[0].clientUrl}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key }) })).json();
-    const next = range.kvs?.[0] ? Buffer.from(range.kvs[0].value, 'base64').toString() : undefined;
-    if (next !== '2') throw new StepError('start-up-etcd', `etcd holds next sequence id ${next}, expected 2`);
+    // The item is in etcd itself, not in the process: read the items back through etcd's own JSON gateway.
+    const key = Buffer.from('/omnirelay/work/items/').toString('base64');
+    const rangeEnd = Buffer.from('/omnirelay/work/items0').toString('base64');
+    const range = await (await fetch(`${etcd.members[0].clientUrl}/v3/kv/range`, { method: 'POST', body: JSON.stringify({ key, range_end: rangeEnd }) })).json();
+    const items = (range.kvs ?? []).map((kv) => Buffer.from(kv.value, 'base64').toString());
+    if (items.length !== 1 || !items[0].includes('"resourceId":"one"')) {
+      throw new StepError('start-up-etcd', `etcd holds ${items.length} item(s) (${items.join(' ').slice(0, 200)}), expected the one enqueued`);
+    }
   } finally {
     await host?.stop();
     await etcd.stop();
