@@ -3,11 +3,11 @@ import {
   GossipKeyring,
   type GossipMembership,
   GossipProtocol,
-  PROBE_LIMITS,
   type GossipDigestEntry,
   type GossipRoundTiming,
 } from '@omnirelay/mesh-gossip';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
+import { PROBE_LIMITS } from '@internal/mesh-gossip/indirect-probes';
 import { gossipEntry } from '../support/gossip-entry';
 
 /** SWIM-style failure detection: indirect probes, suspicions that travel, and their refutation. */
