@@ -26,8 +26,8 @@ export { PhiAccrualPolicy } from './tracker/health-policy/phi-accrual.policy';
 export type { PhiPeerHistory } from './tracker/health-policy/phi-accrual.policy';
 export type { PeerHealthPolicy } from './tracker/interfaces/peer-health-policy.interface';
 export type { PhiAccrualPolicyOptions } from './tracker/interfaces/phi-accrual-policy-options.interface';
-export { ManualClock, systemClock, systemTimers } from './tracker/clock';
-export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
+export { ManualClock, systemClock, systemTimers } from './base/clock';
+export type { Clock, PeerHealthTimers, ScheduledTimer } from './base/clock';
 export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health.errors';
 export type {
   PeerHealthProducerChannel,

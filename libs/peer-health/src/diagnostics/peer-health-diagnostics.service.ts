@@ -6,7 +6,7 @@ import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-t
 import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
 import type { PeerHealthProviderAnswer } from '../base/interfaces/peer-health-provider-answer.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
-import { systemClock } from '../tracker/clock';
+import { systemClock } from '../base/clock';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { serializeLeaseHealth, serializePeer, writeSummaryTail } from './lease-health.serializer';
 import { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';

@@ -1,4 +1,4 @@
-import { systemClock } from '../tracker/clock';
+import { systemClock } from '../base/clock';
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
 import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';

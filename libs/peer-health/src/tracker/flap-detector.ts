@@ -1,5 +1,5 @@
 import { PEER_HEALTH_DEFAULTS } from '../base/peer-health.defaults';
-import type { ScheduledTimer } from './clock';
+import type { ScheduledTimer } from '../base/clock';
 import type { PeerState } from './peer-state';
 import type { TrackerLogger, TrackerSettings } from './tracker-settings';
 

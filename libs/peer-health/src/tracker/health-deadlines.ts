@@ -1,4 +1,4 @@
-import type { ScheduledTimer } from './clock';
+import type { ScheduledTimer } from '../base/clock';
 import { DeadlineWheel } from './deadline-wheel';
 import type { PeerState } from './peer-state';
 import type { PolicyPeerState } from './policy-peer-state';

@@ -2,7 +2,7 @@ import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
 import { PEER_HEALTH_DEFAULTS } from '../base/peer-health.defaults';
-import { isPeerHealthTimers, systemClock, systemTimers, type Clock, type PeerHealthTimers } from './clock';
+import { isPeerHealthTimers, systemClock, systemTimers, type Clock, type PeerHealthTimers } from '../base/clock';
 import { GracePeriodPolicy } from './health-policy/grace-period.policy';
 import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';

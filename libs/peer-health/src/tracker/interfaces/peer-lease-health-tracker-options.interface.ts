@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { PeerHealthAlertPublisher } from '../../base/interfaces/peer-health-alert.interface';
-import type { Clock, PeerHealthTimers } from '../clock';
+import type { Clock, PeerHealthTimers } from '../../base/clock';
 import type { PeerHealthPolicy } from './peer-health-policy.interface';
 
 /**

@@ -1,6 +1,6 @@
-import type { Clock, PeerHealthTimers, ScheduledTimer } from '../base/interfaces/clock.interface';
+import type { Clock, PeerHealthTimers, ScheduledTimer } from './interfaces/clock.interface';
 
-export type { Clock, PeerHealthTimers, ScheduledTimer } from '../base/interfaces/clock.interface';
+export type { Clock, PeerHealthTimers, ScheduledTimer } from './interfaces/clock.interface';
 
 /** The default clock: `Date.now()`. */
 export const systemClock: Clock = { now: () => Date.now() };
