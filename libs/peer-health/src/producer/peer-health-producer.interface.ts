@@ -1,4 +1,4 @@
-import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
+import type { PeerHealthProducerRecords } from './peer-health-producer-records.interface';
 import type { PeerHealthProducerRecorder } from './producer-recorder';
 
 /**
@@ -6,12 +6,7 @@ import type { PeerHealthProducerRecorder } from './producer-recorder';
  * PeerHealthInputError, thrown here before anything is written) and the same semantics, applied by
  * the tracker in this producer's order, each event at the time this producer recorded it.
  */
-export interface PeerHealthProducer {
-  recordLeaseAssignment(peerId: string, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void;
-  recordLeaseReleased(peerId: string, handle: PeerLeaseHandle, requeued: boolean): void;
-  recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void;
-  recordDisconnect(peerId: string, reason?: string): void;
-  recordGossip(peerId: string, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void;
+export interface PeerHealthProducer extends PeerHealthProducerRecords {
   /** A recorder bound to one peer. @throws PeerHealthInputError for a bad peer id. */
   peer(peerId: string): PeerHealthProducerRecorder;
   /** Resolves when the tracker applied everything recorded so far; rejects if the channel closes first. */

@@ -1,5 +1,5 @@
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
-import type { PeerHealthProducer } from './peer-health-producer.interface';
+import type { PeerHealthProducerRecords } from './peer-health-producer-records.interface';
 
 /**
  * A producer's recorder bound to one peer: the methods of the tracker's PeerRecorder, with the
@@ -8,7 +8,7 @@ import type { PeerHealthProducer } from './peer-health-producer.interface';
 export class PeerHealthProducerRecorder {
   /** @internal */
   constructor(
-    private readonly producer: PeerHealthProducer,
+    private readonly producer: PeerHealthProducerRecords,
     /** The peer this recorder records for. */
     readonly peerId: string,
   ) {}

@@ -21,6 +21,7 @@ import { FlapDetector } from './flap-detector';
 import { HealthDeadlines } from './health-deadlines';
 import { GracePeriodPolicy } from './health-policy/grace-period.policy';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from './input-validation';
+import type { PeerEventSink } from './interfaces/peer-event-sink.interface';
 import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface';
 import type { PeerLeaseHealthTrackerOptions } from './interfaces/peer-lease-health-tracker-options.interface';
 import { findLease, findMetadata, putLease, removeLease } from './peer-collections';
@@ -72,7 +73,7 @@ export interface PeerLeaseHealthCounts extends PeerLeaseHealthSummary {
  * healthy. Every record method is O(1) in the number of peers; health is also re-evaluated on
  * time, by one timer (see HealthDeadlines). Usable with plain `new`, without Nest.
  */
-export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
+export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider, PeerEventSink {
   /**
    * Plain-number event counts, read by the Prometheus exporter at scrape time.
    * @internal
@@ -166,7 +167,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    */
   recordLeaseAssignment(peerId: string, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {
     this.checkPeerId(peerId);
-    this.assignOf(peerId, undefined, handle, resourceType, resourceId);
+    this.applyAssign(peerId, undefined, handle, resourceType, resourceId);
   }
 
   /**
@@ -176,7 +177,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    */
   recordLeaseReleased(peerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
     this.checkPeerId(peerId);
-    this.releaseOf(peerId, undefined, handle, requeued);
+    this.applyRelease(peerId, undefined, handle, requeued);
   }
 
   /**
@@ -186,7 +187,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    */
   recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
     this.checkPeerId(peerId);
-    this.heartbeatOf(peerId, undefined, handle, pendingCount);
+    this.applyHeartbeat(peerId, undefined, handle, pendingCount);
   }
 
   /**
@@ -196,7 +197,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    */
   recordDisconnect(peerId: string, reason?: string): void {
     this.checkPeerId(peerId);
-    this.disconnectOf(peerId, undefined, reason);
+    this.applyDisconnect(peerId, undefined, reason);
   }
 
   /**
@@ -208,7 +209,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    */
   recordLeaseExpired(peerId: string, handle: PeerLeaseHandle, requeued = true): void {
     this.checkPeerId(peerId);
-    this.expireOf(peerId, undefined, handle, requeued);
+    this.applyExpire(peerId, undefined, handle, requeued);
   }
 
   /**
@@ -219,7 +220,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
    */
   recordGossip(peerId: string, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
     this.checkPeerId(peerId);
-    this.gossipOf(peerId, undefined, metadata);
+    this.applyGossip(peerId, undefined, metadata);
   }
 
   /**
@@ -366,7 +367,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   // state of the peer (undefined by id). Each validates everything before it changes anything.
 
   /** @internal */
-  assignOf(
+  applyAssign(
     peerId: string,
     known: PeerState | undefined,
     handle: PeerLeaseHandle,
@@ -398,7 +399,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   /** @internal */
-  releaseOf(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
+  applyRelease(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
     const now = this.begin();
     const lease = this.releasedLease(handle, requeued);
     const peer = this.admit(peerId, now, known);
@@ -408,7 +409,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   /** @internal */
-  expireOf(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
+  applyExpire(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined {
     const now = this.begin();
     const lease = this.releasedLease(handle, requeued);
     const peer = this.admit(peerId, now, known);
@@ -445,7 +446,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   /** @internal */
-  heartbeatOf(
+  applyHeartbeat(
     peerId: string,
     known: PeerState | undefined,
     handle: PeerLeaseHandle | null | undefined,
@@ -484,7 +485,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   /** @internal */
-  disconnectOf(peerId: string, known: PeerState | undefined, reason: string | undefined): PeerState | undefined {
+  applyDisconnect(peerId: string, known: PeerState | undefined, reason: string | undefined): PeerState | undefined {
     const now = this.begin();
     const peer = this.admit(peerId, now, known);
     if (peer) this.disconnectAt(peer, now, reason, 'disconnect');
@@ -513,7 +514,7 @@ export class PeerLeaseHealthTracker implements PeerHealthSnapshotProvider {
   }
 
   /** @internal */
-  gossipOf(
+  applyGossip(
     peerId: string,
     known: PeerState | undefined,
     metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>,

@@ -1,5 +1,5 @@
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
-import type { PeerLeaseHealthTracker } from './peer-lease-health.tracker';
+import type { PeerEventSink } from './interfaces/peer-event-sink.interface';
 import type { PeerState } from './peer-state';
 
 /**
@@ -14,38 +14,39 @@ export class PeerRecorder {
 
   /** @internal */
   constructor(
-    private readonly tracker: PeerLeaseHealthTracker,
+    /** The tracker's recording path. */
+    private readonly sink: PeerEventSink,
     /** The peer this recorder records for. */
     readonly peerId: string,
   ) {}
 
   /** As `recordLeaseHeartbeat(peerId, handle, pendingCount)`. */
   heartbeat(handle?: PeerLeaseHandle | null, pendingCount?: number): void {
-    this.state = this.tracker.heartbeatOf(this.peerId, this.state, handle, pendingCount);
+    this.state = this.sink.applyHeartbeat(this.peerId, this.state, handle, pendingCount);
   }
 
   /** As `recordLeaseAssignment(peerId, handle, resourceType, resourceId)`. */
   assign(handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {
-    this.state = this.tracker.assignOf(this.peerId, this.state, handle, resourceType, resourceId);
+    this.state = this.sink.applyAssign(this.peerId, this.state, handle, resourceType, resourceId);
   }
 
   /** As `recordLeaseReleased(peerId, handle, requeued)`. */
   release(handle: PeerLeaseHandle, requeued: boolean): void {
-    this.state = this.tracker.releaseOf(this.peerId, this.state, handle, requeued);
+    this.state = this.sink.applyRelease(this.peerId, this.state, handle, requeued);
   }
 
   /** As `recordLeaseExpired(peerId, handle, requeued)`: the release and the disconnect, with one transition at most. */
   expire(handle: PeerLeaseHandle, requeued = true): void {
-    this.state = this.tracker.expireOf(this.peerId, this.state, handle, requeued);
+    this.state = this.sink.applyExpire(this.peerId, this.state, handle, requeued);
   }
 
   /** As `recordDisconnect(peerId, reason)`. */
   disconnect(reason?: string): void {
-    this.state = this.tracker.disconnectOf(this.peerId, this.state, reason);
+    this.state = this.sink.applyDisconnect(this.peerId, this.state, reason);
   }
 
   /** As `recordGossip(peerId, metadata)`. */
   gossip(metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
-    this.state = this.tracker.gossipOf(this.peerId, this.state, metadata);
+    this.state = this.sink.applyGossip(this.peerId, this.state, metadata);
   }
 }

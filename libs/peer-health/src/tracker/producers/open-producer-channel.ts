@@ -3,10 +3,11 @@ import type { PeerHealthProducerChannel, PeerHealthProducerChannelOptions } from
 import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES, STRING_TABLE_LIMIT } from '../../base/producer/producer-ring.constants';
 import type { TrackerSettings } from '../tracker-settings';
 import type { ProducerCounters } from './producer-counters';
-import { ProducerChannelConsumer, type ProducerTarget } from './producer-channel-consumer';
+import type { PeerEventSink } from '../interfaces/peer-event-sink.interface';
+import { ProducerChannelConsumer } from './producer-channel-consumer';
 import { ProducerHub } from './producer-hub';
 
-const hubs = new WeakMap<ProducerTarget, ProducerHub>();
+const hubs = new WeakMap<PeerEventSink, ProducerHub>();
 
 function ringBytes(options: PeerHealthProducerChannelOptions | undefined, longestRecordBytes: number): number {
   const given: unknown = options?.capacityBytes;
@@ -27,11 +28,12 @@ function ringBytes(options: PeerHealthProducerChannelOptions | undefined, longes
 }
 
 /**
- * Opens a channel into `tracker` for one producer thread (see tracker.openProducerChannel).
+ * Opens a channel into `sink`, a tracker's recording path, for one producer thread (see
+ * PeerLeaseHealthTracker.openProducerChannel).
  * @internal
  */
 export function openProducerChannel(
-  tracker: ProducerTarget,
+  sink: PeerEventSink,
   settings: TrackerSettings,
   counters: ProducerCounters,
   options?: PeerHealthProducerChannelOptions,
@@ -47,13 +49,13 @@ export function openProducerChannel(
   if (entries !== undefined && (typeof entries !== 'number' || !Number.isSafeInteger(entries) || entries < 1 || entries > STRING_TABLE_LIMIT)) {
     throw new PeerHealthConfigurationError('stringTableEntries', `Option 'stringTableEntries' must be an integer from 1 to ${STRING_TABLE_LIMIT}, got ${describeValue(entries)}.`);
   }
-  let hub = hubs.get(tracker);
+  let hub = hubs.get(sink);
   if (!hub) {
     hub = new ProducerHub();
-    hubs.set(tracker, hub);
+    hubs.set(sink, hub);
   }
   const channel = new ProducerChannelConsumer(
-    tracker,
+    sink,
     hub,
     counters,
     settings.maxPeerIdLength,

@@ -16,16 +16,10 @@ import {
 } from '../../base/producer/producer-ring.constants';
 import { waitAsync } from '../../base/producer/atomics-wait-async';
 import { assertPeerId } from '../input-validation';
-import type { PeerLeaseHealthTracker } from '../peer-lease-health.tracker';
+import type { PeerEventSink } from '../interfaces/peer-event-sink.interface';
 import type { PeerState } from '../peer-state';
 import type { ProducerCounters } from './producer-counters';
 import { INVALID, ProducerStringEntries } from './producer-string-entries';
-
-/** What a channel applies events to: the tracker's recording path, at the producer's time. */
-export type ProducerTarget = Pick<
-  PeerLeaseHealthTracker,
-  'producerStamp' | 'assignOf' | 'releaseOf' | 'heartbeatOf' | 'disconnectOf' | 'gossipOf' | 'reportAnomaly'
->;
 
 /** Where a channel asks to be applied again. */
 export interface ProducerScheduler {
@@ -70,7 +64,8 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   private readonly tableCap: number;
 
   constructor(
-    private readonly tracker: ProducerTarget,
+    /** The tracker's recording path: events are applied there, at the producer's time. */
+    private readonly sink: PeerEventSink,
     private readonly scheduler: ProducerScheduler,
     private readonly counters: ProducerCounters,
     private readonly maxPeerIdLength: number,
@@ -129,7 +124,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
       if (!(error instanceof CorruptRecord) && !(error instanceof PeerHealthInputError)) throw error;
       return false;
     } finally {
-      this.tracker.producerStamp = undefined;
+      this.sink.producerStamp = undefined;
       this.counters.eventsApplied += this.eventsApplied - appliedBefore;
       if (position !== this.read) {
         this.read = position;
@@ -219,7 +214,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         const lease = this.leaseAt(position, 2);
         const type = this.optional(this.word(position, 7));
         const id = this.optional(this.word(position, 8));
-        this.states[peer] = this.tracker.assignOf(peerId, this.states[peer], lease, type, id);
+        this.states[peer] = this.sink.applyAssign(peerId, this.states[peer], lease, type, id);
         this.eventsApplied++;
         break;
       }
@@ -228,7 +223,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         const peer = this.word(position, 1);
         const peerId = this.peerAt(peer);
         const lease = this.leaseAt(position, 2);
-        this.states[peer] = this.tracker.releaseOf(peerId, this.states[peer], lease, (header & FLAG.requeued) !== 0);
+        this.states[peer] = this.sink.applyRelease(peerId, this.states[peer], lease, (header & FLAG.requeued) !== 0);
         this.eventsApplied++;
         break;
       }
@@ -237,7 +232,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         const peer = this.word(position, 1);
         const peerId = this.peerAt(peer);
         const reason = this.optional(this.word(position, 2));
-        this.states[peer] = this.tracker.disconnectOf(peerId, this.states[peer], reason);
+        this.states[peer] = this.sink.applyDisconnect(peerId, this.states[peer], reason);
         this.eventsApplied++;
         break;
       }
@@ -248,7 +243,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         this.applyGossip(position, header, length);
         break;
       case RECORD.rejected:
-        this.tracker.reportAnomaly('invalid-input');
+        this.sink.reportAnomaly('invalid-input');
         break;
       default:
         throw new CorruptRecord();
@@ -265,7 +260,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const lease = withHandle ? this.leaseAt(position, 2) : undefined;
     const at = withHandle ? 7 : 2;
     const pending = withPending ? joinWords(this.word(position, at), this.word(position, at + 1)) : undefined;
-    this.states[peer] = this.tracker.heartbeatOf(peerId, this.states[peer], lease, pending);
+    this.states[peer] = this.sink.applyHeartbeat(peerId, this.states[peer], lease, pending);
     this.eventsApplied++;
   }
 
@@ -275,7 +270,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const peerId = this.peerAt(peer);
     // Not an object: the tracker counts it and changes nothing, as it does for the original value.
     const metadata = (header & FLAG.notAnObject) !== 0 ? undefined : this.gossip;
-    this.states[peer] = this.tracker.gossipOf(peerId, this.states[peer], metadata as ReadonlyMap<string, string>);
+    this.states[peer] = this.sink.applyGossip(peerId, this.states[peer], metadata as ReadonlyMap<string, string>);
     this.gossip.clear();
     this.eventsApplied++;
   }
@@ -308,7 +303,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   /** The peer id of entry `ref`, checked by the tracker's own rule the first time it names a peer. */
   private peerAt(ref: number): string {
     if (Number.isNaN(this.stamp)) throw new CorruptRecord();
-    this.tracker.producerStamp = this.stamp;
+    this.sink.producerStamp = this.stamp;
     const peerId = this.entries.texts[ref];
     if (peerId === undefined) throw new CorruptRecord();
     if (this.entries.checkedPeers[ref] !== true) {
