@@ -6,7 +6,7 @@ export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
 export { PeerRecorder } from './tracker/peer-recorder';
 export { PEER_HEALTH_DEFAULTS } from './base/peer-health.defaults';
 export { LEASE_EXPIRED_REASON } from './base/peer-health.constants';
-export type { PeerLeaseHealthCounts } from './tracker/peer-lease-health.tracker';
+export type { PeerLeaseHealthCounts } from './tracker/interfaces/peer-lease-health-counts.interface';
 export type { PeerLeaseHandle } from './base/interfaces/peer-lease-handle.interface';
 export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './base/interfaces/peer-lease-health-snapshot.interface';
 export type {

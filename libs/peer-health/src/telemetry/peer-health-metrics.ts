@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import type { PeerLeaseHealthCounts, PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import type { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import type { PeerLeaseHealthCounts } from '../tracker/interfaces/peer-lease-health-counts.interface';
 import type { PeerCounterCell, PeerEventCounters } from '../tracker/peer-event-counters';
 import type { ProducerCounters } from '../tracker/producers/producer-counters';
 import { PEER_HEALTH_ANOMALY_KINDS } from '../base/peer-health-anomaly';

@@ -1,3 +1,6 @@
+import type { PeerHealthPolicy } from './interfaces/peer-health-policy.interface';
+import type { PeerState } from './peer-state';
+
 /**
  * What the tracker keeps per peer when a health policy other than the grace-period rule decides: the
  * policy's own history of the peer, its latest answer, and where the peer is filed in the expiry
@@ -13,4 +16,19 @@ export class PolicyPeerState {
   filedAt = Infinity;
 
   constructor(readonly history: unknown) {}
+}
+
+/**
+ * The slow twin of the inline grace rule: tells the configured policy of a sign of life of `peer`
+ * at `now`, and keeps its answer sane (never before `now`).
+ * @internal
+ */
+export function recordPolicyArrival(states: WeakMap<PeerState, PolicyPeerState>, policy: PeerHealthPolicy, peer: PeerState, now: number): void {
+  let state = states.get(peer);
+  if (state === undefined) {
+    state = new PolicyPeerState(policy.createPeerHistory());
+    states.set(peer, state);
+  }
+  const until = policy.recordArrival(state.history, now);
+  state.healthyUntil = typeof until === 'number' && until >= now ? until : now;
 }
