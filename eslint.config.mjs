@@ -29,19 +29,30 @@ const kitOnlyItself = libPattern(
 const kitLayers = [['base'], ['tracker'], ['telemetry', 'providers'], ['diagnostics'], ['module']];
 const kitFolders = kitLayers.flat();
 
-function folderRule(folder, allowed) {
+/** The tracker's face to the folders above it: the tracker class, its read model and its interfaces. */
+const trackerFace = {
+  regex: '^(\\.\\./)+tracker/(?!(peer-lease-health\\.tracker|tracker-read-model)$|interfaces/)',
+  message: 'Above tracker/, import only the tracker class, tracker/tracker-read-model or tracker/interfaces/.',
+};
+
+function folderRule(folder, allowed, ...more) {
   const forbidden = [...kitFolders, 'cli', 'producer'].filter((other) => other !== folder && !allowed.includes(other));
   return {
     files: [`libs/peer-health/src/${folder}/**/*.ts`],
     rules: restrictImports(kitOnlyItself, {
       regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
       message: `libs/peer-health/src/${folder} may import ${allowed.length ? `only ${allowed.join(', ')}` : 'no other folder of the kit'} (the kit's one-way folder order).`,
-    }),
+    }, ...more),
   };
 }
 
 function kitLayerRules() {
-  const layered = kitLayers.flatMap((layer, level) => layer.map((folder) => folderRule(folder, kitLayers.slice(0, level).flat())));
+  const layered = kitLayers.flatMap((layer, level) =>
+    layer.map((folder) => {
+      const allowed = kitLayers.slice(0, level).flat();
+      return allowed.includes('tracker') ? folderRule(folder, allowed, trackerFace) : folderRule(folder, allowed);
+    }),
+  );
   // The producer subpath loads in worker threads without Nest: base, and the tracker's input checks (see the hygiene spec).
   return [...layered, folderRule('cli', ['base']), folderRule('producer', ['base', 'tracker'])];
 }

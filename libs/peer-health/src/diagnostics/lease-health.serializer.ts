@@ -1,7 +1,7 @@
 import type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { compareLeases, sortByKeyIgnoreCase } from '../base/ordering';
-import { isTrackerSnapshot } from '../tracker/peer-snapshot';
+import { isTrackerSnapshot } from '../tracker/tracker-read-model';
 import type { PeerLeaseHealthDiagnostics } from './peer-lease-health-diagnostics';
 import { formatWireDate } from '../base/wire-date';
 

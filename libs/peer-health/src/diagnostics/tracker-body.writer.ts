@@ -1,4 +1,4 @@
-import { NEVER, type PeerState } from '../tracker/peer-state';
+import { NEVER, type PeerState } from '../tracker/tracker-read-model';
 import { formatWireDate } from '../base/wire-date';
 import type { BodyChunkPool } from './body-chunk-pool';
 import { CHUNK_BYTES } from './body-chunk.constants';

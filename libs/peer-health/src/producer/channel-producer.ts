@@ -6,7 +6,8 @@ import type { PeerHealthProducerHandle } from '../base/interfaces/peer-health-pr
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { waitAsync } from '../base/producer/atomics-wait-async';
 import { CONTROL, FLAG, GOSSIP_ENTRIES_PER_RECORD, highWord, lowWord, RECORD, VALUE_TAG } from '../base/producer/producer-ring.constants';
-import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease, isUuid } from '../tracker/input-validation';
+import { isUuid } from '../base/uuid';
+import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from '../tracker/input-validation';
 import type { PeerHealthProducer } from './peer-health-producer.interface';
 import { PeerHealthProducerRecorder } from './producer-recorder';
 import { ProducerRingWriter } from './producer-ring-writer';

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_PEER_ID_LENGTH } from '../base/peer-health.constants';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { parseWireDate, type LeaseHealthPeer } from '../base/lease-health-document';
-import { isUuid } from '../tracker/input-validation';
+import { isUuid } from '../base/uuid';
 
 /** A wire date already checked by the document parser: epoch ms, or null for "never". */
 function timeOf(text: string | undefined): number | null {

@@ -1,8 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerLeaseHealthCounts } from '../tracker/interfaces/peer-lease-health-counts.interface';
-import type { PeerCounterCell, PeerEventCounters } from '../tracker/peer-event-counters';
-import type { ProducerCounters } from '../tracker/producers/producer-counters';
+import type { PeerCounterCell, PeerEventCounters, ProducerCounters } from '../tracker/tracker-read-model';
 import { PEER_HEALTH_ANOMALY_KINDS } from '../base/peer-health-anomaly';
 import { PEER_HEALTH_METRICS } from './peer-health-metric-names';
 import type { PeerHealthMetricLike, PeerHealthMetricRegistry, PromClientModule } from '../base/interfaces/prom-client-like.interface';

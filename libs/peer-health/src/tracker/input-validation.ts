@@ -1,7 +1,6 @@
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { describeValue, PeerHealthInputError } from '../base/errors/peer-health.errors';
-
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../base/uuid';
 
 export function assertPeerId(peerId: unknown, maxLength: number): asserts peerId is string {
   if (typeof peerId !== 'string') {
@@ -16,10 +15,6 @@ export function assertPeerId(peerId: unknown, maxLength: number): asserts peerId
       `peerId must be a non-blank string of at most ${maxLength} characters, got ${describeValue(peerId)}`,
     );
   }
-}
-
-export function isUuid(value: string): boolean {
-  return value.length === 36 && UUID_PATTERN.test(value);
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { PeerLeaseHealthSnapshot } from '../../base/interfaces/peer-lease-health-snapshot.interface';
-import { findMetadata } from '../../tracker/peer-collections';
-import type { PeerState } from '../../tracker/peer-state';
+import { findMetadata, type PeerState } from '../../tracker/tracker-read-model';
 import type { FilterablePeer } from './filterable-peer';
 
 /**
