@@ -32,6 +32,7 @@ export type {
 // Errors
 export { LeaseRequestError } from './errors/lease-request.error';
 export type { LeaseErrorCode } from './errors/lease-request.error';
+export { HttpAnswerTooLargeError } from './errors/http-answer-too-large.error';
 
 // Worker heartbeat answer, for a host's fast path of the route
 export { answerWorkerHeartbeat, answerWorkerHeartbeatNow } from './heartbeat/worker-heartbeat-answer';
@@ -43,3 +44,7 @@ export { EtcdWorkStore } from './store/etcd-work.store';
 export type { EtcdWorkStoreOptions, SweepFence } from './store/etcd-work.store';
 export type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './store/work-store.interface';
 
+// Worker client of the work API
+export { WorkerAgentService } from './client/worker-agent.service';
+export { JsonHttpClient } from './client/json-http-client';
+export type { HttpAnswer, JsonHttpClientOptions, WorkApiTls, WorkApiTransport, WorkerAgentSettings } from './interfaces/work-api-client.interfaces';
