@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { PeerHealthModule } from '@omnirelay/peer-health';
+import { jsonDepthExceeds } from '@internal/resource-lease/payload-bounds';
 import {
-  jsonDepthExceeds,
   LeaseRequestError,
   MAX_HOLDERS_PER_ITEM,
   ResourceLeaseModule,

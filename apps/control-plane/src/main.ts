@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { MeshGossipService } from '@omnirelay/mesh-gossip';
 import { DEFAULT_LEASE_HEALTH_PATH_PREFIX } from '@omnirelay/peer-health';
 import { LEASE_HEALTH_PATH, runPeersCliInProcess } from '@omnirelay/peer-health/cli';
+import { WorkerAgentService } from '@omnirelay/resource-lease';
 import { AppModule } from './app.module';
 import { HOST_USAGE, HostConfigError, parseHostConfig } from './host-config';
 import { httpServerLimits } from './http-server-limits';
@@ -12,7 +13,6 @@ import { ConnectionGate } from './connections/connection-gate';
 import { installRequestDoor, type DoorFastify } from './connections/request-door';
 import { loadHostSecurity, type HostSecurity } from './security/host-security';
 import { loadGossipSigning, type GossipSigning } from './gossip/gossip-signing';
-import { WorkerAgentService } from './roles/worker/worker-agent.service';
 
 async function serve(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseHostConfig>;

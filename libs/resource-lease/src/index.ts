@@ -1,27 +1,23 @@
+// The public surface: what an application calls. Tests of internals import them from their source
+// paths (`@internal/resource-lease/<path>`).
+
+// Module and dispatcher
 export { ResourceLeaseModule } from './resource-lease.module';
 export { ResourceLeaseQueue } from './resource-lease.queue';
-export { LeaseRequestError } from './lease-request.error';
-export { MemoryWorkStore } from './store/memory-work.store';
-export { EtcdWorkStore } from './store/etcd-work.store';
-export type { EtcdWorkStoreOptions, SweepFence } from './store/etcd-work.store';
-export type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './store/work-store.interface';
 export type { ResourceLeaseModuleOptions } from './resource-lease-module-options';
-export type { LeaseErrorCode } from './lease-request.error';
+export { WORK_STORE } from './resource-lease.constants';
 export {
-  LEASE_EXPIRED_REASON,
   DEFAULT_LEASE_DURATION_MS,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_MAX_PAYLOAD_DEPTH,
   DEFAULT_MAX_QUEUED_ITEMS,
   DEFAULT_COMPLETED_RETENTION,
   DEFAULT_MAX_ATTEMPTS,
-  MAX_HOLDERS_PER_ITEM,
-  MAX_HEARTBEAT_LEASE_IDS,
-  MAX_LEASE_ID_LENGTH,
-  WORK_STORE,
-} from './resource-lease.constants';
-export { jsonDepthExceeds } from './payload-bounds';
-export { requireId } from './lease-request-validation';
+} from './resource-lease.defaults';
+export { MAX_HOLDERS_PER_ITEM, MAX_HEARTBEAT_LEASE_IDS, MAX_LEASE_ID_LENGTH } from './resource-lease.limits';
+export { RESOURCE_LEASE_ROUTE_PREFIX, RESOURCE_LEASE_ROUTES, WORKER_HEARTBEAT_ROUTE } from './resource-lease.routes';
+// The disconnect reason the kit records for a worker whose lease expired.
+export { LEASE_EXPIRED_REASON } from '@omnirelay/peer-health';
 export type {
   LeaseGrant,
   LeaseReference,
@@ -32,3 +28,23 @@ export type {
   WorkItemState,
   WorkItemView,
 } from './interfaces/resource-lease.interfaces';
+
+// Errors
+export { LeaseRequestError } from './errors/lease-request.error';
+export type { LeaseErrorCode } from './errors/lease-request.error';
+export { HttpAnswerTooLargeError } from './errors/http-answer-too-large.error';
+
+// Worker heartbeat answer, for a host's fast path of the route
+export { answerWorkerHeartbeat, answerWorkerHeartbeatNow } from './heartbeat/worker-heartbeat-answer';
+export type { WorkerHeartbeatAnswer } from './heartbeat/worker-heartbeat-answer';
+
+// Stores
+export { MemoryWorkStore } from './store/memory-work.store';
+export { EtcdWorkStore } from './store/etcd-work.store';
+export type { EtcdWorkStoreOptions, SweepFence } from './store/etcd-work.store';
+export type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './store/work-store.interface';
+
+// Worker client of the work API
+export { WorkerAgentService } from './client/worker-agent.service';
+export { JsonHttpClient } from './client/json-http-client';
+export type { HttpAnswer, JsonHttpClientOptions, WorkApiTls, WorkApiTransport, WorkerAgentSettings } from './interfaces/work-api-client.interfaces';

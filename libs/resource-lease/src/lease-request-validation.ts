@@ -1,6 +1,6 @@
 import type { LeaseReference, WorkItemInput } from './interfaces/resource-lease.interfaces';
-import { LeaseRequestError } from './lease-request.error';
-import { MAX_HEARTBEAT_LEASE_IDS, MAX_LEASE_ID_LENGTH } from './resource-lease.constants';
+import { LeaseRequestError } from './errors/lease-request.error';
+import { MAX_HEARTBEAT_LEASE_IDS, MAX_LEASE_ID_LENGTH } from './resource-lease.limits';
 
 type Fields = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { LeaseRequestError } from './lease-request.error';
+import { LeaseRequestError } from './errors/lease-request.error';
 
 export interface PayloadBounds {
   /** Largest payload, in bytes of its JSON text. */

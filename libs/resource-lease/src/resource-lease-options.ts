@@ -6,7 +6,7 @@ import {
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_MAX_PAYLOAD_DEPTH,
   DEFAULT_MAX_QUEUED_ITEMS,
-} from './resource-lease.constants';
+} from './resource-lease.defaults';
 
 /** Every option resolved to a checked number. */
 export type ResolvedResourceLeaseOptions = Required<{ [K in keyof ResourceLeaseOptions]: number }>;

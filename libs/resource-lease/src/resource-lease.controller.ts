@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
 import type { LeaseGrant, ResourceLeaseStats, WorkerHeartbeatResult, WorkItemView } from './interfaces/resource-lease.interfaces';
-import { parseLeaseReference, parseWorkerHeartbeat, parseWorkItem, parseWorkerRequest, requireId } from './lease-request-validation';
-import { LeaseRequestError } from './lease-request.error';
+import { answerWorkerHeartbeat } from './heartbeat/worker-heartbeat-answer';
+import { parseLeaseReference, parseWorkItem, parseWorkerRequest } from './lease-request-validation';
+import { LeaseRequestError } from './errors/lease-request.error';
 import { ResourceLeaseQueue } from './resource-lease.queue';
+import { RESOURCE_LEASE_ROUTE_PREFIX, RESOURCE_LEASE_ROUTES } from './resource-lease.routes';
 
 /** Minimal reply surface, so the controller works on any HTTP adapter. */
 interface StatusReply {
@@ -21,22 +23,22 @@ async function answer<T>(action: () => T | Promise<T>): Promise<T> {
 }
 
 /** The dispatcher's HTTP API for producers and workers. Refusals are 4xx JSON bodies. */
-@Controller('control')
+@Controller(RESOURCE_LEASE_ROUTE_PREFIX)
 export class ResourceLeaseController {
   constructor(private readonly queue: ResourceLeaseQueue) {}
 
-  @Post('work')
+  @Post(RESOURCE_LEASE_ROUTES.work)
   @HttpCode(201)
   enqueue(@Body() body: unknown): Promise<{ sequenceId: number }> {
     return answer(async () => ({ sequenceId: await this.queue.enqueue(parseWorkItem(body)) }));
   }
 
-  @Get('work')
+  @Get(RESOURCE_LEASE_ROUTES.work)
   stats(): Promise<ResourceLeaseStats> {
     return answer(() => this.queue.stats());
   }
 
-  @Get('work/:sequenceId')
+  @Get(RESOURCE_LEASE_ROUTES.item)
   item(@Param('sequenceId') sequenceId: string): Promise<WorkItemView> {
     return answer(() => {
       // Decimal digits only: Number() would also take "0x10", "1e3" or " 7 ".
@@ -47,7 +49,7 @@ export class ResourceLeaseController {
   }
 
   /** 200 with the lease, or 204 when nothing is pending. */
-  @Post('leases')
+  @Post(RESOURCE_LEASE_ROUTES.leases)
   lease(@Body() body: unknown, @Res({ passthrough: true }) reply: StatusReply): Promise<LeaseGrant | undefined> {
     return answer(async () => {
       const grant = await this.queue.lease(parseWorkerRequest(body).workerId);
@@ -56,7 +58,7 @@ export class ResourceLeaseController {
     });
   }
 
-  @Post('leases/:leaseId/heartbeat')
+  @Post(RESOURCE_LEASE_ROUTES.leaseHeartbeat)
   @HttpCode(200)
   heartbeat(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
     return answer(async () => {
@@ -66,7 +68,7 @@ export class ResourceLeaseController {
     });
   }
 
-  @Post('leases/:leaseId/complete')
+  @Post(RESOURCE_LEASE_ROUTES.leaseComplete)
   @HttpCode(200)
   complete(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
     return answer(async () => {
@@ -75,7 +77,7 @@ export class ResourceLeaseController {
     });
   }
 
-  @Post('leases/:leaseId/fail')
+  @Post(RESOURCE_LEASE_ROUTES.leaseFail)
   @HttpCode(200)
   fail(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
     return answer(async () => {
@@ -84,21 +86,17 @@ export class ResourceLeaseController {
     });
   }
 
-  /**
-   * Renews the worker's leases (the named ones, or all): 204 when every named lease was renewed (the
-   * common case, nothing to say), 200 `{ renewed, lost }` when some named lease ids were not.
-   */
-  @Post('workers/:workerId/heartbeat')
+  /** Renews the worker's leases (the named ones, or all): 204, or 200 `{ renewed, lost }` when some named ones were not. */
+  @Post(RESOURCE_LEASE_ROUTES.workerHeartbeat)
   workerHeartbeat(
     @Param('workerId') workerId: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: StatusReply,
   ): Promise<WorkerHeartbeatResult | undefined> {
     return answer(async () => {
-      const { pendingCount, leaseIds } = parseWorkerHeartbeat(body);
-      const result = await this.queue.workerHeartbeat(requireId(workerId, 'workerId'), pendingCount, leaseIds);
-      reply.status(result.lost.length > 0 ? 200 : 204);
-      return result.lost.length > 0 ? result : undefined;
+      const heartbeat = await answerWorkerHeartbeat(this.queue, workerId, body);
+      reply.status(heartbeat.status);
+      return heartbeat.body;
     });
   }
 }

@@ -9,7 +9,7 @@ import type {
   WorkItemInput,
   WorkItemView,
 } from './interfaces/resource-lease.interfaces';
-import { LeaseRequestError } from './lease-request.error';
+import { LeaseRequestError } from './errors/lease-request.error';
 import { checkPayload } from './payload-bounds';
 import { RESOURCE_LEASE_OPTIONS, WORK_STORE } from './resource-lease.constants';
 import { resolveResourceLeaseOptions, type ResolvedResourceLeaseOptions } from './resource-lease-options';

@@ -1,5 +1,5 @@
 import type { Etcd3, IKeyValue } from 'etcd3';
-import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.constants';
+import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.limits';
 import { leaseValue, type EtcdItem, type EtcdWorkLayout } from './etcd-work.layout';
 import type { ClaimedItem, StoredLease } from './work-store.interface';
 

@@ -1,6 +1,6 @@
 import type { Etcd3 } from 'etcd3';
 import type { LeaseReference } from '../interfaces/resource-lease.interfaces';
-import { LeaseRequestError } from '../lease-request.error';
+import { LeaseRequestError } from '../errors/lease-request.error';
 import { chunks, leaseValue, parseLease, TXN_OPS, type EtcdWorkLayout } from './etcd-work.layout';
 import type { HeldLeaseRenewal, StoredLease } from './work-store.interface';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeleteBuilder, Etcd3, IKeyValue, PutBuilder } from 'etcd3';
 import type { LeaseReference, WorkItemState, WorkItemView } from '../interfaces/resource-lease.interfaces';
-import { LeaseRequestError } from '../lease-request.error';
+import { LeaseRequestError } from '../errors/lease-request.error';
 import { EtcdClaimer } from './etcd-claimer';
 import { EtcdLeaseRenewal } from './etcd-lease-renewal';
 import { retryTransient } from './etcd-retry';

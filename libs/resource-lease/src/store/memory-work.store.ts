@@ -1,6 +1,6 @@
 import type { LeaseReference, WorkItemState, WorkItemView } from '../interfaces/resource-lease.interfaces';
-import { LeaseRequestError } from '../lease-request.error';
-import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.constants';
+import { LeaseRequestError } from '../errors/lease-request.error';
+import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.limits';
 import { isRequeued } from './release-outcome';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
 import type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';

@@ -1,13 +1,17 @@
 import { HttpException, Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { LeaseRequestError, requireId, ResourceLeaseQueue, type WorkerHeartbeatResult } from '@omnirelay/resource-lease';
+import {
+  answerWorkerHeartbeat,
+  answerWorkerHeartbeatNow,
+  LeaseRequestError,
+  ResourceLeaseQueue,
+  WORKER_HEARTBEAT_ROUTE,
+  type WorkerHeartbeatAnswer,
+} from '@omnirelay/resource-lease';
 import { AUTH_TOKEN_TABLE } from '../../security/auth-tokens.constants';
 import type { AuthTokenTable } from '../../security/auth-token-table';
 import { BearerAuthGuard, type ReplyLike, type RequestLike } from '../../security/bearer-auth.guard';
 import { routeAccess } from '../../security/route-access';
-
-/** The dispatcher's worker heartbeat route, as Fastify names it. */
-export const WORKER_HEARTBEAT_ROUTE = '/control/workers/:workerId/heartbeat';
 
 interface HookRequest extends RequestLike {
   readonly params?: unknown;
@@ -22,10 +26,10 @@ interface FastifyLikeInstance {
   addHook(name: 'onRequest', hook: (request: HookRequest, reply: HookReply, done: () => void) => void): unknown;
 }
 
-/** The route's worker id, checked as the controller checks it (400 if refused). */
-function workerIdOf(request: HookRequest): string {
+/** The route's worker id, unchecked: the heartbeat answer checks it as the controller does. */
+function workerIdOf(request: HookRequest): unknown {
   const params: unknown = request.params;
-  return requireId(typeof params === 'object' && params !== null ? (params as Record<string, unknown>).workerId : undefined, 'workerId');
+  return typeof params === 'object' && params !== null ? (params as Record<string, unknown>).workerId : undefined;
 }
 
 /** A body-less request: the heartbeat that renews every lease the worker holds (the periodic one). */
@@ -37,10 +41,10 @@ function hasNoBody(request: HookRequest): boolean {
 /**
  * On Fastify, answers the periodic worker heartbeat (`POST /control/workers/:workerId/heartbeat`
  * without a body) from an onRequest hook, before Nest's pipeline: the same bearer guard decides
- * (its `check`), the same queue call renews, and the answers are the controller's (204, 200 with
- * `{ renewed, lost }`, 4xx JSON). This route carries most of a large fleet's requests, and Nest's
- * per-request machinery cost more than the renewal itself. Anything else - a body (named leases,
- * a pending count), other routes - goes through Nest as before.
+ * (its `check`), then the lib's worker heartbeat answer, the one the controller gives, checks the id,
+ * renews and answers (204, 200 with `{ renewed, lost }`, 4xx JSON). This route carries most of a
+ * large fleet's requests, and Nest's per-request machinery cost more than the renewal itself.
+ * Anything else - a body (named leases, a pending count), other routes - goes through Nest.
  */
 @Injectable()
 export class WorkerHeartbeatHook implements OnModuleInit {
@@ -84,10 +88,9 @@ export class WorkerHeartbeatHook implements OnModuleInit {
         void this.answerLater(allowed, request, reply);
         return;
       }
-      const workerId = workerIdOf(request);
-      const result = this.queue.workerHeartbeatNow(workerId);
-      if (result === undefined) void this.answerLater(true, request, reply);
-      else this.send(reply, result);
+      const answer = answerWorkerHeartbeatNow(this.queue, workerIdOf(request));
+      if (answer === undefined) void this.answerLater(true, request, reply);
+      else this.send(reply, answer);
     } catch (error) {
       this.fail(reply, error);
     }
@@ -97,17 +100,14 @@ export class WorkerHeartbeatHook implements OnModuleInit {
   private async answerLater(allowed: boolean | Promise<boolean>, request: HookRequest, reply: HookReply): Promise<void> {
     try {
       await allowed;
-      const workerId = workerIdOf(request);
-      this.send(reply, await this.queue.workerHeartbeat(workerId));
+      this.send(reply, await answerWorkerHeartbeat(this.queue, workerIdOf(request), undefined));
     } catch (error) {
       this.fail(reply, error);
     }
   }
 
-  /** The controller's answers: 204 when everything was renewed, 200 with what was lost otherwise. */
-  private send(reply: HookReply, result: WorkerHeartbeatResult): void {
-    if (result.lost.length > 0) reply.code(200).send(result);
-    else reply.code(204).send();
+  private send(reply: HookReply, answer: WorkerHeartbeatAnswer): void {
+    reply.code(answer.status).send(answer.body);
   }
 
   /** What Nest's exception layer would answer. */

@@ -1,31 +1,14 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { ClientTls } from '../security/tls-material';
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly body: string;
-}
-
-export interface JsonHttpClientOptions {
-  /** Sent as `Authorization: Bearer <token>`. */
-  readonly authToken?: string;
-  /** CA and client certificate for HTTPS peers. */
-  readonly tls?: ClientTls;
-  /** Answers longer than this are cut and fail (default 8 MiB): the peer is not trusted to be brief. */
-  readonly maxResponseBytes?: number;
-}
-
-export class HttpAnswerTooLargeError extends Error {
-  override readonly name = 'HttpAnswerTooLargeError';
-}
+import { HttpAnswerTooLargeError } from '../errors/http-answer-too-large.error';
+import type { HttpAnswer, JsonHttpClientOptions, WorkApiTransport } from '../interfaces/work-api-client.interfaces';
 
 /**
  * POSTs JSON over node:http / node:https. Node's fetch cannot take a CA or a client certificate per
- * request without undici's Agent (not a dependency of this project), so the clients of the host use
- * this: one keep-alive agent per scheme, carrying the CA and the client certificate.
+ * request without undici's Agent (not a dependency of this project), so the worker agent uses this:
+ * one keep-alive agent per scheme, carrying the CA and the client certificate.
  */
-export class JsonHttpClient {
+export class JsonHttpClient implements WorkApiTransport {
   private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 16 });
   private readonly https: HttpsAgent;
   private readonly maxResponseBytes: number;
@@ -51,26 +34,34 @@ export class JsonHttpClient {
           ...headers,
         },
       });
+      let settled = false;
       const timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      request.once('error', (error) => {
+      const fail = (error: Error): void => {
         clearTimeout(timer);
+        if (settled) return;
+        settled = true;
         reject(error);
-      });
+      };
+      // `on`, not `once`: a destroyed exchange may report more than one error, and one unheard would crash the process.
+      request.on('error', fail);
       request.once('response', (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
         let length = 0;
+        response.on('error', fail);
         response.on('data', (chunk: Buffer) => {
+          if (settled) return;
           length += chunk.length;
-          if (length > this.maxResponseBytes) request.destroy(new HttpAnswerTooLargeError(`answer longer than ${this.maxResponseBytes} bytes`));
-          else chunks.push(chunk);
+          if (length > this.maxResponseBytes) {
+            // Settled first: the answer may have ended already, and its end must not resolve a cut body.
+            fail(new HttpAnswerTooLargeError(`answer longer than ${this.maxResponseBytes} bytes`));
+            request.destroy();
+          } else chunks.push(chunk);
         });
         response.once('end', () => {
           clearTimeout(timer);
+          if (settled) return;
+          settled = true;
           resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        response.once('error', (error) => {
-          clearTimeout(timer);
-          reject(error);
         });
       });
       request.end(body);

@@ -1,15 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { LeaseGrant } from '@omnirelay/resource-lease';
-import type { HttpAnswer, JsonHttpClient } from '../../transport/json-http-client';
-
-export interface WorkerAgentSettings {
-  readonly workerId: string;
-  readonly dispatcherUrl: string;
-  readonly heartbeatIntervalMs: number;
-  readonly workMs: number;
-  /** Carries the worker's token and the TLS settings to the dispatcher. */
-  readonly client: JsonHttpClient;
-}
+import type { LeaseGrant } from '../interfaces/resource-lease.interfaces';
+import type { HttpAnswer, WorkerAgentSettings } from '../interfaces/work-api-client.interfaces';
+import { RESOURCE_LEASE_ROUTES } from '../resource-lease.routes';
+import { workApiPath } from './work-api-path';
 
 interface HeldLease {
   readonly grant: LeaseGrant;
@@ -17,8 +10,9 @@ interface HeldLease {
 }
 
 /**
- * The worker role: every heartbeat interval it heartbeats its lease (or, idle, itself), finishes the
- * item once the work time has passed, and asks the dispatcher for the next one.
+ * A worker of the dispatcher's HTTP work API: every heartbeat interval it heartbeats its lease (or,
+ * idle, itself), finishes the item once the work time has passed, and asks the dispatcher for the
+ * next one. Call `start()`; the application's shutdown stops it.
  */
 @Injectable()
 export class WorkerAgentService implements OnApplicationShutdown {
@@ -51,16 +45,16 @@ export class WorkerAgentService implements OnApplicationShutdown {
         const reference = { workerId: this.settings.workerId, sequenceId: held.grant.sequenceId, attempt: held.grant.attempt };
         if (Date.now() - held.startedAt >= this.settings.workMs) {
           this.held = undefined;
-          const answer = await this.post(`/control/leases/${held.grant.leaseId}/complete`, reference);
+          const answer = await this.post(workApiPath(RESOURCE_LEASE_ROUTES.leaseComplete, held.grant.leaseId), reference);
           if (answer.status === 200) this.completed++;
         } else {
-          await this.post(`/control/leases/${held.grant.leaseId}/heartbeat`, { ...reference, pendingCount: this.completed });
+          await this.post(workApiPath(RESOURCE_LEASE_ROUTES.leaseHeartbeat, held.grant.leaseId), { ...reference, pendingCount: this.completed });
           return;
         }
       }
       // Idle: alive, and no lease to renew (an empty list skips the dispatcher's look-up of held leases).
-      await this.post(`/control/workers/${encodeURIComponent(this.settings.workerId)}/heartbeat`, { pendingCount: 0, leaseIds: [] });
-      const response = await this.post('/control/leases', { workerId: this.settings.workerId });
+      await this.post(workApiPath(RESOURCE_LEASE_ROUTES.workerHeartbeat, encodeURIComponent(this.settings.workerId)), { pendingCount: 0, leaseIds: [] });
+      const response = await this.post(workApiPath(RESOURCE_LEASE_ROUTES.leases), { workerId: this.settings.workerId });
       if (response.status === 200) this.held = { grant: JSON.parse(response.body) as LeaseGrant, startedAt: Date.now() };
     } catch (error) {
       // The dispatcher may be restarting: the next tick tries again.
