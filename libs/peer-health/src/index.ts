@@ -63,6 +63,7 @@ export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics'
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
 export { formatWireDate, NEVER_WIRE_DATE } from './base/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
+export { PeerHealthEligibility } from './diagnostics/fan-out/peer-health-eligibility';
 export { LeaseHealthEventHub } from './diagnostics/events/lease-health-event-hub';
 export type { PeerHealthEventStreamOptions } from './base/interfaces/peer-health-event-stream-options.interface';
 export type {

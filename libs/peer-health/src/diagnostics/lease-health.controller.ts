@@ -24,7 +24,7 @@ import {
   PARTIAL_ANSWER_HEADER,
   PEER_HEALTH_RESOLVED_OPTIONS,
 } from '../base/peer-health.constants';
-import { platformBody } from './lease-health-controller-body';
+import { platformBody } from './body/lease-health-controller-body';
 import { parseLeaseHealthQuery, type LeaseHealthQuery } from './lease-health-query';
 import { encodeCursor } from './query/lease-health-cursor';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';

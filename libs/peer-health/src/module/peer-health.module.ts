@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
+import { ProviderFanOut } from '../diagnostics/fan-out/provider-fan-out';
+import { PeerHealthEligibility } from '../diagnostics/fan-out/peer-health-eligibility';
 import { LeaseHealthEventHub } from '../diagnostics/events/lease-health-event-hub';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
@@ -68,6 +70,8 @@ export interface PeerHealthFeatureOptions {
       useFactory: (registry: PeerHealthProviderRegistry) => registry.providers,
       inject: [PeerHealthProviderRegistry],
     },
+    ProviderFanOut,
+    PeerHealthEligibility,
     PeerHealthDiagnosticsService,
     PeerHealthTelemetryService,
     ConditionalGetHook,
@@ -76,6 +80,7 @@ export interface PeerHealthFeatureOptions {
   exports: [
     PeerLeaseHealthTracker,
     PEER_HEALTH_SNAPSHOT_PROVIDERS,
+    PeerHealthEligibility,
     PeerHealthDiagnosticsService,
     PeerHealthTelemetryService,
     LeaseHealthEventHub,
