@@ -5,7 +5,7 @@
 export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
 export { PeerRecorder } from './tracker/peer-recorder';
 export { PEER_HEALTH_DEFAULTS } from './base/peer-health.defaults';
-export { LEASE_EXPIRED_REASON } from './base/peer-health.constants';
+export { LEASE_EXPIRED_REASON } from './base/peer-health.reasons';
 export type { PeerLeaseHealthCounts } from './tracker/peer-lease-health.tracker';
 export type { PeerLeaseHandle } from './base/interfaces/peer-lease-handle.interface';
 export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './base/interfaces/peer-lease-health-snapshot.interface';
@@ -28,7 +28,9 @@ export type { PeerHealthPolicy } from './tracker/interfaces/peer-health-policy.i
 export type { PhiAccrualPolicyOptions } from './tracker/interfaces/phi-accrual-policy-options.interface';
 export { ManualClock, systemClock, systemTimers } from './tracker/clock';
 export type { Clock, PeerHealthTimers, ScheduledTimer } from './tracker/clock';
-export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health.errors';
+export { PeerHealthInputError } from './base/errors/peer-health-input.error';
+export { PeerHealthConfigurationError } from './base/errors/peer-health-configuration.error';
+export { PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health-error-codes';
 export type {
   PeerHealthProducerChannel,
   PeerHealthProducerChannelOptions,
@@ -97,18 +99,15 @@ export type { PeerHealthAlert, PeerHealthAlertPublisher } from './base/interface
 // Module
 export { PeerHealthModule } from './module/peer-health.module';
 export type { PeerHealthFeatureOptions } from './module/peer-health.module';
+export { PEER_HEALTH_SNAPSHOT_PROVIDERS, PEER_HEALTH_ALERT_PUBLISHER } from './base/peer-health.constants';
+export { DEFAULT_LEASE_HEALTH_PATH_PREFIX, DEFAULT_LEASE_HEALTH_PATH } from './base/peer-health.routes';
 export {
-  PEER_HEALTH_SNAPSHOT_PROVIDERS,
-  PEER_HEALTH_ALERT_PUBLISHER,
-  DEFAULT_LEASE_HEALTH_PATH_PREFIX,
-  DEFAULT_LEASE_HEALTH_PATH,
   DEFAULT_PROVIDER_TIMEOUT_MS,
-  PARTIAL_ANSWER_HEADER,
-  FEDERATED_READ_HEADER,
   DEFAULT_REMOTE_TIMEOUT_MS,
   DEFAULT_REMOTE_MAX_BODY_BYTES,
   DEFAULT_REMOTE_MAX_TARGETS,
-} from './base/peer-health.constants';
+} from './base/peer-health.defaults';
+export { PARTIAL_ANSWER_HEADER, FEDERATED_READ_HEADER } from './base/peer-health.headers';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
 export type {
   PeerHealthFeatureProvider,
