@@ -1,5 +1,6 @@
-// The public surface: what an application calls. Everything else of the kit is internal: tagged
-// tagged internal (JSDoc) where files must share it, and stripped from the declarations.
+// The public surface: what an application calls, and the types of what it passes and gets back.
+// Everything else of the kit is internal (tests import it by its path under the test alias); what
+// files must share is tagged internal (JSDoc) and stripped from the declarations.
 
 // Tracker
 export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
@@ -49,7 +50,7 @@ export {
 export type { GossipMemberMetadata, LeadershipRole } from './tracker/gossip-enrichment';
 
 // Providers
-export { PeerHealthSnapshotProvider, PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA } from './providers/peer-health-snapshot-provider';
+export { PeerHealthSnapshotProvider } from './providers/peer-health-snapshot-provider';
 export { RemoteLeaseHealthProvider } from './providers/remote-lease-health.provider';
 export { RemoteLeaseHealthReadError } from './base/errors/remote-lease-health-read.error';
 export type {
@@ -63,7 +64,6 @@ export type { PeerHealthProviderAnswer, PeerHealthMissingSource } from './base/i
 export { PeerLeaseHealthDiagnostics } from './diagnostics/peer-lease-health-diagnostics';
 export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics';
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
-export { formatWireDate, NEVER_WIRE_DATE } from './base/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
 export { PeerHealthEligibility } from './diagnostics/fan-out/peer-health-eligibility';
 export { LeaseHealthEventHub } from './diagnostics/events/lease-health-event-hub';
@@ -77,9 +77,6 @@ export type {
 export type { RenderedLeaseHealth, HeldLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 export { parseLeaseHealthQuery, MAX_PAGE_LIMIT } from './diagnostics/lease-health-query';
 export type { LeaseHealthQuery } from './diagnostics/lease-health-query';
-export { LEASE_HEALTH_FILTERS } from './diagnostics/query/lease-health-filters';
-export type { LeaseHealthFilter, FilterLimits } from './diagnostics/query/lease-health-filters';
-export type { FilterablePeer, PeerPredicate } from './diagnostics/query/filterable-peer';
 
 // Telemetry
 export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';
