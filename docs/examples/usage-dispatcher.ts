@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { PeerHealthDiagnosticsService, PeerHealthModule, PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
+import { PeerHealthEligibility, PeerHealthModule, PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
 
 @Injectable()
 export class Dispatcher {
@@ -9,12 +9,12 @@ export class Dispatcher {
 
   constructor(
     private readonly tracker: PeerLeaseHealthTracker,
-    private readonly diagnostics: PeerHealthDiagnosticsService,
+    private readonly eligibility: PeerHealthEligibility,
   ) {}
 
   /** Hands an item to a worker, unless some provider (the tracker or a custom one) says it is unhealthy. */
   lease(workerId: string, itemId: string): PeerLeaseHandle | undefined {
-    if (!this.diagnostics.isPeerEligible(workerId)) return undefined;
+    if (!this.eligibility.isPeerEligible(workerId)) return undefined;
     const handle = { sequenceId: ++this.sequenceId, attempt: 1, leaseId: randomUUID() };
     this.tracker.recordLeaseAssignment(workerId, handle, 'catalog', itemId);
     return handle;

@@ -19,7 +19,7 @@ describe('tests run on the built kit', () => {
     expect(() => checkResolution('@omnirelay/peer-health', `${root}/libs/peer-health/src/index.ts`)).toThrow(
       /compiled output/,
     );
-    expect(() => checkResolution('../../libs/peer-health/src/tracker/clock', `${root}/libs/peer-health/src/tracker/clock.ts`)).toThrow(
+    expect(() => checkResolution('../../libs/peer-health/src/base/clock', `${root}/libs/peer-health/src/base/clock.ts`)).toThrow(
       /compiled output/,
     );
   });

@@ -102,7 +102,7 @@ describe('helpers live in one place', () => {
   it('the endpoint path and the wire date of "never" are spelled once, in the kit base', () => {
     const path = /['"`]\/omnirelay\/control(\/lease-health)?['"`]/;
     const codeLines = (file: string): string[] => read(file).split('\n').filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line));
-    expect(code.filter((file) => codeLines(file).some((line) => path.test(line)))).toEqual(['libs/peer-health/src/base/peer-health.constants.ts']);
+    expect(code.filter((file) => codeLines(file).some((line) => path.test(line)))).toEqual(['libs/peer-health/src/base/peer-health.routes.ts']);
     expect(code.filter((file) => read(file).includes("'0001-01-01T00:00:00+00:00'"))).toEqual(['libs/peer-health/src/base/never-wire-date.ts']);
   });
 

@@ -1,13 +1,12 @@
 import {
-  formatWireDate,
   ManualClock,
-  NEVER_WIRE_DATE,
   PeerHealthInputError,
   PeerLeaseHealthDiagnostics,
   PeerLeaseHealthTracker,
   serializeLeaseHealth,
   type PeerHealthTransition,
 } from '@omnirelay/peer-health';
+import { formatWireDate, NEVER_WIRE_DATE } from '@internal/peer-health/base/wire-date';
 import { snapshotOf } from '../support/snapshots';
 
 const held = { sequenceId: 1, attempt: 1, leaseId: '00000000-0000-4000-8000-000000000001' };

@@ -1,4 +1,4 @@
-import { formatWireDate, NEVER_WIRE_DATE } from '@omnirelay/peer-health';
+import { formatWireDate, NEVER_WIRE_DATE } from '@internal/peer-health/base/wire-date';
 
 describe('formatWireDate', () => {
   it.each([

@@ -1,11 +1,12 @@
-// The public surface: what an application calls. Everything else of the kit is internal: tagged
-// tagged internal (JSDoc) where files must share it, and stripped from the declarations.
+// The public surface: what an application calls, and the types of what it passes and gets back.
+// Everything else of the kit is internal (tests import it by its path under the test alias); what
+// files must share is tagged internal (JSDoc) and stripped from the declarations.
 
 // Tracker
 export { PeerLeaseHealthTracker } from './tracker/peer-lease-health.tracker';
 export { PeerRecorder } from './tracker/peer-recorder';
 export { PEER_HEALTH_DEFAULTS } from './base/peer-health.defaults';
-export { LEASE_EXPIRED_REASON } from './base/peer-health.constants';
+export { LEASE_EXPIRED_REASON } from './base/peer-health.reasons';
 export type { PeerLeaseHealthCounts } from './tracker/interfaces/peer-lease-health-counts.interface';
 export type { PeerLeaseHandle } from './base/interfaces/peer-lease-handle.interface';
 export type { PeerLeaseHealthSnapshot, PeerLeaseHealthSummary } from './base/interfaces/peer-lease-health-snapshot.interface';
@@ -28,7 +29,9 @@ export type { PeerHealthPolicy } from './tracker/interfaces/peer-health-policy.i
 export type { PhiAccrualPolicyOptions } from './tracker/interfaces/phi-accrual-policy-options.interface';
 export { ManualClock, systemClock, systemTimers } from './base/clock';
 export type { Clock, PeerHealthTimers, ScheduledTimer } from './base/clock';
-export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health.errors';
+export { PeerHealthInputError } from './base/errors/peer-health-input.error';
+export { PeerHealthConfigurationError } from './base/errors/peer-health-configuration.error';
+export { PEER_HEALTH_ERROR_CODES } from './base/errors/peer-health-error-codes';
 export type {
   PeerHealthProducerChannel,
   PeerHealthProducerChannelOptions,
@@ -47,7 +50,7 @@ export {
 export type { GossipMemberMetadata, LeadershipRole } from './tracker/gossip-enrichment';
 
 // Providers
-export { PeerHealthSnapshotProvider, PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA } from './providers/peer-health-snapshot-provider';
+export { PeerHealthSnapshotProvider } from './providers/peer-health-snapshot-provider';
 export { RemoteLeaseHealthProvider } from './providers/remote-lease-health.provider';
 export { RemoteLeaseHealthReadError } from './base/errors/remote-lease-health-read.error';
 export type {
@@ -61,8 +64,8 @@ export type { PeerHealthProviderAnswer, PeerHealthMissingSource } from './base/i
 export { PeerLeaseHealthDiagnostics } from './diagnostics/peer-lease-health-diagnostics';
 export type { SnapshotInput } from './diagnostics/peer-lease-health-diagnostics';
 export { serializeLeaseHealth } from './diagnostics/lease-health.serializer';
-export { formatWireDate, NEVER_WIRE_DATE } from './base/wire-date';
 export { PeerHealthDiagnosticsService } from './diagnostics/peer-health-diagnostics.service';
+export { PeerHealthEligibility } from './diagnostics/fan-out/peer-health-eligibility';
 export { LeaseHealthEventHub } from './diagnostics/events/lease-health-event-hub';
 export type { PeerHealthEventStreamOptions } from './base/interfaces/peer-health-event-stream-options.interface';
 export type {
@@ -74,9 +77,6 @@ export type {
 export type { RenderedLeaseHealth, HeldLeaseHealth } from './diagnostics/peer-health-diagnostics.service';
 export { parseLeaseHealthQuery, MAX_PAGE_LIMIT } from './diagnostics/lease-health-query';
 export type { LeaseHealthQuery } from './diagnostics/lease-health-query';
-export { LEASE_HEALTH_FILTERS } from './diagnostics/query/lease-health-filters';
-export type { LeaseHealthFilter, FilterLimits } from './diagnostics/query/lease-health-filters';
-export type { FilterablePeer, PeerPredicate } from './diagnostics/query/filterable-peer';
 
 // Telemetry
 export { PEER_HEALTH_METRICS } from './telemetry/peer-health-metric-names';
@@ -96,18 +96,15 @@ export type { PeerHealthAlert, PeerHealthAlertPublisher } from './base/interface
 // Module
 export { PeerHealthModule } from './module/peer-health.module';
 export type { PeerHealthFeatureOptions } from './module/peer-health.module';
+export { PEER_HEALTH_SNAPSHOT_PROVIDERS, PEER_HEALTH_ALERT_PUBLISHER } from './base/peer-health.constants';
+export { DEFAULT_LEASE_HEALTH_PATH_PREFIX, DEFAULT_LEASE_HEALTH_PATH } from './base/peer-health.routes';
 export {
-  PEER_HEALTH_SNAPSHOT_PROVIDERS,
-  PEER_HEALTH_ALERT_PUBLISHER,
-  DEFAULT_LEASE_HEALTH_PATH_PREFIX,
-  DEFAULT_LEASE_HEALTH_PATH,
   DEFAULT_PROVIDER_TIMEOUT_MS,
-  PARTIAL_ANSWER_HEADER,
-  FEDERATED_READ_HEADER,
   DEFAULT_REMOTE_TIMEOUT_MS,
   DEFAULT_REMOTE_MAX_BODY_BYTES,
   DEFAULT_REMOTE_MAX_TARGETS,
-} from './base/peer-health.constants';
+} from './base/peer-health.defaults';
+export { PARTIAL_ANSWER_HEADER, FEDERATED_READ_HEADER } from './base/peer-health.headers';
 export { PEER_HEALTH_MODULE_OPTIONS } from './module/peer-health.module-definition';
 export type {
   PeerHealthFeatureProvider,

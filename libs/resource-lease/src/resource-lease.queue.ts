@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { PeerHealthDiagnosticsService, PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
+import { PeerHealthEligibility, PeerLeaseHealthTracker, type PeerLeaseHandle } from '@omnirelay/peer-health';
 import type {
   LeaseGrant,
   LeaseReference,
@@ -46,7 +46,7 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     @Inject(RESOURCE_LEASE_OPTIONS) private readonly options: ResourceLeaseModuleOptions,
     @Inject(WORK_STORE) private readonly store: WorkStore,
     private readonly tracker: PeerLeaseHealthTracker,
-    private readonly health: PeerHealthDiagnosticsService,
+    private readonly health: PeerHealthEligibility,
   ) {
     this.limits = resolveResourceLeaseOptions(options);
     this.leaseDurationMs = this.limits.leaseDurationMs;

@@ -1,3 +1,4 @@
+import type { PeerLeaseHealthSummary } from './interfaces/peer-lease-health-snapshot.interface';
 import { MIN_WIRE_MS, NEVER_WIRE_DATE } from './wire-date';
 
 /** One lease a peer holds, as served by GET /omnirelay/control/lease-health. */
@@ -21,15 +22,10 @@ export interface LeaseHealthPeer {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-export interface LeaseHealthSummary {
-  readonly eligiblePeers: number;
-  readonly unhealthyPeers: number;
-  readonly pendingReassignments: number;
-}
-
+/** The parsed body of GET /omnirelay/control/lease-health; its summary is the tracker's PeerLeaseHealthSummary. */
 export interface LeaseHealthDocument {
   readonly peers: readonly LeaseHealthPeer[];
-  readonly summary: LeaseHealthSummary;
+  readonly summary: PeerLeaseHealthSummary;
 }
 
 export { NEVER_WIRE_DATE };

@@ -1,4 +1,5 @@
-import { describeValue, PeerHealthConfigurationError } from './errors/peer-health.errors';
+import { describeValue } from './errors/describe-value';
+import { PeerHealthConfigurationError } from './errors/peer-health-configuration.error';
 
 /** Returns `value`, or `fallback` when undefined; throws naming `option` when it is not a positive number. */
 export function positiveNumberOption(

@@ -1,5 +1,5 @@
 import { type Options } from './cli-arguments';
-import { CliFailure } from './cli-failure';
+import { CliFailure } from '../base/errors/cli-failure.error';
 import { type CliIo } from './cli-io';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_PEER_NOT_FOUND } from './cli-settings';
 import { openChangeSignal, type ChangeSignal } from './event-stream-signal';

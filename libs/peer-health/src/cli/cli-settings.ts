@@ -1,4 +1,4 @@
-import { DEFAULT_LEASE_HEALTH_PATH } from '../base/peer-health.constants';
+import { DEFAULT_LEASE_HEALTH_PATH } from '../base/peer-health.routes';
 
 // The CLI's defaults and exit codes.
 

@@ -1,4 +1,4 @@
-import { CliFailure } from './cli-failure';
+import { CliFailure } from '../base/errors/cli-failure.error';
 import { type Options } from './cli-arguments';
 import { EXIT_INTERRUPTED, EXIT_UNAVAILABLE, REQUEST_TIMEOUT_MS } from './cli-settings';
 import { parseLeaseHealthDocument, type LeaseHealthDocument } from './lease-health-document';

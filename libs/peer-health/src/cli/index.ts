@@ -14,6 +14,6 @@ export {
 export type { CliIo, CliDefaults } from './peers-cli';
 export { runPeersCliInProcess } from './process-io';
 export { parseLeaseHealthDocument, parseWireDate, NEVER_WIRE_DATE } from './lease-health-document';
-export type { LeaseHealthDocument, LeaseHealthPeer, LeaseHealthLease, LeaseHealthSummary } from './lease-health-document';
+export type { LeaseHealthDocument, LeaseHealthPeer, LeaseHealthLease, PeerLeaseHealthSummary } from './lease-health-document';
 export { rankPeers, selectPeers, renderPeerTable, renderPeerDetails, formatAge } from './peer-table';
 export type { PeerStatusFilter } from './peer-table';

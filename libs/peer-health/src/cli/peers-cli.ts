@@ -1,6 +1,6 @@
 import { parseArguments, type Options } from './cli-arguments';
 import { list, show, watch } from './cli-commands';
-import { CliFailure } from './cli-failure';
+import { CliFailure } from '../base/errors/cli-failure.error';
 import { type CliDefaults, type CliIo } from './cli-io';
 import { EXIT_OK } from './cli-settings';
 import { PEERS_CLI_USAGE } from './usage-text';

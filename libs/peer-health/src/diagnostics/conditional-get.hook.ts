@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
-import { FEDERATED_READ_HEADER, PEER_HEALTH_NOT_MODIFIED_POLICY, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
+import { FEDERATED_READ_HEADER } from '../base/peer-health.headers';
+import { PEER_HEALTH_NOT_MODIFIED_POLICY, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';
 
 interface FastifyLikeRequest {

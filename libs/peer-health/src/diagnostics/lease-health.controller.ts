@@ -17,14 +17,11 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
-import {
-  DEFAULT_MAX_PEER_ID_LENGTH,
-  FEDERATED_READ_HEADER,
-  LEASE_HEALTH_ROUTE,
-  PARTIAL_ANSWER_HEADER,
-  PEER_HEALTH_RESOLVED_OPTIONS,
-} from '../base/peer-health.constants';
-import { platformBody } from './lease-health-controller-body';
+import { DEFAULT_MAX_PEER_ID_LENGTH } from '../base/peer-health.defaults';
+import { FEDERATED_READ_HEADER, PARTIAL_ANSWER_HEADER } from '../base/peer-health.headers';
+import { LEASE_HEALTH_ROUTE } from '../base/peer-health.routes';
+import { PEER_HEALTH_RESOLVED_OPTIONS } from '../base/peer-health.constants';
+import { platformBody } from './body/lease-health-controller-body';
 import { parseLeaseHealthQuery, type LeaseHealthQuery } from './lease-health-query';
 import { encodeCursor } from './query/lease-health-cursor';
 import { PeerHealthDiagnosticsService } from './peer-health-diagnostics.service';

@@ -1,5 +1,6 @@
 import type { InjectionToken, Provider } from '@nestjs/common';
-import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { describeValue } from '../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import { PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../base/peer-health.constants';
 import { FeatureSnapshotProviderRef } from '../providers/feature-snapshot-provider';
 import { PeerHealthSnapshotProvider } from '../providers/peer-health-snapshot-provider';

@@ -1,4 +1,4 @@
-import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import type { PeerHealthEventStreamOptions } from '../base/interfaces/peer-health-event-stream-options.interface';
 import type { PeerHealthTelemetryOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerFlappingOptions, PeerMetadataLimits } from '../tracker/interfaces/peer-lease-health-tracker-options.interface';

@@ -1,11 +1,12 @@
 import { systemClock } from '../base/clock';
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
-import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { describeValue } from '../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { refuseUnknownOptions } from './option-keys';
 import type { KitRouteConventions } from './interfaces/kit-route-conventions.interface';
-import { DEFAULT_MAX_PEER_ID_LENGTH, DEFAULT_PROVIDER_TIMEOUT_MS } from '../base/peer-health.constants';
+import { DEFAULT_MAX_PEER_ID_LENGTH, DEFAULT_PROVIDER_TIMEOUT_MS } from '../base/peer-health.defaults';
 
 /** Validates the module-level options (the tracker validates its own) and applies defaults. */
 export function resolvePeerHealthOptions(options: PeerHealthModuleOptions | undefined): ResolvedPeerHealthOptions {

@@ -1,12 +1,8 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { createDashboardController } from '../diagnostics/dashboard/dashboard.controller';
 import { createLeaseHealthController } from '../diagnostics/lease-health.controller';
-import {
-  DEFAULT_LEASE_HEALTH_PATH_PREFIX,
-  LEASE_HEALTH_ROUTE,
-  PEER_HEALTH_NOT_MODIFIED_POLICY,
-  PEER_HEALTH_ROUTE_PATH,
-} from '../base/peer-health.constants';
+import { DEFAULT_LEASE_HEALTH_PATH_PREFIX, LEASE_HEALTH_ROUTE } from '../base/peer-health.routes';
+import { PEER_HEALTH_NOT_MODIFIED_POLICY, PEER_HEALTH_ROUTE_PATH } from '../base/peer-health.constants';
 import type { NotModifiedPolicy } from '../diagnostics/conditional-get.hook';
 import type { PeerHealthModuleExtras, PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { checkPathPrefix, checkRouteConventions } from './peer-health-options';

@@ -2,21 +2,20 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { ConditionalGetHook } from '../diagnostics/conditional-get.hook';
 import { PeerHealthDiagnosticsService } from '../diagnostics/peer-health-diagnostics.service';
+import { ProviderFanOut } from '../diagnostics/fan-out/provider-fan-out';
+import { PeerHealthEligibility } from '../diagnostics/fan-out/peer-health-eligibility';
 import { LeaseHealthEventHub } from '../diagnostics/events/lease-health-event-hub';
 import { PeerHealthProviderRegistry } from '../providers/peer-health-provider.registry';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { PeerHealthTelemetryService } from '../telemetry/peer-health-telemetry.service';
-import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { describeValue } from '../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import type { PeerHealthModuleOptions } from './interfaces/peer-health-module-options.interface';
 import { PeerHealthFeatureModule } from './peer-health-feature.module';
 import { featureProviders, isRef, tokenOf } from './feature-providers';
 import type { PeerHealthFeatureProvider } from '../providers/feature-snapshot-provider';
-import {
-  PEER_HEALTH_ALERT_PUBLISHER,
-  PEER_HEALTH_RESOLVED_OPTIONS,
-  PEER_HEALTH_SNAPSHOT_PROVIDERS,
-} from '../base/peer-health.constants';
+import { PEER_HEALTH_ALERT_PUBLISHER, PEER_HEALTH_RESOLVED_OPTIONS, PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../base/peer-health.constants';
 import {
   ConfigurablePeerHealthModule,
   PEER_HEALTH_MODULE_OPTIONS,
@@ -68,6 +67,8 @@ export interface PeerHealthFeatureOptions {
       useFactory: (registry: PeerHealthProviderRegistry) => registry.providers,
       inject: [PeerHealthProviderRegistry],
     },
+    ProviderFanOut,
+    PeerHealthEligibility,
     PeerHealthDiagnosticsService,
     PeerHealthTelemetryService,
     ConditionalGetHook,
@@ -76,6 +77,7 @@ export interface PeerHealthFeatureOptions {
   exports: [
     PeerLeaseHealthTracker,
     PEER_HEALTH_SNAPSHOT_PROVIDERS,
+    PeerHealthEligibility,
     PeerHealthDiagnosticsService,
     PeerHealthTelemetryService,
     LeaseHealthEventHub,

@@ -1,5 +1,5 @@
 import type { ModulesContainer } from '@nestjs/core';
-import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 
 /** How many times the application imports `root` (each forRoot/forRootAsync call is one import). */
 function importsOf(modules: ModulesContainer, root: object): number {

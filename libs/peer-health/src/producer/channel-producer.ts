@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { PeerHealthInputError } from '../base/errors/peer-health.errors';
+import { PeerHealthInputError } from '../base/errors/peer-health-input.error';
 import { PeerHealthProducerClosedError } from '../base/errors/peer-health-producer-closed.error';
 import type { Clock } from '../base/interfaces/clock.interface';
 import type { PeerHealthProducerHandle } from '../base/interfaces/peer-health-producer.interface';

@@ -1,4 +1,5 @@
-import { PeerHealthConfigurationError, describeValue } from '../base/errors/peer-health.errors';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
+import { describeValue } from '../base/errors/describe-value';
 import type { Clock } from '../base/interfaces/clock.interface';
 import type { PeerHealthProducerHandle, PeerHealthProducerOptions } from '../base/interfaces/peer-health-producer.interface';
 import { CONTROL } from '../base/producer/producer-ring.constants';

@@ -10,6 +10,8 @@ export type {
 } from '../base/interfaces/peer-health-producer.interface';
 export type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 export type { Clock } from '../base/interfaces/clock.interface';
-export { PeerHealthInputError, PeerHealthConfigurationError, PEER_HEALTH_ERROR_CODES } from '../base/errors/peer-health.errors';
+export { PeerHealthInputError } from '../base/errors/peer-health-input.error';
+export { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
+export { PEER_HEALTH_ERROR_CODES } from '../base/errors/peer-health-error-codes';
 export { PeerHealthProducerBackpressureError } from '../base/errors/peer-health-producer-backpressure.error';
 export { PeerHealthProducerClosedError } from '../base/errors/peer-health-producer-closed.error';

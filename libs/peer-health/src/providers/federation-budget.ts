@@ -1,7 +1,4 @@
-/** A host's answer passed what one read may hold; the host is left out, named with this reason. */
-export class FederationLimitError extends Error {
-  override readonly name = 'FederationLimitError';
-}
+import { FederationLimitError } from '../base/errors/federation-limit.error';
 
 /** What one read of every host may hold in all: body bytes and peers. */
 export class FederationBudget {

@@ -1,11 +1,11 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { PEER_HEALTH_SNAPSHOT_PROVIDERS } from '../base/peer-health.constants';
 import { FeatureSnapshotProviderRef } from './feature-snapshot-provider';
 import { PEER_HEALTH_SNAPSHOT_PROVIDER_METADATA, type PeerHealthSnapshotProvider } from './peer-health-snapshot-provider';
-import { snapshotProvidersOverridden } from './snapshot-providers-overridden.error';
+import { snapshotProvidersOverridden } from '../base/errors/snapshot-providers-overridden.error';
 
 function isSnapshotProvider(value: object): value is PeerHealthSnapshotProvider {
   const candidate = value as Partial<Record<keyof PeerHealthSnapshotProvider, unknown>>;

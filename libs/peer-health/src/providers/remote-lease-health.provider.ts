@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { describeValue } from '../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import type { PeerHealthMissingSource, PeerHealthProviderAnswer } from '../base/interfaces/peer-health-provider-answer.interface';
 import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
@@ -8,19 +9,20 @@ import type {
   RemoteLeaseHealthProviderOptions,
   RemoteLeaseHealthTargets,
 } from '../base/interfaces/remote-lease-health-provider-options.interface';
+import { DEFAULT_LEASE_HEALTH_PATH } from '../base/peer-health.routes';
 import {
-  DEFAULT_LEASE_HEALTH_PATH,
   DEFAULT_REMOTE_MAX_BODY_BYTES,
   DEFAULT_REMOTE_MAX_PEERS_PER_TARGET,
   DEFAULT_REMOTE_MAX_TARGETS,
   DEFAULT_REMOTE_MAX_TOTAL_BODY_BYTES,
   DEFAULT_REMOTE_MAX_TOTAL_PEERS,
   DEFAULT_REMOTE_TIMEOUT_MS,
-  FEDERATED_READ_HEADER,
-} from '../base/peer-health.constants';
+} from '../base/peer-health.defaults';
+import { FEDERATED_READ_HEADER } from '../base/peer-health.headers';
 import { PeerHealthSnapshotProvider as RegisteredSnapshotProvider } from './peer-health-snapshot-provider';
 import { readRemoteLeaseHealth, type RemoteReadAgents, type RemoteReadLimits } from './remote-lease-health.request';
-import { FederationBudget, FederationLimitError, type FederationShare } from './federation-budget';
+import { FederationLimitError } from '../base/errors/federation-limit.error';
+import { FederationBudget, type FederationShare } from './federation-budget';
 import { joinInSlices, snapshotsOfLeaseHealthBytes } from './sliced-lease-health-parser';
 
 /** The last good answer of one host: reused as is when the host answers 304 to its ETag. */

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { LeaseHealthPeer } from '../base/lease-health-document';
 import { checkLeaseHealthPeer, checkLeaseHealthSummary } from '../base/lease-health-document';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
-import { FederationLimitError, type FederationShare } from './federation-budget';
+import { FederationLimitError } from '../base/errors/federation-limit.error';
+import type { FederationShare } from './federation-budget';
 import { yieldIfDue } from './parse-turns';
 import { snapshotOfPeer } from './wire-peer-snapshots';
 

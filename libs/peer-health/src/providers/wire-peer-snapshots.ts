@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_PEER_ID_LENGTH } from '../base/peer-health.constants';
+import { DEFAULT_MAX_PEER_ID_LENGTH } from '../base/peer-health.defaults';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
 import { parseWireDate, type LeaseHealthPeer } from '../base/lease-health-document';

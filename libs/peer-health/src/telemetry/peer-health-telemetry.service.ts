@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { ModulesContainer } from '@nestjs/core';
 import type { ResolvedPeerHealthOptions } from '../base/interfaces/peer-health-telemetry-options.interface';
 import { PEER_HEALTH_RESOLVED_OPTIONS } from '../base/peer-health.constants';
-import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
 import { PeerHealthMetrics } from './peer-health-metrics';
 

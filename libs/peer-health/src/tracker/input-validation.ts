@@ -1,5 +1,6 @@
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
-import { describeValue, PeerHealthInputError } from '../base/errors/peer-health.errors';
+import { describeValue } from '../base/errors/describe-value';
+import { PeerHealthInputError } from '../base/errors/peer-health-input.error';
 import { isUuid } from '../base/uuid';
 
 export function assertPeerId(peerId: unknown, maxLength: number): asserts peerId is string {

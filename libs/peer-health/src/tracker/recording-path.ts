@@ -1,7 +1,7 @@
 import type { PeerHealthTransitionReason } from '../base/interfaces/peer-health-transition.interface';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
-import { PeerHealthInputError } from '../base/errors/peer-health.errors';
-import { LEASE_EXPIRED_REASON } from '../base/peer-health.constants';
+import { PeerHealthInputError } from '../base/errors/peer-health-input.error';
+import { LEASE_EXPIRED_REASON } from '../base/peer-health.reasons';
 import type { PeerHealthAnomalyKind } from '../base/peer-health-anomaly';
 import { disconnectAlert } from './disconnect-alert';
 import type { HealthDeadlines } from './health-deadlines';

@@ -1,4 +1,5 @@
-import { describeValue, PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { describeValue } from '../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../base/errors/peer-health-configuration.error';
 import type { PeerHealthAlertPublisher } from '../base/interfaces/peer-health-alert.interface';
 import { objectWithMethodsOption, positiveIntegerOption, positiveNumberOption } from '../base/option-checks';
 import { PEER_HEALTH_DEFAULTS } from '../base/peer-health.defaults';

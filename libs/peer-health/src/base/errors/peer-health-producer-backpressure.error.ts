@@ -1,4 +1,4 @@
-import { PEER_HEALTH_ERROR_CODES } from './peer-health.errors';
+import { PEER_HEALTH_ERROR_CODES } from './peer-health-error-codes';
 
 /**
  * Thrown by a producer's record call when its channel's ring stayed full for the whole wait bound:

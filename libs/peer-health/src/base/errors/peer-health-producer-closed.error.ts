@@ -1,4 +1,4 @@
-import { PEER_HEALTH_ERROR_CODES } from './peer-health.errors';
+import { PEER_HEALTH_ERROR_CODES } from './peer-health-error-codes';
 
 /** Thrown by a producer's calls once its channel is closed, by `producer.close()` or on the tracker's side. */
 export class PeerHealthProducerClosedError extends Error {

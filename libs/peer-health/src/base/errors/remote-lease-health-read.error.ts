@@ -1,4 +1,4 @@
-import { PEER_HEALTH_ERROR_CODES } from './peer-health.errors';
+import { PEER_HEALTH_ERROR_CODES } from './peer-health-error-codes';
 
 /**
  * Why one remote host's lease health could not be used: no answer in time, a refused or failed

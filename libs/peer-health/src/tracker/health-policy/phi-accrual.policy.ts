@@ -1,4 +1,5 @@
-import { describeValue, PeerHealthConfigurationError } from '../../base/errors/peer-health.errors';
+import { describeValue } from '../../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../../base/errors/peer-health-configuration.error';
 import { positiveIntegerOption, positiveNumberOption } from '../../base/option-checks';
 import type { PeerHealthPolicy } from '../interfaces/peer-health-policy.interface';
 import type { PhiAccrualPolicyOptions } from '../interfaces/phi-accrual-policy-options.interface';

@@ -1,4 +1,5 @@
-import { describeValue, PeerHealthConfigurationError } from '../../base/errors/peer-health.errors';
+import { describeValue } from '../../base/errors/describe-value';
+import { PeerHealthConfigurationError } from '../../base/errors/peer-health-configuration.error';
 import type { PeerHealthProducerChannel, PeerHealthProducerChannelOptions } from '../../base/interfaces/peer-health-producer.interface';
 import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES, STRING_TABLE_LIMIT } from '../../base/producer/producer-ring.constants';
 import type { TrackerSettings } from '../tracker-settings';

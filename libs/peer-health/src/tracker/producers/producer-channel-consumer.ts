@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { PeerHealthInputError } from '../../base/errors/peer-health.errors';
+import { PeerHealthInputError } from '../../base/errors/peer-health-input.error';
 import type {
   PeerHealthProducerChannel,
   PeerHealthProducerChannelState,

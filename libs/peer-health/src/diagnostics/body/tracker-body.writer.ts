@@ -1,5 +1,5 @@
-import { NEVER, type PeerState } from '../tracker/tracker-read-model';
-import { formatWireDate } from '../base/wire-date';
+import { NEVER, type PeerState } from '../../tracker/tracker-read-model';
+import { formatWireDate } from '../../base/wire-date';
 import type { BodyChunkPool } from './body-chunk-pool';
 import { CHUNK_BYTES } from './body-chunk.constants';
 import { asciiBytes, NUMBER_BOUND, quotedBound, writeAscii, writeBytes, writeNumber, writeQuoted } from './json-bytes';

@@ -1,5 +1,5 @@
-import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
-import type { PeerLeaseHealthSnapshot } from '../base/interfaces/peer-lease-health-snapshot.interface';
+import type { PeerHealthSnapshotProvider } from '../../base/interfaces/peer-health-snapshot-provider.interface';
+import type { PeerLeaseHealthSnapshot } from '../../base/interfaces/peer-lease-health-snapshot.interface';
 
 /** One provider's part of a merged answer: its version when it has one, and what it answered. */
 export interface ProviderPart {
@@ -7,15 +7,6 @@ export interface ProviderPart {
   readonly version: number | undefined;
   /** undefined: the provider was left out of the answer. */
   readonly snapshots: readonly PeerLeaseHealthSnapshot[] | undefined;
-}
-
-/** A provider's `remoteSourceCount`; a getter that throws counts as "has sources", so the failure shows in the answer. */
-export function remoteSourceCountOf(provider: PeerHealthSnapshotProvider): unknown {
-  try {
-    return provider.remoteSourceCount;
-  } catch {
-    return 1;
-  }
 }
 
 interface MergedBody {

@@ -1,4 +1,4 @@
-import { PeerHealthConfigurationError } from '../base/errors/peer-health.errors';
+import { PeerHealthConfigurationError } from './peer-health-configuration.error';
 
 /**
  * The error of a provider registered under PEER_HEALTH_SNAPSHOT_PROVIDERS itself (`{ provide:

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Clock } from '../base/clock';
+import type { Clock } from '../../base/clock';
 
 /** A failing provider is logged at most once in this span; the repeats in between are counted. */
 export const PROVIDER_FAILURE_LOG_INTERVAL_MS = 60_000;

@@ -1,4 +1,4 @@
-import type { PeerHealthSnapshotProvider } from '../base/interfaces/peer-health-snapshot-provider.interface';
+import type { PeerHealthSnapshotProvider } from '../../base/interfaces/peer-health-snapshot-provider.interface';
 
 /** How one provider's snapshot call ended, as far as one request is concerned. */
 export type ProviderOutcome =

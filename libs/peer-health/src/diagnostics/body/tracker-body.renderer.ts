@@ -1,6 +1,6 @@
-import type { PeerLeaseHealthTracker } from '../tracker/peer-lease-health.tracker';
+import type { PeerLeaseHealthTracker } from '../../tracker/peer-lease-health.tracker';
 import type { BodyChunkPool } from './body-chunk-pool';
-import { writeSummaryTail } from './lease-health.serializer';
+import { writeSummaryTail } from '../lease-health.serializer';
 import { TrackerBodyWriter } from './tracker-body.writer';
 
 /** Longest stretch of rendering before yielding to the event loop. */
