@@ -1,5 +1,7 @@
 import { GossipCodec, type GossipEnvelope, type MessageHead, type WrittenMessage } from './gossip-codec';
-import { GossipMembership, type GossipMembershipLimits, type MemberChange } from './gossip-membership';
+import { GossipMembership } from './membership/gossip-membership';
+import type { MemberChange } from './membership/member-change';
+import type { GossipMembershipLimits } from './membership/membership-limits';
 import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
 import { IndirectProbes, PROBE_LIMITS, type ProbePlan } from './indirect-probes';
 import type { GossipDigestEntry, GossipMemberInfo, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';

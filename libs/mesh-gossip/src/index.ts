@@ -1,8 +1,11 @@
 export { MeshGossipModule } from './mesh-gossip.module';
 export { MeshGossipService } from './mesh-gossip.service';
 export type { MembershipListener, MeshGossipStats } from './mesh-gossip.service';
-export { GossipMembership, DEFAULT_MEMBERSHIP_LIMITS } from './gossip-membership';
-export type { MemberChange, GossipMembershipLimits, MembershipCounters, MemberVersion } from './gossip-membership';
+export { GossipMembership } from './membership/gossip-membership';
+export { DEFAULT_MEMBERSHIP_LIMITS } from './membership/membership-limits';
+export type { GossipMembershipLimits } from './membership/membership-limits';
+export type { MemberChange, MemberVersion } from './membership/member-change';
+export type { MembershipCounters } from './membership/membership-counters';
 export { GossipProtocol, GOSSIP_INBOUND_OUTCOMES, GOSSIP_OUTBOUND_OUTCOMES } from './gossip-protocol';
 export type { GossipMessageCounters, GossipOutboundOutcome, GossipProtocolOptions, GossipReceived, RelayedProbe } from './gossip-protocol';
 export { IndirectProbes, PROBE_LIMITS } from './indirect-probes';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { GOSSIP_LEFT_REASON, gossipMemberMetadata, PeerLeaseHealthTracker, type GossipMemberMetadata, type PeerRecorder } from '@omnirelay/peer-health';
 import { GossipAddressRefused, GossipHttpClient } from './gossip-http-client';
-import type { MemberChange } from './gossip-membership';
+import type { MemberChange } from './membership/member-change';
 import type { ProbeCounters, ProbePlan } from './indirect-probes';
 import { GossipProtocol, type GossipMessageCounters } from './gossip-protocol';
 import { GossipRefusal } from './gossip-refusal';
