@@ -42,3 +42,15 @@ export type { GossipRoundTiming } from './interfaces/gossip-round-timing.interfa
 export { PlainHistogram, GOSSIP_RTT_BUCKETS_MS, GOSSIP_MESSAGE_MEMBER_BUCKETS } from './telemetry/plain-histogram';
 export { MeshAuditLog } from './telemetry/mesh-audit-log';
 export type { MeshAuditEvent, MeshAuditEventKind, MeshLogFormat } from './telemetry/mesh-audit-log';
+export { MeshGossipMetrics } from './mesh-gossip.metrics';
+export {
+  GOSSIP_MEMBERS_METRIC,
+  GOSSIP_MESSAGE_MEMBERS_METRIC,
+  GOSSIP_MESSAGES_METRIC,
+  GOSSIP_PROBES_METRIC,
+  GOSSIP_RTT_METRIC,
+} from './telemetry/gossip-metric-names';
+export { ScrapedMetrics } from './telemetry/scraped-metrics';
+export { scrapedCounter, scrapedGauge, scrapedHistogram } from './telemetry/scraped-metric';
+export type { ScrapedMetricSpec } from './telemetry/scraped-metric';
+export type { HistogramSource } from './telemetry/scraped-histogram';

@@ -9,3 +9,5 @@ export type { LeadershipFence } from './etcd/etcd-leadership.store';
 export type { EtcdLeadershipOptions } from './etcd/etcd-leadership-options.interface';
 export { LEADERSHIP_INTERVAL_MARKER, formatLeadershipInterval } from './etcd/leadership-interval-log';
 export type { LeadershipInterval } from './etcd/leadership-interval-log';
+export { MeshLeadershipMetrics } from './mesh-leadership.metrics';
+export { LEADERSHIP_CHANGES_METRIC, LEADERSHIP_TERM_METRIC } from './telemetry/leadership-metric-names';
