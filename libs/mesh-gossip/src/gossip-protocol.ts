@@ -2,7 +2,8 @@ import { GossipCodec, type GossipEnvelope, type MessageHead, type WrittenMessage
 import { GossipMembership } from './membership/gossip-membership';
 import type { MemberChange } from './membership/member-change';
 import type { GossipMembershipLimits } from './membership/membership-limits';
-import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
+import { GossipRefusal } from './errors/gossip-refusal.error';
+import type { GossipInboundOutcome } from './interfaces/gossip-inbound-outcome.interface';
 import { IndirectProbes, PROBE_LIMITS, type ProbePlan } from './indirect-probes';
 import type { GossipDigestEntry, GossipMemberInfo, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';

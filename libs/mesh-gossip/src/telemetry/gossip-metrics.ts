@@ -1,7 +1,7 @@
 import type { GossipMemberState } from '../interfaces/gossip-member.interface';
 import type { ProbeCounters } from '../indirect-probes';
 import { GOSSIP_INBOUND_OUTCOMES, GOSSIP_OUTBOUND_OUTCOMES, type GossipOutboundOutcome } from '../gossip-protocol';
-import type { GossipInboundOutcome } from '../gossip-refusal';
+import type { GossipInboundOutcome } from '../interfaces/gossip-inbound-outcome.interface';
 import type { MeshGossipService } from '../mesh-gossip.service';
 import {
   GOSSIP_MEMBERS_METRIC,
