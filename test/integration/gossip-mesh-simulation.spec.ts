@@ -1,12 +1,6 @@
-import {
-  GOSSIP_LIMITS,
-  GossipAddressPolicy,
-  GossipMembership,
-  GossipProtocol,
-  scaledSuspicionMs,
-  type GossipDigestEntry,
-  type GossipMemberInfo,
-} from '@omnirelay/mesh-gossip';
+import { GOSSIP_LIMITS, GossipAddressPolicy, GossipProtocol, type GossipDigestEntry, type GossipMemberInfo } from '@omnirelay/mesh-gossip';
+import { GossipMembership } from '@internal/mesh-gossip/membership/gossip-membership';
+import { scaledSuspicionMs } from '@internal/mesh-gossip/scaled-suspicion';
 
 /**
  * A 2,000-member mesh in one process: the real membership code of every node (ownership rules, caps,

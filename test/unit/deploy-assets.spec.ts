@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PEER_HEALTH_METRICS } from '@omnirelay/peer-health';
-import { GOSSIP_MEMBERS_METRIC } from '../../dist/apps/control-plane/telemetry/gossip-members.metric';
-import { GOSSIP_MESSAGE_MEMBERS_METRIC } from '../../dist/apps/control-plane/telemetry/gossip-message-members.metric';
-import { GOSSIP_MESSAGES_METRIC } from '../../dist/apps/control-plane/telemetry/gossip-messages.metric';
-import { GOSSIP_RTT_METRIC } from '../../dist/apps/control-plane/telemetry/gossip-rtt.metric';
-import { LEADERSHIP_CHANGES_METRIC } from '../../dist/apps/control-plane/telemetry/leadership-changes.metric';
-import { LEADERSHIP_TERM_METRIC } from '../../dist/apps/control-plane/telemetry/leadership-term.metric';
+import { GOSSIP_MEMBERS_METRIC, GOSSIP_MESSAGE_MEMBERS_METRIC, GOSSIP_MESSAGES_METRIC, GOSSIP_RTT_METRIC } from '@omnirelay/mesh-gossip';
+import { LEADERSHIP_CHANGES_METRIC, LEADERSHIP_TERM_METRIC } from '@omnirelay/mesh-leadership';
 
 const root = resolve(__dirname, '../..');
 const known = new Set<string>(Object.values(PEER_HEALTH_METRICS));

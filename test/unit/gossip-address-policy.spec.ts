@@ -4,11 +4,11 @@ import {
   GossipAddressPolicy,
   GossipAddressRefused,
   GossipAllowError,
-  GossipHttpClient,
   GossipProtocol,
-  isForbiddenAddress,
   type GossipDigestEntry,
 } from '@omnirelay/mesh-gossip';
+import { GossipHttpClient } from '@internal/mesh-gossip/gossip-http-client';
+import { isForbiddenAddress } from '@internal/mesh-gossip/security/gossip-address-policy';
 import { gossipEntry } from '../support/gossip-entry';
 
 

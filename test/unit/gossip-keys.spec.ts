@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import {
-  GossipCodec,
-  GossipKeyError,
-  GossipKeyring,
-  GossipRefusal,
-  GossipReplayGuard,
-  type GossipDigestEntry,
-} from '@omnirelay/mesh-gossip';
+import { GossipKeyError, GossipKeyring, GossipRefusal, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { GossipCodec } from '@internal/mesh-gossip/gossip-codec';
+import { GossipReplayGuard } from '@internal/mesh-gossip/security/gossip-replay-guard';
 import { gossipEntry } from '../support/gossip-entry';
 
 const key = () => randomBytes(32).toString('base64');

@@ -1,4 +1,5 @@
-import { GossipMembership, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import type { GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { GossipMembership } from '@internal/mesh-gossip/membership/gossip-membership';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
 import { gossipEntry } from '../support/gossip-entry';
 

@@ -1,4 +1,6 @@
-import { GossipMembership, parseGossipMessage, GossipMessageError, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { GossipMessageError, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { parseGossipMessage } from '@internal/mesh-gossip/gossip-message';
+import { GossipMembership } from '@internal/mesh-gossip/membership/gossip-membership';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
 
 const info = (nodeId: string, role = 'worker') => ({

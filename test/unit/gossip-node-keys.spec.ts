@@ -2,16 +2,16 @@ import { generateKeyPairSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import {
   GossipAddressPolicy,
-  GossipCodec,
   GossipIdentity,
   GossipIdentityError,
   GossipKeyring,
   GossipProtocol,
   GossipRefusal,
-  GossipReplayGuard,
   GossipTrustStore,
   type GossipDigestEntry,
 } from '@omnirelay/mesh-gossip';
+import { GossipCodec } from '@internal/mesh-gossip/gossip-codec';
+import { GossipReplayGuard } from '@internal/mesh-gossip/security/gossip-replay-guard';
 import { gossipEntry } from '../support/gossip-entry';
 
 /** Node keys (Ed25519, envelope v2): a message speaks for its signer only. */

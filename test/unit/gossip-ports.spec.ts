@@ -1,4 +1,5 @@
-import { GossipAddressPolicy, GossipAllowError, GossipPortBook, GOSSIP_PORTS_MAX, GossipProtocol, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { GossipAddressPolicy, GossipAllowError, GossipProtocol, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { GossipPortBook, GOSSIP_PORTS_MAX } from '@internal/mesh-gossip/security/gossip-ports';
 import { gossipEntry } from '../support/gossip-entry';
 
 /** The allow-list's ports: explicit `host:port`, and the gossip ports for entries without one. */

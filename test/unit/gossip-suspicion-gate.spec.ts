@@ -1,4 +1,7 @@
-import { GossipAddressPolicy, GossipMembership, GossipProtocol, PROBE_LIMITS, SUSPICIONS_PER_SENDER, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { GossipAddressPolicy, GossipProtocol, type GossipDigestEntry } from '@omnirelay/mesh-gossip';
+import { PROBE_LIMITS } from '@internal/mesh-gossip/indirect-probes';
+import { GossipMembership } from '@internal/mesh-gossip/membership/gossip-membership';
+import { SUSPICIONS_PER_SENDER } from '@internal/mesh-gossip/suspicion-gate';
 import { gossipEntry } from '../support/gossip-entry';
 
 /** Who may make a live member suspect here: immunity after a refutation, corroboration, per-sender rate. */

@@ -1,11 +1,11 @@
 import {
   GossipAddressPolicy,
   GossipKeyring,
-  type GossipMembership,
   GossipProtocol,
   type GossipDigestEntry,
   type GossipRoundTiming,
 } from '@omnirelay/mesh-gossip';
+import type { GossipMembership } from '@internal/mesh-gossip/membership/gossip-membership';
 import { GossipLeadershipStore } from '@omnirelay/mesh-leadership';
 import { PROBE_LIMITS } from '@internal/mesh-gossip/indirect-probes';
 import { gossipEntry } from '../support/gossip-entry';

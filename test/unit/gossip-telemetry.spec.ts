@@ -1,4 +1,5 @@
-import { GossipAddressPolicy, GossipProtocol, PlainHistogram, type GossipMemberInfo } from '@omnirelay/mesh-gossip';
+import { GossipAddressPolicy, GossipProtocol, type GossipMemberInfo } from '@omnirelay/mesh-gossip';
+import { PlainHistogram } from '@internal/mesh-gossip/telemetry/plain-histogram';
 import { HostConfigError, parseHostConfig } from '../../dist/apps/control-plane/host-config';
 
 const info = (i: number): GossipMemberInfo => ({

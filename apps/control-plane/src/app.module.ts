@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { MeshGossipModule } from '@omnirelay/mesh-gossip';
-import { MeshLeadershipModule } from '@omnirelay/mesh-leadership';
+import { MeshGossipMetrics, MeshGossipModule } from '@omnirelay/mesh-gossip';
+import { MeshLeadershipMetrics, MeshLeadershipModule } from '@omnirelay/mesh-leadership';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { JsonHttpClient, ResourceLeaseModule, ResourceLeaseQueue, WorkerAgentService } from '@omnirelay/resource-lease';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
@@ -21,13 +21,6 @@ import { WorkerHeartbeatHook } from './roles/dispatcher/worker-heartbeat.hook';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
 import { TransportHealthProvider } from './roles/simulation/transport-health.provider';
-import { GossipMembersMetric } from './telemetry/gossip-members.metric';
-import { GossipMessageMembersMetric } from './telemetry/gossip-message-members.metric';
-import { GossipMessagesMetric } from './telemetry/gossip-messages.metric';
-import { GossipProbesMetric } from './telemetry/gossip-probes.metric';
-import { GossipRttMetric } from './telemetry/gossip-rtt.metric';
-import { LeadershipChangesMetric } from './telemetry/leadership-changes.metric';
-import { LeadershipTermMetric } from './telemetry/leadership-term.metric';
 import { hostStores } from './store/host-stores';
 import { logCompletion } from './roles/dispatcher/completion-log';
 import { fleetProviderTimeoutMs, fleetViewProvider } from './roles/fleet/fleet-view';
@@ -45,14 +38,10 @@ export class AppModule {
       { provide: 'HOST_STORE_CLOSER', useValue: stores.closer },
       { provide: AUTH_TOKEN_TABLE, useValue: security.tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
-      GossipMessagesMetric,
-      GossipProbesMetric,
-      GossipMembersMetric,
-      GossipRttMetric,
-      GossipMessageMembersMetric,
+      MeshGossipMetrics,
     ];
     if (stores.probe) providers.push({ provide: STORE_PROBE, useValue: stores.probe });
-    if (leads) providers.push(LeadershipChangesMetric, LeadershipTermMetric);
+    if (leads) providers.push(MeshLeadershipMetrics);
     // This process's own token and TLS settings, for the worker agent's calls to its configured dispatcher (gossip carries no token).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { GossipMessageError, parseGossipMessage } from './gossip-message';
-import { GossipRefusal } from './gossip-refusal';
+import { GossipMessageError } from './errors/gossip-message.error';
+import { parseGossipMessage } from './gossip-message';
+import { GossipRefusal } from './errors/gossip-refusal.error';
 import type { GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
-import { GOSSIP_LIMITS } from './mesh-gossip.constants';
+import { GOSSIP_LIMITS } from './mesh-gossip.limits';
 import type { GossipIdentity } from './security/gossip-identity';
 import type { GossipKeyring } from './security/gossip-keyring';
 import type { GossipReplayGuard } from './security/gossip-replay-guard';

@@ -2,6 +2,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { GossipAddressRefused } from './errors/gossip-address-refused.error';
+import { GOSSIP_ROUTES } from './mesh-gossip.routes';
 import { isForbiddenAddress, type GossipAddressPolicy } from './security/gossip-address-policy';
 
 /** TLS material for gossip requests to https:// members (PEM). */
@@ -11,11 +13,6 @@ export interface GossipTlsOptions {
   /** Client certificate and key, for servers that require mutual TLS. */
   readonly cert?: string | Buffer;
   readonly key?: string | Buffer;
-}
-
-/** A request this node refused to make: the address is not allowed. */
-export class GossipAddressRefused extends Error {
-  override readonly name = 'GossipAddressRefused';
 }
 
 export interface GossipReply {
@@ -64,7 +61,7 @@ export class GossipHttpClient {
 
   async post(baseUrl: string, body: string): Promise<GossipReply> {
     if (!this.policy.allowsUrl(baseUrl)) throw new GossipAddressRefused(`${baseUrl} is not an allowed gossip address`);
-    const url = new URL('/control/gossip', baseUrl);
+    const url = new URL(GOSSIP_ROUTES.exchangePath, baseUrl);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<GossipReply>((resolve, reject) => {
       const request = send(url, {

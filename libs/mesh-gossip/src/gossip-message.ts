@@ -1,17 +1,7 @@
-import { GOSSIP_LIMITS } from './mesh-gossip.constants';
+import { GossipMessageError } from './errors/gossip-message.error';
+import { GOSSIP_LIMITS } from './mesh-gossip.limits';
 import type { GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 
-export class GossipMessageError extends Error {
-  override readonly name = 'GossipMessageError';
-
-  /** `tooLarge`: over a count limit (413) rather than malformed (400). */
-  constructor(
-    message: string,
-    readonly tooLarge = false,
-  ) {
-    super(message);
-  }
-}
 
 type Fields = Record<string, unknown>;
 

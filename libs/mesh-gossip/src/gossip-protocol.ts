@@ -1,6 +1,9 @@
 import { GossipCodec, type GossipEnvelope, type MessageHead, type WrittenMessage } from './gossip-codec';
-import { GossipMembership, type GossipMembershipLimits, type MemberChange } from './gossip-membership';
-import { GossipRefusal, type GossipInboundOutcome } from './gossip-refusal';
+import { GossipMembership } from './membership/gossip-membership';
+import type { MemberChange } from './membership/member-change';
+import type { GossipMembershipLimits } from './membership/membership-limits';
+import { GossipRefusal } from './errors/gossip-refusal.error';
+import type { GossipInboundOutcome } from './interfaces/gossip-inbound-outcome.interface';
 import { IndirectProbes, PROBE_LIMITS, type ProbePlan } from './indirect-probes';
 import type { GossipDigestEntry, GossipMemberInfo, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 import type { GossipRoundTiming } from './interfaces/gossip-round-timing.interface';

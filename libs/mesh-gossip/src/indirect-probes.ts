@@ -1,4 +1,4 @@
-import type { MemberVersion } from './gossip-membership';
+import type { MemberVersion } from './membership/member-change';
 import { RateWindow } from './security/rate-window';
 
 /** Bounds of SWIM-style indirect probing on one node. */

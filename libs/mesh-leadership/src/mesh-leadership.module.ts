@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GossipLeadershipStore } from './gossip-leadership.store';
 import type { MeshLeadershipOptions } from './interfaces/mesh-leadership-options.interface';
-import { DEFAULT_CANDIDATE_ROLES, DEFAULT_SCOPES, LEADERSHIP_STORE } from './mesh-leadership.constants';
+import { LEADERSHIP_STORE } from './mesh-leadership.constants';
+import { DEFAULT_CANDIDATE_ROLES, DEFAULT_SCOPES } from './mesh-leadership.defaults';
 import { MeshLeadershipController } from './mesh-leadership.controller';
 import { MeshLeadershipService } from './mesh-leadership.service';
 

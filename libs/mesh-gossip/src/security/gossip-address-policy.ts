@@ -1,10 +1,7 @@
+import { GossipAllowError } from '../errors/gossip-allow.error';
 import { formatAddress, parseAddress, SubnetSet } from './ip-subnets';
 import { GossipPortBook, parsePortRule, portOf, type PortRule } from './gossip-ports';
 
-/** An entry of the allow-list that is neither a CIDR, an address nor a host name, or is never allowed. */
-export class GossipAllowError extends Error {
-  override readonly name = 'GossipAllowError';
-}
 
 /** Link-local, unspecified, multicast and cloud metadata addresses: never contacted, whatever the allow-list says. */
 const FORBIDDEN_SUBNETS: ReadonlyArray<readonly [string, number]> = [

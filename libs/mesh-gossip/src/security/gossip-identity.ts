@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
-import { GossipIdentityError } from './gossip-identity-error';
+import { GossipIdentityError } from '../errors/gossip-identity.error';
 import type { GossipTrustStore } from './gossip-trust';
 
 /**

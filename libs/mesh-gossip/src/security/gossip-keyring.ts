@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
+import { GossipKeyError } from '../errors/gossip-key.error';
 
 /** A cluster key is exactly this many bytes (HMAC-SHA256 with a full-size key). */
 export const GOSSIP_KEY_BYTES = 32;
@@ -12,10 +13,6 @@ const MAC_CONTEXT = 'omnirelay-gossip/1\n';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-/** A key that is not base64 of 32 bytes. The message never contains the key itself. */
-export class GossipKeyError extends Error {
-  override readonly name = 'GossipKeyError';
-}
 
 /** Decodes one key; `label` names it in the error (e.g. "--gossip-keys entry 2"). */
 export function decodeGossipKey(text: string, label: string): Buffer {

@@ -1,7 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
-import { GOSSIP_LIMITS } from '../mesh-gossip.constants';
-import { GossipIdentityError } from './gossip-identity-error';
+import { GOSSIP_LIMITS } from '../mesh-gossip.limits';
+import { GossipIdentityError } from '../errors/gossip-identity.error';
 
 /** Node ids a trust file may list at most. */
 export const GOSSIP_TRUST_MAX_NODES = 65_536;

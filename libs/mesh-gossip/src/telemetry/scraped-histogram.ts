@@ -1,4 +1,4 @@
-import type { PlainHistogram } from '@omnirelay/mesh-gossip';
+import type { PlainHistogram } from './plain-histogram';
 import { Histogram, type MetricType } from 'prom-client';
 
 // prom-client's typings declare MetricType as a numeric enum its JavaScript never exports; the

@@ -1,5 +1,4 @@
-/** How a message from another node ended; the labels of the message counters. */
-export type GossipInboundOutcome = 'accepted' | 'unauthenticated' | 'replayed' | 'malformed' | 'too-large';
+import type { GossipInboundOutcome } from '../interfaces/gossip-inbound-outcome.interface';
 
 /** A message refused at the door, with the HTTP status the endpoint answers. */
 export class GossipRefusal extends Error {

@@ -1,0 +1,36 @@
+import type { GossipMemberState } from '../interfaces/gossip-member.interface';
+import type { MemberChange } from './member-change';
+import { isTombstone } from './member-record';
+import type { MemberTable } from './member-table';
+
+/**
+ * Failure detection with the local clock: marks silent members suspect, members suspect for a whole
+ * timeout dead, and forgets long-gone ones.
+ * @internal
+ */
+export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs: number, forgetAfterMs: number): MemberChange[] {
+  const changes: MemberChange[] = [];
+  for (const [nodeId, member] of table.entries()) {
+    const silentFor = now - member.changedAt;
+    let next: GossipMemberState = member.state;
+    if (member.state === 'alive' && silentFor > suspicionTimeoutMs) next = 'suspect';
+    else if (member.state === 'suspect' && now - member.suspectedAt > suspicionTimeoutMs) next = 'dead';
+    else if (isTombstone(member.state) && silentFor > forgetAfterMs) {
+      table.remove(nodeId, member);
+      continue;
+    }
+    if (next === member.state) continue;
+    const previous = member.state;
+    if (next === 'dead') table.setState(member, next, now);
+    else {
+      member.state = next;
+      // Suspect since the silence crossed the timeout, so that death still comes after twice the silence.
+      member.suspectedAt = member.changedAt + suspicionTimeoutMs;
+      member.suspectedHeartbeat = member.heartbeat;
+      member.suspicionSpreads = false;
+    }
+    changes.push({ info: member.info, previous, state: next, incarnation: member.incarnation, progressed: false, infoChanged: false });
+  }
+  table.compact();
+  return changes;
+}

@@ -1,0 +1,23 @@
+/** Limits on what a gossip message may carry; anything past them is refused or dropped, never trusted. */
+export const GOSSIP_LIMITS = {
+  /** Entries a received message may carry. */
+  members: 1024,
+  idLength: 256,
+  textLength: 256,
+  urlLength: 2048,
+  labels: 32,
+  labelKeyLength: 128,
+  labelValueLength: 256,
+  nonceLength: 64,
+  /** Bytes of a received signed payload. */
+  messageBytes: 256 * 1024,
+  /**
+   * What this node puts in one message (bytes of the whole body, and entries): well under what any
+   * receiver accepts (`members`, `messageBytes`, and a host's request body limit of 64 KiB or more),
+   * so a node never sends a message its peers refuse; larger member lists go out page by page.
+   */
+  sendBytes: 60 * 1024,
+  sendMembers: 512,
+  /** Bytes of an answer this node reads from a peer before giving up on it. */
+  replyBytes: 1024 * 1024,
+} as const;
