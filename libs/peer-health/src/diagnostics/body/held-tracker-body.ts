@@ -1,7 +1,7 @@
 import type { BodyChunkPool } from './body-chunk-pool';
 
 /**
- * A rendered tracker body and who still reads it: the service while the body is the copy source of
+ * A rendered tracker body and who still reads it: TrackerBodyCache while the body is the copy source of
  * the next rendering or its cached answer, and every response it was handed to until that response
  * closed. When the last holder lets go, its pool buffers go back to the pool, to be overwritten by a
  * later rendering; a body handed to a caller that never lets go (see
