@@ -11,6 +11,3 @@ export const PEER_HEALTH_RESOLVED_OPTIONS = Symbol('PEER_HEALTH_RESOLVED_OPTIONS
 export const PEER_HEALTH_ROUTE_PATH = Symbol('PEER_HEALTH_ROUTE_PATH');
 /** @internal What the conditional-GET fast path must respect: the kit's own route guards and the host's authorizer. */
 export const PEER_HEALTH_NOT_MODIFIED_POLICY = Symbol('PEER_HEALTH_NOT_MODIFIED_POLICY');
-
-// Not a DI token: kept here, re-exported, only until the tracker imports it from its own file.
-export { LEASE_EXPIRED_REASON } from './peer-health.reasons';
