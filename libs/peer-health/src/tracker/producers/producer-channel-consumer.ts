@@ -278,7 +278,11 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const lease = withHandle ? this.leaseAt(position, 2) : undefined;
     const at = withHandle ? 7 : 2;
     const pending = withPending ? joinWords(this.word(position, at), this.word(position, at + 1)) : undefined;
-    peer.state = this.tracker.heartbeatOf(peer.peerId, peer.state, lease, pending);
+    const state = this.tracker.heartbeatOf(peer.peerId, peer.state, lease, pending);
+    peer.state = state;
+    // The table keeps the very string the peer holds for this lease (equal text): the next
+    // heartbeat's comparison is then one pointer, not two strings read from memory.
+    if (lease !== undefined && state !== undefined && state.heldLeaseId === lease.leaseId) this.entries.texts[this.word(position, 2)] = state.heldLeaseId;
     this.eventsApplied++;
   }
 
