@@ -4,6 +4,7 @@
 // measured the same way), then through one
 // producer thread, then through two (each over half of the peers). Events per second applied by the
 // tracker, and the main loop's p99 delay (perf_hooks.monitorEventLoopDelay) while they are applied.
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { PeerLeaseHealthTracker, type PeerHealthProducerHandle, type PeerRecorder } from '@omnirelay/peer-health';
@@ -24,16 +25,29 @@ interface Run {
   readonly waits: number;
   /** CPU time of the whole process over wall time: the cores it actually got (at most 1 for the main thread alone). */
   readonly cores: number;
+  /** CPU time of the main thread (the tracker's) per event applied, in µs: what the load changes least. */
+  readonly mainUs: number;
+}
+
+/** CPU ms of this process's main thread so far (Linux /proc, 10 ms ticks); NaN elsewhere. */
+function mainThreadCpuMs(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Starts a wall and CPU clock; the answer gives seconds elapsed and the cores used meanwhile. */
-function stopwatch(): () => { seconds: number; cores: number } {
+function stopwatch(): () => { seconds: number; cores: number; mainMs: number } {
   const started = process.hrtime.bigint();
   const cpu = process.cpuUsage();
+  const main = mainThreadCpuMs();
   return () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const used = process.cpuUsage(cpu);
-    return { seconds, cores: (used.user + used.system) / 1e6 / seconds };
+    return { seconds, cores: (used.user + used.system) / 1e6 / seconds, mainMs: mainThreadCpuMs() - main };
   };
 }
 
@@ -122,12 +136,13 @@ async function throughProducers(tracker: PeerLeaseHealthTracker, threads: number
   const stop = stopwatch();
   for (const worker of workers) worker.postMessage('go');
   await done;
-  const { seconds, cores } = stop();
+  const { seconds, cores, mainMs } = stop();
   delay.disable();
   await Promise.all(workers.map((worker) => worker.terminate()));
   const applied = channels.reduce((sum, channel) => sum + channel.eventsApplied, 0);
   if (applied < EVENTS * 0.99) throw new Error(`only ${applied} of ${EVENTS} events applied`);
-  return { rate: applied / seconds, p99Ms: delay.percentile(99) / 1e6, waits: channels.reduce((sum, channel) => sum + channel.waits, 0), cores };
+  const waits = channels.reduce((sum, channel) => sum + channel.waits, 0);
+  return { rate: applied / seconds, p99Ms: delay.percentile(99) / 1e6, waits, cores, mainUs: (mainMs * 1000) / applied };
 }
 
 /**
@@ -146,10 +161,10 @@ async function applyingFilledRing(tracker: PeerLeaseHealthTracker, round: number
   delay.enable();
   const stop = stopwatch();
   await done;
-  const { seconds, cores } = stop();
+  const { seconds, cores, mainMs } = stop();
   delay.disable();
   await worker.terminate();
-  return { rate: channel.eventsApplied / seconds, p99Ms: delay.percentile(99) / 1e6, waits: channel.waits, cores };
+  return { rate: channel.eventsApplied / seconds, p99Ms: delay.percentile(99) / 1e6, waits: channel.waits, cores, mainUs: (mainMs * 1000) / channel.eventsApplied };
 }
 
 /** The main thread alone: the same stream through its recorders, in slices of SLICE_MS. */
@@ -166,9 +181,9 @@ async function onMainThread(recorders: readonly PeerRecorder[], round: number): 
     } while (from < stream.count && performance.now() < deadline);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const { seconds, cores } = stop();
+  const { seconds, cores, mainMs } = stop();
   delay.disable();
-  return { rate: stream.count / seconds, p99Ms: delay.percentile(99) / 1e6, waits: 0, cores };
+  return { rate: stream.count / seconds, p99Ms: delay.percentile(99) / 1e6, waits: 0, cores, mainUs: (mainMs * 1000) / stream.count };
 }
 
 async function main(): Promise<void> {
@@ -180,23 +195,27 @@ async function main(): Promise<void> {
   const delays: Record<'main' | 'filled' | 'one' | 'two', number[]> = { main: [], filled: [], one: [], two: [] };
   const cores: Record<'main' | 'filled' | 'one' | 'two', number[]> = { main: [], filled: [], one: [], two: [] };
   const waits: Record<'one' | 'two', number[]> = { one: [], two: [] };
+  const mainUs: Record<'main' | 'filled' | 'one' | 'two', number[]> = { main: [], filled: [], one: [], two: [] };
   const runs = await alternate(ROUNDS, {
     main: async () => {
       const run = await onMainThread(recorders, ++round);
       delays.main.push(run.p99Ms);
       cores.main.push(run.cores);
+      mainUs.main.push(run.mainUs);
       return run.rate;
     },
     filled: async () => {
       const run = await applyingFilledRing(tracker, round);
       delays.filled.push(run.p99Ms);
       cores.filled.push(run.cores);
+      mainUs.filled.push(run.mainUs);
       return run.rate;
     },
     one: async () => {
       const run = await throughProducers(tracker, 1, round);
       delays.one.push(run.p99Ms);
       cores.one.push(run.cores);
+      mainUs.one.push(run.mainUs);
       waits.one.push(run.waits);
       return run.rate;
     },
@@ -204,6 +223,7 @@ async function main(): Promise<void> {
       const run = await throughProducers(tracker, 2, round);
       delays.two.push(run.p99Ms);
       cores.two.push(run.cores);
+      mainUs.two.push(run.mainUs);
       waits.two.push(run.waits);
       return run.rate;
     },
@@ -219,7 +239,7 @@ async function main(): Promise<void> {
     ratio: null,
     target: '(reported: the baseline of the producer rows)',
     met: null,
-    note: `main-thread recorders in setImmediate slices of ${SLICE_MS} ms; loop p99 ${list(delays.main)} ms; process cores used ${list(cores.main)}`,
+    note: `main-thread recorders in setImmediate slices of ${SLICE_MS} ms; loop p99 ${list(delays.main)} ms; process cores used ${list(cores.main)}; main-thread CPU ${list(mainUs.main)} µs/event`,
     ...spreadFields(runs.main),
   });
   record({
@@ -231,7 +251,7 @@ async function main(): Promise<void> {
     ratio: runs.filled.median / runs.main.median,
     target: '(reported: >= 1x means two producers on free cores apply at least as fast as the main thread alone)',
     met: null,
-    note: `the tracker applying a ring filled beforehand (64 MiB, 1,000,000 events); loop p99 ${list(delays.filled)} ms; process cores used ${list(cores.filled)}`,
+    note: `the tracker applying a ring filled beforehand (64 MiB, 1,000,000 events); loop p99 ${list(delays.filled)} ms; process cores used ${list(cores.filled)}; main-thread CPU ${list(mainUs.filled)} µs/event`,
     ...spreadFields(runs.filled, runs.main),
   });
   record({
@@ -243,7 +263,7 @@ async function main(): Promise<void> {
     ratio: runs.one.median / runs.main.median,
     target: '(reported)',
     met: null,
-    note: `loop p99 ${list(delays.one)} ms; producer waits ${waits.one.join(', ')}; process cores used ${list(cores.one)}`,
+    note: `loop p99 ${list(delays.one)} ms; producer waits ${waits.one.join(', ')}; process cores used ${list(cores.one)}; main-thread CPU ${list(mainUs.one)} µs/event`,
     ...spreadFields(runs.one, runs.main),
   });
   const twoRatio = runs.two.median / runs.main.median;
@@ -256,7 +276,7 @@ async function main(): Promise<void> {
     ratio: twoRatio,
     target: '>= 1x main-thread recorders, loop p99 < 20 ms',
     met: twoRatio >= 1 && worst(delays.two) < 20,
-    note: `loop p99 ${list(delays.two)} ms; producer waits ${waits.two.join(', ')}; process cores used ${list(cores.two)}`,
+    note: `loop p99 ${list(delays.two)} ms; producer waits ${waits.two.join(', ')}; process cores used ${list(cores.two)}; main-thread CPU ${list(mainUs.two)} µs/event`,
     ...spreadFields(runs.two, runs.main),
   });
   record({

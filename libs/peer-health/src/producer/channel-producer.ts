@@ -5,20 +5,20 @@ import type { Clock } from '../base/interfaces/clock.interface';
 import type { PeerHealthProducerHandle } from '../base/interfaces/peer-health-producer.interface';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { waitAsync } from '../base/producer/atomics-wait-async';
-import { CONTROL, FLAG, GOSSIP_ENTRIES_PER_RECORD, highWord, lowWord, RECORD, VALUE_TAG } from '../base/producer/producer-ring.constants';
+import { CONTROL, FLAG, GOSSIP_ENTRIES_PER_RECORD, highWord, lowWord, RECORD, VALUE_TAG, WAKE } from '../base/producer/producer-ring.constants';
 import { isUuid } from '../base/uuid';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from '../tracker/input-validation';
 import type { PeerHealthProducer } from './peer-health-producer.interface';
-import { PeerHealthProducerRecorder } from './producer-recorder';
+import { PeerHealthProducerRecorder, type ProducerSlotTarget } from './producer-recorder';
 import { ProducerRingWriter } from './producer-ring-writer';
-import { ProducerStringTable } from './producer-string-table';
+import { type ProducerPeerSlot, ProducerStringTable } from './producer-string-table';
 
 /**
  * The producer of one channel. Each call validates everything first (throwing the tracker's own
  * input error), then stamps, sends the strings the table lacks, writes the event's record and
  * publishes: one `Atomics.store`, no message, no lock.
  */
-export class ChannelProducer implements PeerHealthProducer {
+export class ChannelProducer implements PeerHealthProducer, ProducerSlotTarget {
   private readonly writer: ProducerRingWriter;
   private readonly table: ProducerStringTable;
   private closed = false;
@@ -38,17 +38,41 @@ export class ChannelProducer implements PeerHealthProducer {
   }
 
   recordLeaseAssignment(peerId: string, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {
+    this.assignFor(peerId, undefined, handle, resourceType, resourceId);
+  }
+
+  recordLeaseReleased(peerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
+    this.releaseFor(peerId, undefined, handle, requeued);
+  }
+
+  recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
+    this.heartbeatFor(peerId, undefined, handle, pendingCount);
+  }
+
+  recordDisconnect(peerId: string, reason?: string): void {
+    this.disconnectFor(peerId, undefined, reason);
+  }
+
+  recordGossip(peerId: string, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
+    this.gossipFor(peerId, undefined, metadata);
+  }
+
+  // The record methods proper. `slot` is a bound recorder's (its peer validated when it was made);
+  // undefined for a call by id, which checks the peer id and looks its entries up.
+
+  /** @internal */
+  assignFor(peerId: string, slot: ProducerPeerSlot | undefined, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): void {
     this.open();
     try {
-      this.checkPeer(peerId);
-      this.readLease(handle);
+      if (!slot) this.checkPeer(peerId);
+      this.readLease(handle, slot);
     } catch (error) {
       throw this.rejected(error);
     }
     this.table.reserve(4);
     this.writer.stamp(this.clock.now());
-    const peer = this.table.peer(peerId);
-    const lease = this.table.lease(this.leaseId);
+    const peer = slot ? this.table.slotPeer(slot) : this.table.peer(peerId);
+    const lease = slot ? this.table.slotLease(slot, this.leaseId) : this.table.lease(this.leaseId);
     const type = this.anyText(resourceType);
     const id = this.anyText(resourceId);
     this.writer.begin(RECORD.assign, 0, 9);
@@ -59,39 +83,41 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.commit();
   }
 
-  recordLeaseReleased(peerId: string, handle: PeerLeaseHandle, requeued: boolean): void {
+  /** @internal */
+  releaseFor(peerId: string, slot: ProducerPeerSlot | undefined, handle: PeerLeaseHandle, requeued: boolean): void {
     this.open();
     try {
-      this.checkPeer(peerId);
-      this.readLease(handle);
+      if (!slot) this.checkPeer(peerId);
+      this.readLease(handle, slot);
       assertRequeued(requeued);
     } catch (error) {
       throw this.rejected(error);
     }
     this.table.reserve(2);
     this.writer.stamp(this.clock.now());
-    const peer = this.table.peer(peerId);
-    const lease = this.table.lease(this.leaseId);
+    const peer = slot ? this.table.slotPeer(slot) : this.table.peer(peerId);
+    const lease = slot ? this.table.slotLease(slot, this.leaseId) : this.table.lease(this.leaseId);
     this.writer.begin(RECORD.release, requeued ? FLAG.requeued : 0, 7);
     this.writer.put(peer);
     this.putLease(lease);
     this.writer.commit();
   }
 
-  recordLeaseHeartbeat(peerId: string, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
+  /** @internal */
+  heartbeatFor(peerId: string, slot: ProducerPeerSlot | undefined, handle?: PeerLeaseHandle | null, pendingCount?: number): void {
     this.open();
     const withHandle = handle !== undefined && handle !== null;
     try {
-      this.checkPeer(peerId);
+      if (!slot) this.checkPeer(peerId);
       assertPendingCount(pendingCount);
-      if (withHandle) this.readLease(handle);
+      if (withHandle) this.readLease(handle, slot);
     } catch (error) {
       throw this.rejected(error);
     }
     this.table.reserve(2);
     this.writer.stamp(this.clock.now());
-    const peer = this.table.peer(peerId);
-    const lease = withHandle ? this.table.lease(this.leaseId) : 0;
+    const peer = slot ? this.table.slotPeer(slot) : this.table.peer(peerId);
+    const lease = !withHandle ? 0 : slot ? this.table.slotLease(slot, this.leaseId) : this.table.lease(this.leaseId);
     const flags = (withHandle ? FLAG.handle : 0) | (pendingCount !== undefined ? FLAG.pending : 0);
     this.writer.begin(RECORD.heartbeat, flags, 2 + (withHandle ? 5 : 0) + (pendingCount !== undefined ? 2 : 0));
     this.writer.put(peer);
@@ -103,16 +129,17 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.commit();
   }
 
-  recordDisconnect(peerId: string, reason?: string): void {
+  /** @internal */
+  disconnectFor(peerId: string, slot: ProducerPeerSlot | undefined, reason?: string): void {
     this.open();
     try {
-      this.checkPeer(peerId);
+      if (!slot) this.checkPeer(peerId);
     } catch (error) {
       throw this.rejected(error);
     }
     this.table.reserve(2);
     this.writer.stamp(this.clock.now());
-    const peer = this.table.peer(peerId);
+    const peer = slot ? this.table.slotPeer(slot) : this.table.peer(peerId);
     const label = this.anyText(reason);
     this.writer.begin(RECORD.disconnect, 0, 3);
     this.writer.put(peer);
@@ -120,10 +147,11 @@ export class ChannelProducer implements PeerHealthProducer {
     this.writer.commit();
   }
 
-  recordGossip(peerId: string, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
+  /** @internal */
+  gossipFor(peerId: string, slot: ProducerPeerSlot | undefined, metadata: Readonly<Record<string, string>> | ReadonlyMap<string, string>): void {
     this.open();
     try {
-      this.checkPeer(peerId);
+      if (!slot) this.checkPeer(peerId);
     } catch (error) {
       throw this.rejected(error);
     }
@@ -139,7 +167,7 @@ export class ChannelProducer implements PeerHealthProducer {
     }
     this.table.reserve(1 + entries.length);
     this.writer.stamp(this.clock.now());
-    const peer = this.table.peer(peerId);
+    const peer = slot ? this.table.slotPeer(slot) : this.table.peer(peerId);
     for (let start = 0; start < entries.length; start += 2 * GOSSIP_ENTRIES_PER_RECORD) {
       const end = Math.min(entries.length, start + 2 * GOSSIP_ENTRIES_PER_RECORD);
       const refs = new Array<number>(end - start);
@@ -170,6 +198,7 @@ export class ChannelProducer implements PeerHealthProducer {
     const control = this.writer.controlWords;
     // A pending Atomics.waitAsync does not keep a thread alive: this timer does, until the answer.
     const keepAlive = setInterval(() => undefined, 1 << 30);
+    Atomics.or(control, CONTROL.wakeWanted, WAKE.flush);
     try {
       while (!this.writer.applied(target)) {
         if (this.writer.consumerClosed) throw new PeerHealthProducerClosedError();
@@ -178,6 +207,7 @@ export class ChannelProducer implements PeerHealthProducer {
         if (waited.async) await waited.value;
       }
     } finally {
+      Atomics.and(control, CONTROL.wakeWanted, ~WAKE.flush);
       clearInterval(keepAlive);
     }
   }
@@ -203,7 +233,7 @@ export class ChannelProducer implements PeerHealthProducer {
   }
 
   /** Reads and checks the handle's fields once, as the tracker does; throws the tracker's error. */
-  private readLease(handle: unknown): void {
+  private readLease(handle: unknown, slot: ProducerPeerSlot | undefined): void {
     if (typeof handle !== 'object' || handle === null) canonicalLease(handle);
     const { sequenceId, attempt, leaseId } = handle as Partial<Record<keyof PeerLeaseHandle, unknown>>;
     if (
@@ -214,7 +244,8 @@ export class ChannelProducer implements PeerHealthProducer {
       !Number.isSafeInteger(attempt) ||
       attempt < 0 ||
       typeof leaseId !== 'string' ||
-      (!this.table.leases.has(leaseId) && !isUuid(leaseId))
+      // The slot's last lease id and the table's were validated when they were added: compared by value.
+      (leaseId !== slot?.leaseId && !this.table.leases.has(leaseId) && !isUuid(leaseId))
     ) {
       canonicalLease({ sequenceId, attempt, leaseId });
       // canonicalLease threw for the same fields; this line is never reached for a bad handle.

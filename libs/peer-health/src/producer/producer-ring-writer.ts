@@ -1,7 +1,7 @@
 import { PeerHealthProducerBackpressureError } from '../base/errors/peer-health-producer-backpressure.error';
 import { PeerHealthProducerClosedError } from '../base/errors/peer-health-producer-closed.error';
 import type { PeerHealthProducerHandle } from '../base/interfaces/peer-health-producer.interface';
-import { CONTROL, LENGTH_SHIFT, RECORD } from '../base/producer/producer-ring.constants';
+import { CONTROL, LENGTH_SHIFT, RECORD, WAKE } from '../base/producer/producer-ring.constants';
 
 const stampFloat = new Float64Array(1);
 const stampWords = new Int32Array(stampFloat.buffer);
@@ -134,21 +134,30 @@ export class ProducerRingWriter {
   }
 
   private makeRoom(words: number): void {
+    // The tracker may have read on since this producer last looked.
+    this.seenRead = Atomics.load(this.control, CONTROL.read);
+    if (this.capacity - ((this.position - this.seenRead) | 0) >= words) return;
     this.publish();
     const started = Date.now();
     let counted = false;
-    for (;;) {
-      const read = Atomics.load(this.control, CONTROL.read);
-      this.seenRead = read;
-      if (this.capacity - ((this.position - read) | 0) >= words) return;
-      if (this.consumerClosed) throw new PeerHealthProducerClosedError();
-      if (!counted) {
-        Atomics.add(this.control, CONTROL.waits, 1);
-        counted = true;
+    // The tracker notifies once the ring is half empty (or on closing): one wake-up per long run.
+    Atomics.or(this.control, CONTROL.wakeWanted, WAKE.room);
+    try {
+      for (;;) {
+        const read = Atomics.load(this.control, CONTROL.read);
+        this.seenRead = read;
+        if (this.capacity - ((this.position - read) | 0) >= words) return;
+        if (this.consumerClosed) throw new PeerHealthProducerClosedError();
+        if (!counted) {
+          Atomics.add(this.control, CONTROL.waits, 1);
+          counted = true;
+        }
+        const left = this.maxWaitMs - (Date.now() - started);
+        if (left <= 0) throw new PeerHealthProducerBackpressureError(this.maxWaitMs);
+        Atomics.wait(this.control, CONTROL.read, read, Math.min(left, 50));
       }
-      const left = this.maxWaitMs - (Date.now() - started);
-      if (left <= 0) throw new PeerHealthProducerBackpressureError(this.maxWaitMs);
-      Atomics.wait(this.control, CONTROL.read, read, Math.min(left, 50));
+    } finally {
+      Atomics.and(this.control, CONTROL.wakeWanted, ~WAKE.room);
     }
   }
 }

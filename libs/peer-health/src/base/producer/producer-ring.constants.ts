@@ -17,8 +17,18 @@ export const CONTROL = {
   producerClosed: 4,
   /** 1 once the tracker's side closed the channel: the producer's next call throws. */
   consumerClosed: 5,
+  /** What the producer waits for on `read` (WAKE bits): the consumer notifies only then. */
+  wakeWanted: 6,
   /** Words of the block. */
   size: 8,
+} as const;
+
+/** Bits of CONTROL.wakeWanted. */
+export const WAKE = {
+  /** A call waits for room: notified once the ring is at most half full, so it writes a long run when woken. */
+  room: 1,
+  /** flush() waits: notified on any progress. */
+  flush: 2,
 } as const;
 
 /** Record types: the low 5 bits of a record's first word. */
@@ -85,11 +95,12 @@ export const MAX_RING_BYTES = 1 << 30;
 
 /** Writes `value` (a non-negative safe integer) as two words: the low 32 bits, then the high 21. */
 export function lowWord(value: number): number {
-  return value % 0x1_0000_0000 | 0;
+  // Most values (counts, sequence numbers) fit 31 bits: no float division for them.
+  return value <= 0x7fff_ffff ? value : value % 0x1_0000_0000 | 0;
 }
 
 export function highWord(value: number): number {
-  return Math.floor(value / 0x1_0000_0000) | 0;
+  return value <= 0x7fff_ffff ? 0 : Math.floor(value / 0x1_0000_0000) | 0;
 }
 
 export function joinWords(low: number, high: number): number {

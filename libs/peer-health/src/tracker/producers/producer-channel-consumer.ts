@@ -13,6 +13,7 @@ import {
   LENGTH_SHIFT,
   RECORD,
   TYPE_MASK,
+  WAKE,
 } from '../../base/producer/producer-ring.constants';
 import { waitAsync } from '../../base/producer/atomics-wait-async';
 import { assertPeerId } from '../input-validation';
@@ -32,6 +33,12 @@ const STRING_TABLE_SLACK = 1 << 20;
 
 const stampFloat = new Float64Array(1);
 const stampWords = new Int32Array(stampFloat.buffer);
+
+/** A string entry used as a peer id: checked by the tracker's rule once, with the peer's state as of its last event (as a PeerRecorder keeps it). */
+interface ChannelPeer {
+  readonly peerId: string;
+  state: PeerState | undefined;
+}
 
 /** Thrown inside apply() for a record no producer of this kit writes; the channel is then dropped. */
 class CorruptRecord extends Error {}
@@ -54,14 +61,16 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   private read: number;
   private stamp = Number.NaN;
   private readonly entries: ProducerStringEntries;
-  /** Per string entry used as a peer id: the peer's state as of its last event, as a PeerRecorder keeps it. */
-  private states: (PeerState | undefined)[] = [];
+  /** Per string entry (kept beside entries.texts): the peer it names, once used as a peer id. */
+  private peers: (ChannelPeer | undefined)[] = [];
   private readonly gossip = new Map<unknown, unknown>();
   private readonly lease = { sequenceId: 0, attempt: 0, leaseId: '' };
   /** The producer's thread ended: apply what it published, then finish. */
   private ending = false;
   private sleeping = false;
   private readonly tableCap: number;
+  /** Fill of the ring (words) at or under which a producer waiting for room is woken. */
+  private readonly wakeFill: number;
 
   constructor(
     /** The tracker's recording path: events are applied there, at the producer's time. */
@@ -78,6 +87,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     this.control = new Int32Array(control);
     this.ring = new Int32Array(ring);
     this.mask = this.ring.length - 1;
+    this.wakeFill = this.ring.length >> 1;
     this.read = 0;
     this.entries = new ProducerStringEntries(maxStringLength);
     const { port1, port2 } = new MessageChannel();
@@ -116,6 +126,8 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const write = Atomics.load(this.control, CONTROL.write);
     const appliedBefore = this.eventsApplied;
     let position = this.read;
+    // The tracker stamps each event with this producer's time: set again by each time record.
+    if (!Number.isNaN(this.stamp)) this.sink.producerStamp = this.stamp;
     try {
       for (let done = 0; position !== write && done < budget; done++) position = this.apply(position, write);
     } catch (error) {
@@ -129,7 +141,11 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
       if (position !== this.read) {
         this.read = position;
         Atomics.store(this.control, CONTROL.read, position);
-        Atomics.notify(this.control, CONTROL.read);
+        // Only a producer that waits is woken: flush() on any progress, a full ring once half of it is free.
+        const wanted = Atomics.load(this.control, CONTROL.wakeWanted);
+        if (wanted !== 0 && ((wanted & WAKE.flush) !== 0 || ((write - position) | 0) <= this.wakeFill)) {
+          Atomics.notify(this.control, CONTROL.read);
+        }
       }
     }
     if (position !== write) return true;
@@ -175,7 +191,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     this.scheduler.remove(this);
     this.port.close();
     this.entries.reset();
-    this.states = [];
+    this.peers = [];
     this.gossip.clear();
   }
 
@@ -196,43 +212,41 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         stampWords[1] = this.word(position, 2);
         this.stamp = stampFloat[0] ?? Number.NaN;
         if (!Number.isFinite(this.stamp)) throw new CorruptRecord();
+        this.sink.producerStamp = this.stamp;
         break;
       case RECORD.string:
         this.addString(position, length);
         break;
       case RECORD.resetStrings:
         this.entries.reset();
-        this.states = [];
+        this.peers = [];
         break;
       case RECORD.heartbeat:
         this.heartbeat(position, header, length);
         break;
       case RECORD.assign: {
         if (length !== 9) throw new CorruptRecord();
-        const peer = this.word(position, 1);
-        const peerId = this.peerAt(peer);
+        const peer = this.peerAt(this.word(position, 1));
         const lease = this.leaseAt(position, 2);
         const type = this.optional(this.word(position, 7));
         const id = this.optional(this.word(position, 8));
-        this.states[peer] = this.sink.applyAssign(peerId, this.states[peer], lease, type, id);
+        peer.state = this.sink.applyAssign(peer.peerId, peer.state, lease, type, id);
         this.eventsApplied++;
         break;
       }
       case RECORD.release: {
         if (length !== 7) throw new CorruptRecord();
-        const peer = this.word(position, 1);
-        const peerId = this.peerAt(peer);
+        const peer = this.peerAt(this.word(position, 1));
         const lease = this.leaseAt(position, 2);
-        this.states[peer] = this.sink.applyRelease(peerId, this.states[peer], lease, (header & FLAG.requeued) !== 0);
+        peer.state = this.sink.applyRelease(peer.peerId, peer.state, lease, (header & FLAG.requeued) !== 0);
         this.eventsApplied++;
         break;
       }
       case RECORD.disconnect: {
         if (length !== 3) throw new CorruptRecord();
-        const peer = this.word(position, 1);
-        const peerId = this.peerAt(peer);
+        const peer = this.peerAt(this.word(position, 1));
         const reason = this.optional(this.word(position, 2));
-        this.states[peer] = this.sink.applyDisconnect(peerId, this.states[peer], reason);
+        peer.state = this.sink.applyDisconnect(peer.peerId, peer.state, reason);
         this.eventsApplied++;
         break;
       }
@@ -255,22 +269,24 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const withHandle = (header & FLAG.handle) !== 0;
     const withPending = (header & FLAG.pending) !== 0;
     if (length !== 2 + (withHandle ? 5 : 0) + (withPending ? 2 : 0)) throw new CorruptRecord();
-    const peer = this.word(position, 1);
-    const peerId = this.peerAt(peer);
+    const peer = this.peerAt(this.word(position, 1));
     const lease = withHandle ? this.leaseAt(position, 2) : undefined;
     const at = withHandle ? 7 : 2;
     const pending = withPending ? joinWords(this.word(position, at), this.word(position, at + 1)) : undefined;
-    this.states[peer] = this.sink.applyHeartbeat(peerId, this.states[peer], lease, pending);
+    const state = this.sink.applyHeartbeat(peer.peerId, peer.state, lease, pending);
+    peer.state = state;
+    // The table keeps the very string the peer holds for this lease (equal text): the next
+    // heartbeat's comparison is then one pointer, not two strings read from memory.
+    if (lease !== undefined && state !== undefined && state.heldLeaseId === lease.leaseId) this.entries.texts[this.word(position, 2)] = state.heldLeaseId;
     this.eventsApplied++;
   }
 
   private applyGossip(position: number, header: number, length: number): void {
     if (length !== 2) throw new CorruptRecord();
-    const peer = this.word(position, 1);
-    const peerId = this.peerAt(peer);
+    const peer = this.peerAt(this.word(position, 1));
     // Not an object: the tracker counts it and changes nothing, as it does for the original value.
     const metadata = (header & FLAG.notAnObject) !== 0 ? undefined : this.gossip;
-    this.states[peer] = this.sink.applyGossip(peerId, this.states[peer], metadata as ReadonlyMap<string, string>);
+    peer.state = this.sink.applyGossip(peer.peerId, peer.state, metadata as ReadonlyMap<string, string>);
     this.gossip.clear();
     this.eventsApplied++;
   }
@@ -298,19 +314,20 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     let text = '';
     for (let from = 0; from < size; from += 4096) text += String.fromCharCode(...codes.slice(from, from + 4096));
     this.entries.texts.push(text);
+    this.peers.push(undefined);
   }
 
-  /** The peer id of entry `ref`, checked by the tracker's own rule the first time it names a peer. */
-  private peerAt(ref: number): string {
+  /** The peer of entry `ref`, its id checked by the tracker's own rule the first time it names a peer. */
+  private peerAt(ref: number): ChannelPeer {
     if (Number.isNaN(this.stamp)) throw new CorruptRecord();
-    this.sink.producerStamp = this.stamp;
+    const known = this.peers[ref];
+    if (known !== undefined) return known;
     const peerId = this.entries.texts[ref];
     if (peerId === undefined) throw new CorruptRecord();
-    if (this.entries.checkedPeers[ref] !== true) {
-      assertPeerId(peerId, this.maxPeerIdLength);
-      this.entries.checkedPeers[ref] = true;
-    }
-    return peerId;
+    assertPeerId(peerId, this.maxPeerIdLength);
+    const peer: ChannelPeer = { peerId, state: undefined };
+    this.peers[ref] = peer;
+    return peer;
   }
 
   private leaseAt(position: number, at: number): PeerLeaseHandle {

@@ -7,8 +7,6 @@ import { VALUE_TAG } from '../../base/producer/producer-ring.constants';
  */
 export class ProducerStringEntries {
   readonly texts: string[] = [];
-  /** Per entry used as a peer id: checked against the tracker's own rule once. */
-  readonly checkedPeers: boolean[] = [];
   private readonly oversize: string[] = [];
   private readonly oversizeBlank: string[] = [];
 
@@ -19,7 +17,6 @@ export class ProducerStringEntries {
 
   reset(): void {
     this.texts.length = 0;
-    this.checkedPeers.length = 0;
   }
 
   /**
