@@ -21,6 +21,7 @@ import type { PeerEventSink } from '../interfaces/peer-event-sink.interface';
 import type { PeerState } from '../peer-state';
 import type { ProducerCounters } from './producer-counters';
 import { INVALID, ProducerStringEntries } from './producer-string-entries';
+import { CorruptProducerRecord } from '../../base/errors/corrupt-producer-record.error';
 
 /** Where a channel asks to be applied again. */
 export interface ProducerScheduler {
@@ -41,8 +42,6 @@ interface ChannelPeer {
 }
 
 /** Thrown inside apply() for a record no producer of this kit writes; the channel is then dropped. */
-class CorruptRecord extends Error {}
-
 /**
  * The tracker's end of one channel: reads complete records up to the published write position,
  * applies them in the producer's order at the producer's times, then publishes its read position
@@ -133,7 +132,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     } catch (error) {
       // What no producer of this kit writes, or a bug: the channel goes, the tracker stays as it was.
       this.finish('dropped');
-      if (!(error instanceof CorruptRecord) && !(error instanceof PeerHealthInputError)) throw error;
+      if (!(error instanceof CorruptProducerRecord) && !(error instanceof PeerHealthInputError)) throw error;
       return false;
     } finally {
       this.sink.producerStamp = undefined;
@@ -204,14 +203,14 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const header = this.word(position, 0);
     const type = header & TYPE_MASK;
     const length = header >>> LENGTH_SHIFT;
-    if (length < 1 || length > this.ring.length || ((write - position) | 0) < length) throw new CorruptRecord();
+    if (length < 1 || length > this.ring.length || ((write - position) | 0) < length) throw new CorruptProducerRecord();
     switch (type) {
       case RECORD.time:
-        if (length !== 3) throw new CorruptRecord();
+        if (length !== 3) throw new CorruptProducerRecord();
         stampWords[0] = this.word(position, 1);
         stampWords[1] = this.word(position, 2);
         this.stamp = stampFloat[0] ?? Number.NaN;
-        if (!Number.isFinite(this.stamp)) throw new CorruptRecord();
+        if (!Number.isFinite(this.stamp)) throw new CorruptProducerRecord();
         this.sink.producerStamp = this.stamp;
         break;
       case RECORD.string:
@@ -225,7 +224,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         this.heartbeat(position, header, length);
         break;
       case RECORD.assign: {
-        if (length !== 9) throw new CorruptRecord();
+        if (length !== 9) throw new CorruptProducerRecord();
         const peer = this.peerAt(this.word(position, 1));
         const lease = this.leaseAt(position, 2);
         const type = this.optional(this.word(position, 7));
@@ -235,7 +234,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         break;
       }
       case RECORD.release: {
-        if (length !== 7) throw new CorruptRecord();
+        if (length !== 7) throw new CorruptProducerRecord();
         const peer = this.peerAt(this.word(position, 1));
         const lease = this.leaseAt(position, 2);
         peer.state = this.sink.applyRelease(peer.peerId, peer.state, lease, (header & FLAG.requeued) !== 0);
@@ -243,7 +242,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         break;
       }
       case RECORD.disconnect: {
-        if (length !== 3) throw new CorruptRecord();
+        if (length !== 3) throw new CorruptProducerRecord();
         const peer = this.peerAt(this.word(position, 1));
         const reason = this.optional(this.word(position, 2));
         peer.state = this.sink.applyDisconnect(peer.peerId, peer.state, reason);
@@ -260,7 +259,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         this.sink.reportAnomaly('invalid-input');
         break;
       default:
-        throw new CorruptRecord();
+        throw new CorruptProducerRecord();
     }
     return (position + length) | 0;
   }
@@ -268,7 +267,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   private heartbeat(position: number, header: number, length: number): void {
     const withHandle = (header & FLAG.handle) !== 0;
     const withPending = (header & FLAG.pending) !== 0;
-    if (length !== 2 + (withHandle ? 5 : 0) + (withPending ? 2 : 0)) throw new CorruptRecord();
+    if (length !== 2 + (withHandle ? 5 : 0) + (withPending ? 2 : 0)) throw new CorruptProducerRecord();
     const peer = this.peerAt(this.word(position, 1));
     const lease = withHandle ? this.leaseAt(position, 2) : undefined;
     const at = withHandle ? 7 : 2;
@@ -282,7 +281,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   }
 
   private applyGossip(position: number, header: number, length: number): void {
-    if (length !== 2) throw new CorruptRecord();
+    if (length !== 2) throw new CorruptProducerRecord();
     const peer = this.peerAt(this.word(position, 1));
     // Not an object: the tracker counts it and changes nothing, as it does for the original value.
     const metadata = (header & FLAG.notAnObject) !== 0 ? undefined : this.gossip;
@@ -293,19 +292,19 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
 
   private addGossipEntries(position: number, length: number): void {
     const count = this.word(position, 1);
-    if (count < 0 || length !== 2 + 2 * count) throw new CorruptRecord();
+    if (count < 0 || length !== 2 + 2 * count) throw new CorruptProducerRecord();
     for (let i = 0; i < count; i++) {
       const index = this.gossip.size;
       const key = this.entries.valueOf(this.word(position, 2 + 2 * i), index);
       const value = this.entries.valueOf(this.word(position, 3 + 2 * i), index);
-      if (key === INVALID || value === INVALID || this.gossip.has(key)) throw new CorruptRecord();
+      if (key === INVALID || value === INVALID || this.gossip.has(key)) throw new CorruptProducerRecord();
       this.gossip.set(key, value);
     }
   }
 
   private addString(position: number, length: number): void {
     const size = this.word(position, 1);
-    if (size < 0 || length !== 2 + ((size + 1) >> 1) || this.entries.texts.length >= this.tableCap) throw new CorruptRecord();
+    if (size < 0 || length !== 2 + ((size + 1) >> 1) || this.entries.texts.length >= this.tableCap) throw new CorruptProducerRecord();
     const codes = new Array<number>(size);
     for (let i = 0; i < size; i++) {
       const word = this.word(position, 2 + (i >> 1));
@@ -319,11 +318,11 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
 
   /** The peer of entry `ref`, its id checked by the tracker's own rule the first time it names a peer. */
   private peerAt(ref: number): ChannelPeer {
-    if (Number.isNaN(this.stamp)) throw new CorruptRecord();
+    if (Number.isNaN(this.stamp)) throw new CorruptProducerRecord();
     const known = this.peers[ref];
     if (known !== undefined) return known;
     const peerId = this.entries.texts[ref];
-    if (peerId === undefined) throw new CorruptRecord();
+    if (peerId === undefined) throw new CorruptProducerRecord();
     assertPeerId(peerId, this.maxPeerIdLength);
     const peer: ChannelPeer = { peerId, state: undefined };
     this.peers[ref] = peer;
@@ -332,7 +331,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
 
   private leaseAt(position: number, at: number): PeerLeaseHandle {
     const leaseId = this.entries.texts[this.word(position, at)];
-    if (leaseId === undefined) throw new CorruptRecord();
+    if (leaseId === undefined) throw new CorruptProducerRecord();
     const lease = this.lease;
     lease.leaseId = leaseId;
     lease.sequenceId = joinWords(this.word(position, at + 1), this.word(position, at + 2));
@@ -343,7 +342,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   /** A well-known value (resource type or id, disconnect reason): a string, or a stand-in. */
   private optional(slot: number): string | undefined {
     const value = this.entries.valueOf(slot, 0);
-    if (value === INVALID) throw new CorruptRecord();
+    if (value === INVALID) throw new CorruptProducerRecord();
     return value as string | undefined;
   }
 }
