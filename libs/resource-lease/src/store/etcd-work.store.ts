@@ -32,6 +32,8 @@ const isRefusal = (error: unknown): boolean => error instanceof LeaseRequestErro
 const MAX_CONFLICTS = 25;
 /** Failed commits of one release (etcd electing a leader) before it answers 503. */
 const MAX_COMMIT_FAILURES = 3;
+/** How long a release whose commit failed keeps asking etcd whether it applied, before it answers 503. */
+const UNKNOWN_OUTCOME_PATIENCE_MS = 30_000;
 /** The unfinished count an enqueue checks is at most this old (plus this process's enqueues since). */
 const COUNT_REUSE_MS = 100;
 /** Finished items forgotten per transaction (two operations each, within etcd's 128 per transaction). */
@@ -117,9 +119,12 @@ export class EtcdWorkStore implements WorkStore {
     let committing = false;
     let failures = 0;
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+      // After a commit whose outcome is unknown, etcd is asked for longer: what this process records
+      // (the tracker, the completion log) must follow what etcd holds, even across an etcd restart.
       const [leaseKv, item] = await retryTransient(
         () => Promise.all([this.client.get(this.layout.lease(leaseId)).exec(), this.read<EtcdItem>(this.layout.item(reference.sequenceId))]),
         isRefusal,
+        failures > 0 ? UNKNOWN_OUTCOME_PATIENCE_MS : undefined,
       );
       const kv = leaseKv.kvs[0];
       if (kv === undefined && outcome === 'completed' && isCompletion(item?.value, reference)) {
