@@ -44,6 +44,33 @@ const ITEMS = Number(process.env.ETCD_BENCH_ITEMS ?? 12_000);
 /** Clients enqueueing them (16: enqueueing must not race on one key either). */
 const ENQUEUERS = Number(process.env.ETCD_BENCH_ENQUEUERS ?? CLIENTS);
 
+/** etcd's own count of the unary calls it answered, by method (`Txn`, `Range`, ...), read from its /metrics. */
+async function etcdCalls(endpoints: string): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const endpoint of endpoints.split(',')) {
+    const text = await (await fetch(`${endpoint}/metrics`)).text();
+    for (const match of text.matchAll(/^grpc_server_handled_total\{[^}]*grpc_method="(\w+)"[^}]*\} (\d+)/gm)) {
+      const [, method = '', count = '0'] = match;
+      calls.set(method, (calls.get(method) ?? 0) + Number(count));
+    }
+  }
+  return calls;
+}
+
+/** What etcd answered per granted lease or heartbeat during `load`: transactions and range reads. */
+interface CallsPer {
+  readonly txn: number;
+  readonly range: number;
+}
+
+async function counted(endpoints: string, load: () => Promise<LoadFigure>): Promise<{ figure: LoadFigure; per: CallsPer }> {
+  const before = await etcdCalls(endpoints);
+  const figure = await load();
+  const after = await etcdCalls(endpoints);
+  const per = (method: string): number => ((after.get(method) ?? 0) - (before.get(method) ?? 0)) / Math.max(1, figure.count);
+  return { figure, per: { txn: per('Txn'), range: per('Range') } };
+}
+
 /** 16 loops of compare-and-put on their own keys: one etcd round trip each, the floor any dispatcher call pays. */
 let rawRuns = 0;
 async function raw(endpoints: string): Promise<LoadFigure> {
@@ -166,7 +193,9 @@ function pairedMedian(rounds: readonly Paired[]): { raw: LoadFigure; value: Load
  * raw, heartbeats, ...): on a shared machine the load moves within seconds, and a ratio is only
  * meaningful between neighbours in time.
  */
-async function etcdRounds(endpoints: string): Promise<{ enqueue: LoadFigure; leases: Paired[]; heartbeats: Paired[]; leasedTwice: number }> {
+async function etcdRounds(
+  endpoints: string,
+): Promise<{ enqueue: LoadFigure; leases: Paired[]; heartbeats: Paired[]; leasedTwice: number; calls: { leases: CallsPer[]; heartbeats: CallsPer[] } }> {
   const host = await dispatcher('bench-etcd', 'etcd', endpoints, '/bench-one/');
   try {
     progress(`etcd: enqueueing ${ITEMS} items`);
@@ -175,21 +204,28 @@ async function etcdRounds(endpoints: string): Promise<{ enqueue: LoadFigure; lea
     const seen = new Map<number, number>();
     const leases: Paired[] = [];
     const heartbeats: Paired[] = [];
+    const calls = { leases: [] as CallsPer[], heartbeats: [] as CallsPer[] };
     for (let round = 0; round < ROUNDS; round++) {
       progress(`etcd: raw and leases, round ${round + 1}`);
-      leases.push({ raw: await raw(endpoints), value: await lease([host.url], held, seen) });
+      const rawFigure = await raw(endpoints);
+      const { figure, per } = await counted(endpoints, () => lease([host.url], held, seen));
+      leases.push({ raw: rawFigure, value: figure });
+      calls.leases.push(per);
     }
     for (let round = 0; round < ROUNDS; round++) {
       progress(`etcd: raw and heartbeats, round ${round + 1}`);
-      heartbeats.push({ raw: await raw(endpoints), value: await heartbeat(host.url, held) });
+      const rawFigure = await raw(endpoints);
+      const { figure, per } = await counted(endpoints, () => heartbeat(host.url, held));
+      heartbeats.push({ raw: rawFigure, value: figure });
+      calls.heartbeats.push(per);
     }
-    return { enqueue, leases, heartbeats, leasedTwice: [...seen.values()].filter((n) => n > 1).length };
+    return { enqueue, leases, heartbeats, leasedTwice: [...seen.values()].filter((n) => n > 1).length, calls };
   } finally {
     await host.stop();
   }
 }
 
-async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure; leasedTwice: number; granted: number }> {
+async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure; leasedTwice: number; granted: number; per: CallsPer }> {
   const hosts = await Promise.all(['bench-a', 'bench-b', 'bench-c'].map((id) => dispatcher(id, 'etcd', endpoints, '/bench-three/')));
   try {
     const urls = hosts.map((h) => h.url);
@@ -197,8 +233,8 @@ async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure
     await fill(urls);
     progress('three dispatchers: leases');
     const seen = new Map<number, number>();
-    const leases = await lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen);
-    return { leases, leasedTwice: [...seen.values()].filter((n) => n > 1).length, granted: seen.size };
+    const { figure: leases, per } = await counted(endpoints, () => lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen));
+    return { leases, leasedTwice: [...seen.values()].filter((n) => n > 1).length, granted: seen.size, per };
   } finally {
     await Promise.all(hosts.map((h) => h.stop()));
   }
@@ -233,6 +269,9 @@ async function main(): Promise<void> {
     console.log(row('dispatcher on memory: enqueue', onMemory.enqueue, rawRate));
     console.log(row('dispatcher on memory: leases', onMemory.leases, rawRate));
     console.log(row('dispatcher on memory: heartbeats', onMemory.heartbeats, rawRate));
+    const calls = (what: string, list: readonly CallsPer[]): string =>
+      `${what} ${list.map((c) => `${c.txn.toFixed(3)} txn + ${c.range.toFixed(3)} range`).join(', ')}`;
+    console.log(`etcd calls per grant: ${calls('leases', onEtcd.calls.leases)}; ${calls('heartbeats', onEtcd.calls.heartbeats)}; ${calls('three dispatchers', [three.per])}`);
     console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, three dispatchers ${three.leasedTwice} of ${three.granted} granted`);
     const base = { peers: CLIENTS, baseline: rawRate };
     record({ ...base, name: 'etcd raw compare-and-put', value: rawFigure.perSecond, unit: 'txn/s', baseline: null, ratio: null, target: 'reference', met: null, note: `p99 ${fmt(rawFigure.p99Ms)} ms` });

@@ -45,6 +45,10 @@ describe('the resource-lease dispatcher over HTTP', () => {
     expect(tracker.snapshot()[0]?.metadata).toMatchObject({ 'pending.count': '3', 'resource.type': 'catalog', 'resource.id': 'sku-1' });
     expect((await post(`/control/leases/${grant.leaseId}/complete`, reference)).status).toBe(200);
     expect(tracker.snapshot()[0]).toMatchObject({ activeAssignments: 0, pendingReassignments: 0 });
+    // Completing again (the worker lost the first answer) answers 200 and changes nothing; another worker is refused.
+    expect((await post(`/control/leases/${grant.leaseId}/complete`, reference)).status).toBe(200);
+    expect((await post(`/control/leases/${grant.leaseId}/complete`, { ...reference, workerId: 'w-2' })).status).toBe(404);
+    expect((await post(`/control/leases/${grant.leaseId}/fail`, reference)).status).toBe(404);
     expect((await post('/control/leases', { workerId: 'w-1' })).status).toBe(204);
     expect(await (await fetch(`${running.url}/control/work`)).json()).toMatchObject({ total: 1, completed: 1, pending: 0, leased: 0 });
   });

@@ -103,8 +103,10 @@ export class ResourceLeaseQueue implements OnModuleDestroy {
     this.tracker.recordLeaseHeartbeat(reference.workerId, handleOf(lease), pendingCount);
   }
 
+  /** Completing a lease again (the worker lost the first answer) answers the same, and records nothing twice. */
   async complete(leaseId: string, reference: LeaseReference): Promise<void> {
-    const { lease } = await this.call(this.store.release(leaseId, reference, 'completed'));
+    const { lease, repeated } = await this.call(this.store.release(leaseId, reference, 'completed'));
+    if (repeated === true) return;
     this.tracker.recordLeaseReleased(reference.workerId, handleOf(lease), false);
     this.options.onCompleted?.(lease);
   }

@@ -1,36 +1,95 @@
 import type { Etcd3 } from 'etcd3';
 import type { LeaseReference } from '../interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from '../errors/lease-request.error';
+import { CallBatcher, type BatchedCall } from './call-batcher';
 import { chunks, leaseValue, parseLease, TXN_OPS, type EtcdWorkLayout } from './etcd-work.layout';
 import type { HeldLeaseRenewal, StoredLease } from './work-store.interface';
 
+/** A heartbeat waiting for its batch; `rounds` counts the batches it ran again after another spoiled them. */
+interface Heartbeat {
+  readonly lease: StoredLease;
+  readonly value: string;
+  readonly deadline: number;
+  rounds: number;
+}
+
+/** Heartbeats per transaction (one comparison and one write each, within etcd's 128 operations). */
+const HEARTBEAT_BATCH = 100;
+/** Batches in flight at once: a heartbeat waits for at most one batch before its own. */
+const BATCHES_IN_FLIGHT = 2;
+/** Batches a heartbeat may run again because another one of them failed before it gives up (as a store failure). */
+const MAX_ROUNDS = 25;
+
 /**
- * Heartbeats on etcd at the cost of one round trip. A lease's value never changes while it lives
- * (its deadline is a key of its own), so a heartbeat is one transaction comparing the value the
- * worker's reference implies (`Value ==`) and writing the deadline; on a mismatch the same
- * transaction reads the lease, which tells 404 from 409. A worker's heartbeat renews the leases it
- * names in one transaction comparing that each `held/<worker>/<lease>` key exists (it does exactly
- * while the worker holds the lease), reading the worker's leases in the same transaction.
+ * Heartbeats on etcd at the cost of at most one round trip. A lease's value never changes while it
+ * lives (its deadline is a key of its own), so a heartbeat is a comparison of the value the worker's
+ * reference implies (`Value ==`) and a write of the deadline; on a mismatch the same transaction reads
+ * the lease, which tells 404 from 409. Heartbeats arriving together share one transaction (see
+ * CallBatcher): N heartbeats cost one etcd call, and the CPU per heartbeat (the dispatcher's and
+ * etcd's, which share the machine) falls. A worker's heartbeat renews the leases it names in one
+ * transaction comparing that each `held/<worker>/<lease>` key exists (it does exactly while the
+ * worker holds the lease), reading the worker's leases in the same transaction.
  */
 export class EtcdLeaseRenewal {
+  private readonly heartbeats = new CallBatcher<Heartbeat, StoredLease>({
+    maxBatch: HEARTBEAT_BATCH,
+    inFlight: BATCHES_IN_FLIGHT,
+    run: (batch) => this.extendBatch(batch),
+  });
+
   constructor(
     private readonly client: Etcd3,
     private readonly layout: EtcdWorkLayout,
   ) {}
 
-  async extend(leaseId: string, reference: LeaseReference, deadline: number): Promise<StoredLease> {
+  /** One heartbeat: batched with the heartbeats that arrive while earlier batches are in flight. */
+  extend(leaseId: string, reference: LeaseReference, deadline: number): Promise<StoredLease> {
     const lease: StoredLease = { leaseId, workerId: reference.workerId, sequenceId: reference.sequenceId, attempt: reference.attempt };
-    const key = this.layout.lease(leaseId);
-    const done = await this.client
-      .if(key, 'Value', '==', leaseValue(lease))
-      .then(this.client.put(this.layout.deadline(leaseId)).value(String(deadline)))
-      .else(this.client.get(key))
+    return this.heartbeats.submit({ lease, value: leaseValue(lease), deadline, rounds: 0 });
+  }
+
+  /**
+   * Heartbeats in one transaction: if every lease has the value its heartbeat implies, every deadline
+   * is written; else the same transaction reads the leases, and each heartbeat is answered 404 (gone)
+   * or 409 (held otherwise) or, when its own lease matched and another one spoiled the batch, runs
+   * again in the next batch. A lease named twice in a batch runs its second heartbeat in the next.
+   */
+  private async extendBatch(batch: ReadonlyArray<BatchedCall<Heartbeat, StoredLease>>): Promise<Array<BatchedCall<Heartbeat, StoredLease>>> {
+    const again: Array<BatchedCall<Heartbeat, StoredLease>> = [];
+    const calls: Array<BatchedCall<Heartbeat, StoredLease>> = [];
+    const named = new Set<string>();
+    for (const call of batch) {
+      if (named.has(call.input.lease.leaseId)) again.push(call);
+      else {
+        named.add(call.input.lease.leaseId);
+        calls.push(call);
+      }
+    }
+    const [first, ...rest] = calls;
+    if (first === undefined) return again;
+    let guard = this.client.if(this.layout.lease(first.input.lease.leaseId), 'Value', '==', first.input.value);
+    for (const { input } of rest) guard = guard.and(this.layout.lease(input.lease.leaseId), 'Value', '==', input.value);
+    const done = await guard
+      .then(...calls.map(({ input }) => this.client.put(this.layout.deadline(input.lease.leaseId)).value(String(input.deadline))))
+      .else(...calls.map(({ input }) => this.client.get(this.layout.lease(input.lease.leaseId))))
       .commit();
-    if (done.succeeded) return lease;
-    const kv = done.responses[0]?.response_range.kvs[0];
-    if (kv === undefined) throw new LeaseRequestError(404, 'unknown-lease', `no active lease ${leaseId}`);
-    const { workerId, sequenceId, attempt } = parseLease(kv);
-    throw new LeaseRequestError(409, 'lease-mismatch', `lease ${leaseId} is held by ${workerId} for item ${sequenceId} attempt ${attempt}`);
+    calls.forEach((call, i) => {
+      const { lease, value } = call.input;
+      if (done.succeeded) {
+        call.resolve(lease);
+        return;
+      }
+      const kv = done.responses[i]?.response_range.kvs[0];
+      if (kv === undefined) call.reject(new LeaseRequestError(404, 'unknown-lease', `no active lease ${lease.leaseId}`));
+      else if (kv.value.toString() !== value) {
+        const { workerId, sequenceId, attempt } = parseLease(kv);
+        call.reject(new LeaseRequestError(409, 'lease-mismatch', `lease ${lease.leaseId} is held by ${workerId} for item ${sequenceId} attempt ${attempt}`));
+      } else if (++call.input.rounds < MAX_ROUNDS) {
+        // Another heartbeat of the batch failed its comparison; this one did not and runs again.
+        again.push(call);
+      } else call.reject(new Error('heartbeat lost too many batches to other heartbeats'));
+    });
+    return again;
   }
 
   async renewHeld(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): Promise<HeldLeaseRenewal> {

@@ -32,6 +32,16 @@ export interface Versioned<T> {
 /** Operations per etcd transaction we allow ourselves: etcd refuses more than 128 by default. */
 export const TXN_OPS = 120;
 
+/**
+ * Partitions of the new pending items: dispatchers read the head of one at random, so that several
+ * dispatchers rarely read (and race for) the same entries.
+ */
+export const PENDING_PARTITIONS = 16;
+const PARTITION_BITS = Math.log2(PENDING_PARTITIONS);
+
+/** Fibonacci hashing of the sequence id's low 32 bits, whose top bits pick the partition. */
+export const partitionOf = (sequenceId: number): number => Math.imul(sequenceId | 0, 0x9e3779b1) >>> (32 - PARTITION_BITS);
+
 export const pad = (n: number): string => String(n).padStart(16, '0');
 
 /**
@@ -77,9 +87,22 @@ export class EtcdWorkLayout {
     return `${this.root}held/${workerId}/${leaseId ?? ''}`;
   }
 
-  /** New items sort after requeued ones (`pending/0/...`), in sequence order. */
+  /**
+   * New items sort after requeued ones (`pending/0/...`), in sequence order within one of
+   * PENDING_PARTITIONS partitions (by a hash of the sequence id: revisions need not be spread evenly).
+   */
   newPending(sequenceId: number): string {
-    return `${this.root}pending/1/${pad(sequenceId)}`;
+    return `${this.newPendingPartition(partitionOf(sequenceId))}${pad(sequenceId)}`;
+  }
+
+  /** The prefix of one partition of new pending items. */
+  newPendingPartition(partition: number): string {
+    return `${this.root}pending/1/${String(partition).padStart(2, '0')}/`;
+  }
+
+  /** The prefix of requeued pending items. */
+  requeuedPendingPrefix(): string {
+    return `${this.root}pending/0/`;
   }
 
   /** Requeued items sort first, the latest requeue first, as the memory store does. */

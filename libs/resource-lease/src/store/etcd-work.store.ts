@@ -7,7 +7,7 @@ import { EtcdLeaseRenewal } from './etcd-lease-renewal';
 import { retryTransient } from './etcd-retry';
 import { EtcdWorkLayout, leaseValue, pad, parseLease, type EtcdItem, type IncomingItem, type Versioned } from './etcd-work.layout';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
-import { isRequeued } from './release-outcome';
+import { isCompletion, isRequeued } from './release-outcome';
 import type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
 
 /** The leadership key and term a sweep must still hold: every sweep transaction compares it. */
@@ -30,6 +30,10 @@ const isRefusal = (error: unknown): boolean => error instanceof LeaseRequestErro
 
 /** Attempts of a release that lost a race to another dispatcher before it gives up (as a store failure). */
 const MAX_CONFLICTS = 25;
+/** Failed commits of one release (etcd electing a leader) before it answers 503. */
+const MAX_COMMIT_FAILURES = 3;
+/** How long a release whose commit failed keeps asking etcd whether it applied, before it answers 503. */
+const UNKNOWN_OUTCOME_PATIENCE_MS = 30_000;
 /** The unfinished count an enqueue checks is at most this old (plus this process's enqueues since). */
 const COUNT_REUSE_MS = 100;
 /** Finished items forgotten per transaction (two operations each, within etcd's 128 per transaction). */
@@ -104,12 +108,38 @@ export class EtcdWorkStore implements WorkStore {
     return this.renewal.renewHeld(workerId, leaseIds, deadline);
   }
 
+  /**
+   * Reads the lease and the item together, then ends the lease in one transaction comparing both. An
+   * etcd failure mid-way (an election) is ridden out: reads are retried, and a commit whose answer was
+   * lost is found out by reading again: the lease is gone and the item completed by this worker at
+   * this attempt. The same reading tells a worker's repeated completion (its earlier call committed,
+   * the answer never reached it): `repeated`, nothing changes.
+   */
   async release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {
+    let committing = false;
+    let failures = 0;
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const [lease, item] = await Promise.all([this.held(leaseId, reference), this.read<EtcdItem>(this.layout.item(reference.sequenceId))]);
+      // After a commit whose outcome is unknown, etcd is asked for longer: what this process records
+      // (the tracker, the completion log) must follow what etcd holds, even across an etcd restart.
+      const [leaseKv, item] = await retryTransient(
+        () => Promise.all([this.client.get(this.layout.lease(leaseId)).exec(), this.read<EtcdItem>(this.layout.item(reference.sequenceId))]),
+        isRefusal,
+        failures > 0 ? UNKNOWN_OUTCOME_PATIENCE_MS : undefined,
+      );
+      const kv = leaseKv.kvs[0];
+      if (kv === undefined && outcome === 'completed' && isCompletion(item?.value, reference)) {
+        const { workerId, sequenceId } = reference;
+        return { lease: { leaseId, workerId, sequenceId, attempt: reference.attempt }, requeued: false, repeated: !committing };
+      }
+      const lease = this.checkHeld(kv, leaseId, reference);
       if (!item) throw new Error(`work item ${lease.sequenceId} of lease ${leaseId} is missing from etcd`);
-      const released = await this.end(lease, item, outcome, reference.workerId, []);
-      if (released) return released;
+      committing = true;
+      try {
+        const released = await this.end(lease, item, outcome, reference.workerId, []);
+        if (released) return released;
+      } catch (error) {
+        if (isRefusal(error) || ++failures >= MAX_COMMIT_FAILURES) throw error;
+      }
     }
     throw new Error('release lost too many races with other dispatchers');
   }
@@ -241,8 +271,8 @@ export class EtcdWorkStore implements WorkStore {
     return kv === undefined ? undefined : { key, value: JSON.parse(kv.value.toString()) as T, modRevision: kv.mod_revision };
   }
 
-  private async held(leaseId: string, reference: LeaseReference): Promise<StoredLease> {
-    const kv = (await this.client.get(this.layout.lease(leaseId)).exec()).kvs[0];
+  /** The lease `kv` holds, when it is the one `reference` names: 404 when it is gone, 409 when held otherwise. */
+  private checkHeld(kv: IKeyValue | undefined, leaseId: string, reference: LeaseReference): StoredLease {
     if (!kv) throw new LeaseRequestError(404, 'unknown-lease', `no active lease ${leaseId}`);
     const lease = parseLease(kv);
     const { workerId, sequenceId, attempt } = lease;

@@ -1,7 +1,7 @@
 import type { LeaseReference, WorkItemState, WorkItemView } from '../interfaces/resource-lease.interfaces';
 import { LeaseRequestError } from '../errors/lease-request.error';
 import { MAX_HOLDERS_PER_ITEM } from '../resource-lease.limits';
-import { isRequeued } from './release-outcome';
+import { isCompletion, isRequeued } from './release-outcome';
 import { RECENT_DEAD_LETTERS } from './recent-dead-letters';
 import type { ClaimedItem, HeldLeaseRenewal, Released, StoredLease, WorkCounts, WorkStore, WorkStoreLimits } from './work-store.interface';
 
@@ -115,6 +115,11 @@ export class MemoryWorkStore implements WorkStore {
 
   release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {
     return this.settle(() => {
+      const done = this.items.get(reference.sequenceId);
+      if (outcome === 'completed' && !this.leases.has(leaseId) && isCompletion(done, reference)) {
+        const { workerId, sequenceId, attempt } = reference;
+        return { lease: { leaseId, workerId, sequenceId, attempt }, requeued: false, repeated: true };
+      }
       const lease = this.held(leaseId, reference);
       const item = this.unlease(lease);
       if (outcome === 'failed') return { lease, requeued: this.requeue(item) };

@@ -22,6 +22,11 @@ export interface StoredLease {
 export interface Released {
   readonly lease: StoredLease;
   readonly requeued: boolean;
+  /**
+   * The worker completed this lease already (an earlier call whose answer it never got): the item is
+   * completed, and this call changed nothing, so nothing is recorded again.
+   */
+  readonly repeated?: boolean;
 }
 
 /** What one batched renewal did: the leases renewed, and the named lease ids the worker does not hold (lost). */
@@ -71,7 +76,11 @@ export interface WorkStore {
    * store): the same renewal, without a promise. A store that must wait (etcd) leaves it out.
    */
   renewHeldNow?(workerId: string, leaseIds: readonly string[] | undefined, deadline: number): HeldLeaseRenewal;
-  /** Ends a lease held as `reference` says: completed, or failed (requeued or dead-lettered by the attempt rule). */
+  /**
+   * Ends a lease held as `reference` says: completed, or failed (requeued or dead-lettered by the
+   * attempt rule). Completing a lease again (the item is completed by that worker at that attempt)
+   * answers `repeated`, so a worker may retry a completion whose answer it lost.
+   */
   release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released>;
   /**
    * Requeues (or dead-letters) every lease whose deadline is before `now`, and forgets finished items
