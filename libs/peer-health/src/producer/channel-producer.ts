@@ -5,7 +5,7 @@ import type { Clock } from '../base/interfaces/clock.interface';
 import type { PeerHealthProducerHandle } from '../base/interfaces/peer-health-producer.interface';
 import type { PeerLeaseHandle } from '../base/interfaces/peer-lease-handle.interface';
 import { waitAsync } from '../base/producer/atomics-wait-async';
-import { CONTROL, FLAG, GOSSIP_ENTRIES_PER_RECORD, highWord, lowWord, RECORD, VALUE_TAG, WAKE } from '../base/producer/producer-ring.constants';
+import { CONTROL, FLAG, GOSSIP_ENTRIES_PER_RECORD, highWord, lowWord, RECORD, VALUE_TAG, WAKE } from '../base/producer/producer-ring.layout';
 import { isUuid } from '../base/uuid';
 import { assertPendingCount, assertPeerId, assertRequeued, canonicalLease } from '../tracker/input-validation';
 import type { PeerHealthProducer } from './peer-health-producer.interface';

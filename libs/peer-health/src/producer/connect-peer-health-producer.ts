@@ -2,7 +2,7 @@ import { PeerHealthConfigurationError } from '../base/errors/peer-health-configu
 import { describeValue } from '../base/errors/describe-value';
 import type { Clock } from '../base/interfaces/clock.interface';
 import type { PeerHealthProducerHandle, PeerHealthProducerOptions } from '../base/interfaces/peer-health-producer.interface';
-import { CONTROL } from '../base/producer/producer-ring.constants';
+import { CONTROL } from '../base/producer/producer-ring.layout';
 import { ChannelProducer } from './channel-producer';
 import type { PeerHealthProducer } from './peer-health-producer.interface';
 

@@ -1,7 +1,7 @@
 import { PeerHealthProducerBackpressureError } from '../base/errors/peer-health-producer-backpressure.error';
 import { PeerHealthProducerClosedError } from '../base/errors/peer-health-producer-closed.error';
 import type { PeerHealthProducerHandle } from '../base/interfaces/peer-health-producer.interface';
-import { CONTROL, LENGTH_SHIFT, RECORD, WAKE } from '../base/producer/producer-ring.constants';
+import { CONTROL, LENGTH_SHIFT, RECORD, WAKE } from '../base/producer/producer-ring.layout';
 
 const stampFloat = new Float64Array(1);
 const stampWords = new Int32Array(stampFloat.buffer);

@@ -1,4 +1,4 @@
-import { RECORD } from '../base/producer/producer-ring.constants';
+import { RECORD } from '../base/producer/producer-ring.layout';
 import type { ProducerRingWriter } from './producer-ring-writer';
 
 /**

@@ -1,4 +1,4 @@
-import { CHUNK_BYTES } from './body-chunk.constants';
+import { CHUNK_BYTES } from './body-chunk-bytes';
 
 /**
  * Chunk buffers of tracker bodies nobody reads any more, kept for the next rendering. A full render

@@ -1,7 +1,7 @@
 import { NEVER, type PeerState } from '../../tracker/tracker-read-model';
 import { formatWireDate } from '../../base/wire-date';
 import type { BodyChunkPool } from './body-chunk-pool';
-import { CHUNK_BYTES } from './body-chunk.constants';
+import { CHUNK_BYTES } from './body-chunk-bytes';
 import { asciiBytes, NUMBER_BOUND, quotedBound, writeAscii, writeBytes, writeNumber, writeQuoted } from './json-bytes';
 
 const COMMA = 44;

@@ -1,7 +1,7 @@
 import { describeValue } from '../../base/errors/describe-value';
 import { PeerHealthConfigurationError } from '../../base/errors/peer-health-configuration.error';
 import type { PeerHealthProducerChannel, PeerHealthProducerChannelOptions } from '../../base/interfaces/peer-health-producer.interface';
-import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES, STRING_TABLE_LIMIT } from '../../base/producer/producer-ring.constants';
+import { DEFAULT_RING_BYTES, MAX_RING_BYTES, MIN_RING_BYTES, STRING_TABLE_LIMIT } from '../../base/producer/producer-ring.layout';
 import type { TrackerSettings } from '../tracker-settings';
 import type { ProducerCounters } from './producer-counters';
 import type { PeerEventSink } from '../interfaces/peer-event-sink.interface';

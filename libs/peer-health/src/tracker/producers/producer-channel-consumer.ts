@@ -14,7 +14,7 @@ import {
   RECORD,
   TYPE_MASK,
   WAKE,
-} from '../../base/producer/producer-ring.constants';
+} from '../../base/producer/producer-ring.layout';
 import { waitAsync } from '../../base/producer/atomics-wait-async';
 import { assertPeerId } from '../input-validation';
 import type { PeerEventSink } from '../interfaces/peer-event-sink.interface';

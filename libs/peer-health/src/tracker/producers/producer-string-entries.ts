@@ -1,4 +1,4 @@
-import { VALUE_TAG } from '../../base/producer/producer-ring.constants';
+import { VALUE_TAG } from '../../base/producer/producer-ring.layout';
 
 /**
  * The tracker's half of a channel's string table, and the stand-ins of values that are not in it:
