@@ -174,11 +174,21 @@ export class RecordingPath implements PeerEventSink {
     this.counters.recordAnomaly(kind);
   }
 
-  /** Applies the deadlines due in whole buckets (O(1) when none is) and returns the time of the event. */
+  beginProducerTurn(): void {
+    this.deadlines.applyDueBuckets(this.settings.clock.now());
+    this.events.flush();
+  }
+
+  /**
+   * Applies the deadlines due in whole buckets (O(1) when none is) and returns the time of the
+   * event. A producer's record has its own time, and its turn applied the due deadlines already.
+   */
   private begin(): number {
+    const stamp = this.producerStamp;
+    if (stamp !== undefined) return stamp;
     const now = this.settings.clock.now();
     this.deadlines.applyDueBuckets(now);
-    return this.producerStamp ?? now;
+    return now;
   }
 
   /**

@@ -13,6 +13,11 @@ import type { PeerState } from '../peer-state';
 export interface PeerEventSink {
   /** The time of the event a producer channel is applying (its producer's clock); undefined otherwise. */
   producerStamp: number | undefined;
+  /**
+   * Starts a turn of a producer channel: the deadlines due now are applied once here, not per
+   * record (records carry their own time in producerStamp, set for the whole turn).
+   */
+  beginProducerTurn(): void;
   applyAssign(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, resourceType?: string, resourceId?: string): PeerState | undefined;
   applyRelease(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined;
   applyExpire(peerId: string, known: PeerState | undefined, handle: PeerLeaseHandle, requeued: boolean): PeerState | undefined;

@@ -21,6 +21,7 @@ import type { PeerEventSink } from '../interfaces/peer-event-sink.interface';
 import type { PeerState } from '../peer-state';
 import type { ProducerCounters } from './producer-counters';
 import { INVALID, ProducerStringEntries } from './producer-string-entries';
+import { ringText } from './ring-text';
 import { CorruptProducerRecord } from '../../base/errors/corrupt-producer-record.error';
 
 /** Where a channel asks to be applied again. */
@@ -35,11 +36,8 @@ const STRING_TABLE_SLACK = 1 << 20;
 const stampFloat = new Float64Array(1);
 const stampWords = new Int32Array(stampFloat.buffer);
 
-/** A string entry used as a peer id: checked by the tracker's rule once, with the peer's state as of its last event (as a PeerRecorder keeps it). */
-interface ChannelPeer {
-  readonly peerId: string;
-  state: PeerState | undefined;
-}
+/** A string entry not used as a peer id yet (its id is checked when it first is). */
+const UNCHECKED = null;
 
 /** Thrown inside apply() for a record no producer of this kit writes; the channel is then dropped. */
 /**
@@ -55,13 +53,18 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   private current: PeerHealthProducerChannelState = 'open';
   private readonly control: Int32Array;
   private readonly ring: Int32Array;
+  /** The ring as UTF-16 code units (string records). */
+  private readonly units: Uint16Array;
   private readonly mask: number;
   private readonly port: MessagePort;
   private read: number;
   private stamp = Number.NaN;
   private readonly entries: ProducerStringEntries;
-  /** Per string entry (kept beside entries.texts): the peer it names, once used as a peer id. */
-  private peers: (ChannelPeer | undefined)[] = [];
+  /**
+   * Per string entry (kept beside entries.texts): once used as a peer id, the state of that peer as
+   * of its last event (as a PeerRecorder keeps it), undefined when it has none.
+   */
+  private states: (PeerState | undefined | typeof UNCHECKED)[] = [];
   private readonly gossip = new Map<unknown, unknown>();
   private readonly lease = { sequenceId: 0, attempt: 0, leaseId: '' };
   /** The producer's thread ended: apply what it published, then finish. */
@@ -85,6 +88,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const ring = new SharedArrayBuffer(ringBytes);
     this.control = new Int32Array(control);
     this.ring = new Int32Array(ring);
+    this.units = new Uint16Array(ring);
     this.mask = this.ring.length - 1;
     this.wakeFill = this.ring.length >> 1;
     this.read = 0;
@@ -127,6 +131,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     let position = this.read;
     // The tracker stamps each event with this producer's time: set again by each time record.
     if (!Number.isNaN(this.stamp)) this.sink.producerStamp = this.stamp;
+    this.sink.beginProducerTurn();
     try {
       for (let done = 0; position !== write && done < budget; done++) position = this.apply(position, write);
     } catch (error) {
@@ -190,7 +195,7 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     this.scheduler.remove(this);
     this.port.close();
     this.entries.reset();
-    this.peers = [];
+    this.states = [];
     this.gossip.clear();
   }
 
@@ -218,34 +223,37 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
         break;
       case RECORD.resetStrings:
         this.entries.reset();
-        this.peers = [];
+        this.states = [];
         break;
       case RECORD.heartbeat:
         this.heartbeat(position, header, length);
         break;
       case RECORD.assign: {
         if (length !== 9) throw new CorruptProducerRecord();
-        const peer = this.peerAt(this.word(position, 1));
+        const ref = this.word(position, 1);
+        const known = this.knownPeer(ref);
         const lease = this.leaseAt(position, 2);
         const type = this.optional(this.word(position, 7));
         const id = this.optional(this.word(position, 8));
-        peer.state = this.sink.applyAssign(peer.peerId, peer.state, lease, type, id);
+        this.states[ref] = this.sink.applyAssign(this.peerIdOf(ref, known), known, lease, type, id);
         this.eventsApplied++;
         break;
       }
       case RECORD.release: {
         if (length !== 7) throw new CorruptProducerRecord();
-        const peer = this.peerAt(this.word(position, 1));
+        const ref = this.word(position, 1);
+        const known = this.knownPeer(ref);
         const lease = this.leaseAt(position, 2);
-        peer.state = this.sink.applyRelease(peer.peerId, peer.state, lease, (header & FLAG.requeued) !== 0);
+        this.states[ref] = this.sink.applyRelease(this.peerIdOf(ref, known), known, lease, (header & FLAG.requeued) !== 0);
         this.eventsApplied++;
         break;
       }
       case RECORD.disconnect: {
         if (length !== 3) throw new CorruptProducerRecord();
-        const peer = this.peerAt(this.word(position, 1));
+        const ref = this.word(position, 1);
+        const known = this.knownPeer(ref);
         const reason = this.optional(this.word(position, 2));
-        peer.state = this.sink.applyDisconnect(peer.peerId, peer.state, reason);
+        this.states[ref] = this.sink.applyDisconnect(this.peerIdOf(ref, known), known, reason);
         this.eventsApplied++;
         break;
       }
@@ -268,12 +276,13 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     const withHandle = (header & FLAG.handle) !== 0;
     const withPending = (header & FLAG.pending) !== 0;
     if (length !== 2 + (withHandle ? 5 : 0) + (withPending ? 2 : 0)) throw new CorruptProducerRecord();
-    const peer = this.peerAt(this.word(position, 1));
+    const ref = this.word(position, 1);
+    const known = this.knownPeer(ref);
     const lease = withHandle ? this.leaseAt(position, 2) : undefined;
     const at = withHandle ? 7 : 2;
     const pending = withPending ? joinWords(this.word(position, at), this.word(position, at + 1)) : undefined;
-    const state = this.sink.applyHeartbeat(peer.peerId, peer.state, lease, pending);
-    peer.state = state;
+    const state = this.sink.applyHeartbeat(this.peerIdOf(ref, known), known, lease, pending);
+    this.states[ref] = state;
     // The table keeps the very string the peer holds for this lease (equal text): the next
     // heartbeat's comparison is then one pointer, not two strings read from memory.
     if (lease !== undefined && state !== undefined && state.heldLeaseId === lease.leaseId) this.entries.texts[this.word(position, 2)] = state.heldLeaseId;
@@ -282,10 +291,11 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
 
   private applyGossip(position: number, header: number, length: number): void {
     if (length !== 2) throw new CorruptProducerRecord();
-    const peer = this.peerAt(this.word(position, 1));
+    const ref = this.word(position, 1);
+    const known = this.knownPeer(ref);
     // Not an object: the tracker counts it and changes nothing, as it does for the original value.
     const metadata = (header & FLAG.notAnObject) !== 0 ? undefined : this.gossip;
-    peer.state = this.sink.applyGossip(peer.peerId, peer.state, metadata as ReadonlyMap<string, string>);
+    this.states[ref] = this.sink.applyGossip(this.peerIdOf(ref, known), known, metadata as ReadonlyMap<string, string>);
     this.gossip.clear();
     this.eventsApplied++;
   }
@@ -305,28 +315,25 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
   private addString(position: number, length: number): void {
     const size = this.word(position, 1);
     if (size < 0 || length !== 2 + ((size + 1) >> 1) || this.entries.texts.length >= this.tableCap) throw new CorruptProducerRecord();
-    const codes = new Array<number>(size);
-    for (let i = 0; i < size; i++) {
-      const word = this.word(position, 2 + (i >> 1));
-      codes[i] = i & 1 ? word >>> 16 : word & 0xffff;
-    }
-    let text = '';
-    for (let from = 0; from < size; from += 4096) text += String.fromCharCode(...codes.slice(from, from + 4096));
-    this.entries.texts.push(text);
-    this.peers.push(undefined);
+    this.entries.texts.push(ringText(this.ring, this.units, position + 2, size));
+    this.states.push(UNCHECKED);
   }
 
-  /** The peer of entry `ref`, its id checked by the tracker's own rule the first time it names a peer. */
-  private peerAt(ref: number): ChannelPeer {
+  /** The state of the peer entry `ref` names, as of its last event; the id is checked by the tracker's rule the first time. */
+  private knownPeer(ref: number): PeerState | undefined {
     if (Number.isNaN(this.stamp)) throw new CorruptProducerRecord();
-    const known = this.peers[ref];
-    if (known !== undefined) return known;
+    const known = this.states[ref];
+    if (known !== UNCHECKED && (known !== undefined || (ref >= 0 && ref < this.states.length))) return known;
     const peerId = this.entries.texts[ref];
     if (peerId === undefined) throw new CorruptProducerRecord();
     assertPeerId(peerId, this.maxPeerIdLength);
-    const peer: ChannelPeer = { peerId, state: undefined };
-    this.peers[ref] = peer;
-    return peer;
+    this.states[ref] = undefined;
+    return undefined;
+  }
+
+  /** The id of the peer entry `ref` names: read from its state when it has one (the state is read next anyway). */
+  private peerIdOf(ref: number, known: PeerState | undefined): string {
+    return known !== undefined && !known.evicted ? known.peerId : (this.entries.texts[ref] ?? '');
   }
 
   private leaseAt(position: number, at: number): PeerLeaseHandle {
