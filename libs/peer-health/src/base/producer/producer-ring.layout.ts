@@ -104,5 +104,7 @@ export function highWord(value: number): number {
 }
 
 export function joinWords(low: number, high: number): number {
+  // Most values fit 31 bits: returned as the small integer they are, not a float to box.
+  if (high === 0 && low >= 0) return low;
   return (high >>> 0) * 0x1_0000_0000 + (low >>> 0);
 }
