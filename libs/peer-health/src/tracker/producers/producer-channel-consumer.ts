@@ -131,8 +131,8 @@ export class ProducerChannelConsumer implements PeerHealthProducerChannel {
     let position = this.read;
     // The tracker stamps each event with this producer's time: set again by each time record.
     if (!Number.isNaN(this.stamp)) this.sink.producerStamp = this.stamp;
-    this.sink.beginProducerTurn();
     try {
+      this.sink.beginProducerTurn();
       for (let done = 0; position !== write && done < budget; done++) position = this.apply(position, write);
     } catch (error) {
       // What no producer of this kit writes, or a bug: the channel goes, the tracker stays as it was.
