@@ -1,12 +1,13 @@
-import { Injectable, type CallHandler, type ExecutionContext, type INestApplication, type NestInterceptor } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { ResourceLeaseModule, ResourceLeaseQueue, type LeaseGrant } from '@omnirelay/resource-lease';
 import fc from 'fast-check';
-import type { Observable } from 'rxjs';
 import { LeaseHeartbeatHook } from '../../dist/apps/control-plane/roles/dispatcher/lease-heartbeat.hook';
+import { FastPathContext } from '../../dist/apps/control-plane/roles/dispatcher/fast-path-context';
 import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
+import { PipelineCounter } from '../support/pipeline-counter';
 import { startPlatformApp, type HttpPlatform, type RunningApp } from '../support/http-app';
 import { ADMIN, READER, WORKER_1, WORKER_2, workerHeartbeatTokens as tokens } from '../support/worker-heartbeat-tokens';
 
@@ -14,16 +15,6 @@ import { ADMIN, READER, WORKER_1, WORKER_2, workerHeartbeatTokens as tokens } fr
 // Nest's pipeline, through the lib's lease heartbeat answer, as the controller does. The same requests
 // go to a host with the hook and to hosts without it (Nest's controller and guard; on Express the hook
 // adds nothing): status, headers and body bytes must be the same, and so must what the kit recorded.
-
-/** Counts the requests that went through Nest's pipeline. */
-@Injectable()
-class PipelineCounter implements NestInterceptor {
-  static calls = 0;
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    PipelineCounter.calls++;
-    return next.handle();
-  }
-}
 
 interface Host {
   readonly running: RunningApp<INestApplication>;
@@ -52,7 +43,7 @@ async function start(platform: HttpPlatform, withTokens: boolean, withHook: bool
     providers: [
       ...(withTokens ? [{ provide: AUTH_TOKEN_TABLE, useValue: tokens }, { provide: APP_GUARD, useClass: BearerAuthGuard }] : []),
       { provide: APP_INTERCEPTOR, useClass: PipelineCounter },
-      ...(withHook ? [LeaseHeartbeatHook] : []),
+      ...(withHook ? [FastPathContext, LeaseHeartbeatHook] : []),
     ],
   });
   const queue = running.app.get(ResourceLeaseQueue);
@@ -110,17 +101,31 @@ const leaseSlot = (others: readonly string[]): fc.Arbitrary<number | string> =>
   fc.oneof({ weight: 6, arbitrary: fc.constantFrom<number | string>(0, 1, 2) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
 const token = fc.constantFrom<string | undefined>(WORKER_1, WORKER_1, WORKER_2, ADMIN, READER, 'unknown-token-0000000000', undefined);
 
+/** Two hosts started before a block's tests (`first` with the hook) and closed after them. */
+function hostPair(platform: HttpPlatform, withTokens: boolean, second: { platform: HttpPlatform; withHook: boolean }): { first(): Host; second(): Host } {
+  const hosts: Host[] = [];
+  beforeAll(async () => {
+    hosts.push(await start(platform, withTokens, true), await start(second.platform, withTokens, second.withHook));
+  });
+  afterAll(async () => {
+    for (const host of hosts) await host.running.close();
+  });
+  const at = (index: number): Host => {
+    const host = hosts[index];
+    if (host === undefined) throw new Error('the hosts are not started');
+    return host;
+  };
+  return { first: () => at(0), second: () => at(1) };
+}
+
 describe('the lease heartbeat hook', () => {
   describe('on Fastify with the host guard', () => {
+    const pair = hostPair('fastify', true, { platform: 'fastify', withHook: false });
     let hooked: Host;
     let plain: Host;
-    beforeAll(async () => {
-      hooked = await start('fastify', true, true);
-      plain = await start('fastify', true, false);
-    });
-    afterAll(async () => {
-      await hooked.running.close();
-      await plain.running.close();
+    beforeAll(() => {
+      hooked = pair.first();
+      plain = pair.second();
     });
 
     it('extends the lease and answers 200 without entering Nest', async () => {
@@ -172,15 +177,13 @@ describe('the lease heartbeat hook', () => {
   });
 
   describe('without tokens, on Fastify and on Express', () => {
+    // On Express the hook is registered too, and adds nothing: Nest answers.
+    const pair = hostPair('fastify', false, { platform: 'express', withHook: true });
     let hooked: Host;
     let express: Host;
-    beforeAll(async () => {
-      hooked = await start('fastify', false, true);
-      express = await start('express', false, true);
-    });
-    afterAll(async () => {
-      await hooked.running.close();
-      await express.running.close();
+    beforeAll(() => {
+      hooked = pair.first();
+      express = pair.second();
     });
 
     it('answers any JSON request as the Express host, where Nest answers, does (property)', async () => {

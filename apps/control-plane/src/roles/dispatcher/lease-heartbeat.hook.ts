@@ -1,11 +1,8 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { answerLeaseHeartbeat, LEASE_HEARTBEAT_ROUTE, ResourceLeaseQueue } from '@omnirelay/resource-lease';
-import { AUTH_TOKEN_TABLE } from '../../security/auth-tokens.constants';
-import type { AuthTokenTable } from '../../security/auth-token-table';
-import { BearerAuthGuard } from '../../security/bearer-auth.guard';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { answerLeaseHeartbeat, LEASE_HEARTBEAT_ROUTE } from '@omnirelay/resource-lease';
 import { routeAccess } from '../../security/route-access';
-import { addFastPathHook, routeParam, sendFailure, type HookReply, type HookRequest } from './fast-path-reply';
+import { FastPathContext } from './fast-path-context';
+import { routeParam, sendFailure, type HookReply, type HookRequest } from './fast-path-reply';
 
 /**
  * On Fastify, answers the per-lease heartbeat (`POST /control/leases/:leaseId/heartbeat`) from a
@@ -19,20 +16,13 @@ import { addFastPathHook, routeParam, sendFailure, type HookReply, type HookRequ
 @Injectable()
 export class LeaseHeartbeatHook implements OnModuleInit {
   private readonly logger = new Logger(LeaseHeartbeatHook.name);
-  private readonly guard: BearerAuthGuard;
   /** The guard's rule for the one route this hook answers, looked up once. */
   private readonly access = routeAccess('POST', LEASE_HEARTBEAT_ROUTE);
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly queue: ResourceLeaseQueue,
-    @Optional() @Inject(AUTH_TOKEN_TABLE) tokens: AuthTokenTable | null = null,
-  ) {
-    this.guard = new BearerAuthGuard(tokens, queue);
-  }
+  constructor(private readonly context: FastPathContext) {}
 
   onModuleInit(): void {
-    addFastPathHook(this.adapterHost, 'preHandler', (request, reply, done) => {
+    this.context.addHook('preHandler', (request, reply, done) => {
       if (request.method !== 'POST' || request.routeOptions?.url !== LEASE_HEARTBEAT_ROUTE) {
         done();
         return;
@@ -44,9 +34,9 @@ export class LeaseHeartbeatHook implements OnModuleInit {
   /** In Nest's order: the guard first, then the controller's answer. Settles every request (never rejects). */
   private async answer(request: HookRequest, reply: HookReply): Promise<void> {
     try {
-      const allowed = this.guard.checkRoute(this.access, request, reply);
+      const allowed = this.context.guard.checkRoute(this.access, request, reply);
       if (allowed !== true) await allowed;
-      const answer = await answerLeaseHeartbeat(this.queue, String(routeParam(request, 'leaseId')), request.body);
+      const answer = await answerLeaseHeartbeat(this.context.queue, String(routeParam(request, 'leaseId')), request.body);
       reply.code(answer.status).send(answer.body);
     } catch (error) {
       sendFailure(reply, error, this.logger, 'lease heartbeat');

@@ -1,17 +1,13 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   answerWorkerHeartbeat,
   answerWorkerHeartbeatNow,
-  ResourceLeaseQueue,
   WORKER_HEARTBEAT_ROUTE,
   type WorkerHeartbeatAnswer,
 } from '@omnirelay/resource-lease';
-import { AUTH_TOKEN_TABLE } from '../../security/auth-tokens.constants';
-import type { AuthTokenTable } from '../../security/auth-token-table';
-import { BearerAuthGuard } from '../../security/bearer-auth.guard';
 import { routeAccess } from '../../security/route-access';
-import { addFastPathHook, routeParam, sendFailure, type HookReply, type HookRequest } from './fast-path-reply';
+import { FastPathContext } from './fast-path-context';
+import { routeParam, sendFailure, type HookReply, type HookRequest } from './fast-path-reply';
 
 /** A body-less request: the heartbeat that renews every lease the worker holds (the periodic one). */
 function hasNoBody(request: HookRequest): boolean {
@@ -30,20 +26,13 @@ function hasNoBody(request: HookRequest): boolean {
 @Injectable()
 export class WorkerHeartbeatHook implements OnModuleInit {
   private readonly logger = new Logger(WorkerHeartbeatHook.name);
-  private readonly guard: BearerAuthGuard;
   /** The guard's rule for the one route this hook answers, looked up once. */
   private readonly access = routeAccess('POST', WORKER_HEARTBEAT_ROUTE);
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly queue: ResourceLeaseQueue,
-    @Optional() @Inject(AUTH_TOKEN_TABLE) tokens: AuthTokenTable | null = null,
-  ) {
-    this.guard = new BearerAuthGuard(tokens, queue);
-  }
+  constructor(private readonly context: FastPathContext) {}
 
   onModuleInit(): void {
-    addFastPathHook(this.adapterHost, 'onRequest', (request, reply, done) => {
+    this.context.addHook('onRequest', (request, reply, done) => {
       if (request.method !== 'POST' || request.routeOptions?.url !== WORKER_HEARTBEAT_ROUTE || !hasNoBody(request)) {
         done();
         return;
@@ -60,12 +49,12 @@ export class WorkerHeartbeatHook implements OnModuleInit {
   private answer(request: HookRequest, reply: HookReply): void {
     try {
       // In Nest's order: the guard first, then the controller's own check of the id (400 if refused).
-      const allowed = this.guard.checkRoute(this.access, request, reply);
+      const allowed = this.context.guard.checkRoute(this.access, request, reply);
       if (allowed !== true) {
         void this.answerLater(allowed, request, reply);
         return;
       }
-      const answer = answerWorkerHeartbeatNow(this.queue, routeParam(request, 'workerId'));
+      const answer = answerWorkerHeartbeatNow(this.context.queue, routeParam(request, 'workerId'));
       if (answer === undefined) void this.answerLater(true, request, reply);
       else this.send(reply, answer);
     } catch (error) {
@@ -77,7 +66,7 @@ export class WorkerHeartbeatHook implements OnModuleInit {
   private async answerLater(allowed: boolean | Promise<boolean>, request: HookRequest, reply: HookReply): Promise<void> {
     try {
       await allowed;
-      this.send(reply, await answerWorkerHeartbeat(this.queue, routeParam(request, 'workerId'), undefined));
+      this.send(reply, await answerWorkerHeartbeat(this.context.queue, routeParam(request, 'workerId'), undefined));
     } catch (error) {
       sendFailure(reply, error, this.logger, 'worker heartbeat');
     }
