@@ -8,6 +8,7 @@
 //             sequence id must be distinct (no item leased twice)
 // Needs `npm run build:artifacts` (it runs the executable) and etcd on the PATH.
 // `node dist/bench/run.js etcd` (or `node dist/bench/etcd.bench.js [seconds]`).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -16,10 +17,12 @@ import { median, record } from './support/results';
 
 interface RunningHost {
   readonly url: string;
+  readonly pid: number | undefined;
   stop(): Promise<unknown>;
 }
 interface EtcdCluster {
   readonly endpoints: string;
+  readonly members: ReadonlyArray<{ pid(): number | undefined }>;
   stop(): Promise<void>;
 }
 interface Grant {
@@ -57,18 +60,55 @@ async function etcdCalls(endpoints: string): Promise<Map<string, number>> {
   return calls;
 }
 
-/** What etcd answered per granted lease or heartbeat during `load`: transactions and range reads. */
+/**
+ * What etcd answered per granted lease or heartbeat during `load` (transactions, range reads), and the
+ * CPU each side spent per grant in µs: etcd, the dispatchers, and this process (the 16 clients). CPU per
+ * grant holds up on a shared machine where rates move with the load; it shows where the time goes.
+ */
 interface CallsPer {
   readonly txn: number;
   readonly range: number;
+  readonly cpu: { readonly etcd: number; readonly dispatchers: number; readonly clients: number };
 }
 
-async function counted(endpoints: string, load: () => Promise<LoadFigure>): Promise<{ figure: LoadFigure; per: CallsPer }> {
+/** The etcd members' process ids (set once etcd runs). */
+let etcdPids: readonly number[] = [];
+
+/** CPU time (user + system, µs) of the processes, from /proc (Linux); 0 for one that is gone. */
+function cpuMicros(pids: ReadonlyArray<number | undefined>): number {
+  let total = 0;
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11]) + Number(fields[12])) * 10_000;
+    } catch {
+      // Gone, or not Linux: counted as nothing.
+    }
+  }
+  return total;
+}
+
+const ownCpuMicros = (): number => {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+};
+
+async function counted(endpoints: string, dispatchers: readonly RunningHost[], load: () => Promise<LoadFigure>): Promise<{ figure: LoadFigure; per: CallsPer }> {
+  const pids = dispatchers.map((host) => host.pid);
   const before = await etcdCalls(endpoints);
+  const cpuBefore = { etcd: cpuMicros(etcdPids), dispatchers: cpuMicros(pids), clients: ownCpuMicros() };
   const figure = await load();
+  const cpuAfter = { etcd: cpuMicros(etcdPids), dispatchers: cpuMicros(pids), clients: ownCpuMicros() };
   const after = await etcdCalls(endpoints);
-  const per = (method: string): number => ((after.get(method) ?? 0) - (before.get(method) ?? 0)) / Math.max(1, figure.count);
-  return { figure, per: { txn: per('Txn'), range: per('Range') } };
+  const n = Math.max(1, figure.count);
+  const per = (method: string): number => ((after.get(method) ?? 0) - (before.get(method) ?? 0)) / n;
+  const cpu = {
+    etcd: (cpuAfter.etcd - cpuBefore.etcd) / n,
+    dispatchers: (cpuAfter.dispatchers - cpuBefore.dispatchers) / n,
+    clients: (cpuAfter.clients - cpuBefore.clients) / n,
+  };
+  return { figure, per: { txn: per('Txn'), range: per('Range'), cpu } };
 }
 
 /** 16 loops of compare-and-put on their own keys: one etcd round trip each, the floor any dispatcher call pays. */
@@ -195,7 +235,7 @@ function pairedMedian(rounds: readonly Paired[]): { raw: LoadFigure; value: Load
  */
 async function etcdRounds(
   endpoints: string,
-): Promise<{ enqueue: LoadFigure; leases: Paired[]; heartbeats: Paired[]; leasedTwice: number; calls: { leases: CallsPer[]; heartbeats: CallsPer[] } }> {
+): Promise<{ enqueue: LoadFigure; leases: Paired[]; heartbeats: Paired[]; leasedTwice: number; calls: { raw: CallsPer[]; leases: CallsPer[]; heartbeats: CallsPer[] } }> {
   const host = await dispatcher('bench-etcd', 'etcd', endpoints, '/bench-one/');
   try {
     progress(`etcd: enqueueing ${ITEMS} items`);
@@ -204,18 +244,23 @@ async function etcdRounds(
     const seen = new Map<number, number>();
     const leases: Paired[] = [];
     const heartbeats: Paired[] = [];
-    const calls = { leases: [] as CallsPer[], heartbeats: [] as CallsPer[] };
+    const calls = { raw: [] as CallsPer[], leases: [] as CallsPer[], heartbeats: [] as CallsPer[] };
+    const rawRun = async (): Promise<LoadFigure> => {
+      const { figure, per } = await counted(endpoints, [], () => raw(endpoints));
+      calls.raw.push(per);
+      return figure;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       progress(`etcd: raw and leases, round ${round + 1}`);
-      const rawFigure = await raw(endpoints);
-      const { figure, per } = await counted(endpoints, () => lease([host.url], held, seen));
+      const rawFigure = await rawRun();
+      const { figure, per } = await counted(endpoints, [host], () => lease([host.url], held, seen));
       leases.push({ raw: rawFigure, value: figure });
       calls.leases.push(per);
     }
     for (let round = 0; round < ROUNDS; round++) {
       progress(`etcd: raw and heartbeats, round ${round + 1}`);
-      const rawFigure = await raw(endpoints);
-      const { figure, per } = await counted(endpoints, () => heartbeat(host.url, held));
+      const rawFigure = await rawRun();
+      const { figure, per } = await counted(endpoints, [host], () => heartbeat(host.url, held));
       heartbeats.push({ raw: rawFigure, value: figure });
       calls.heartbeats.push(per);
     }
@@ -233,7 +278,7 @@ async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure
     await fill(urls);
     progress('three dispatchers: leases');
     const seen = new Map<number, number>();
-    const { figure: leases, per } = await counted(endpoints, () => lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen));
+    const { figure: leases, per } = await counted(endpoints, hosts, () => lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen));
     return { leases, leasedTwice: [...seen.values()].filter((n) => n > 1).length, granted: seen.size, per };
   } finally {
     await Promise.all(hosts.map((h) => h.stop()));
@@ -246,6 +291,7 @@ const row = (name: string, f: LoadFigure, rawRate: number): string =>
 
 async function main(): Promise<void> {
   const etcd = await startEtcdCluster({ size: 1 });
+  etcdPids = etcd.members.flatMap((member) => member.pid() ?? []);
   try {
     const onEtcd = await etcdRounds(etcd.endpoints);
     const rawThree = await raw(etcd.endpoints);
@@ -272,6 +318,12 @@ async function main(): Promise<void> {
     const calls = (what: string, list: readonly CallsPer[]): string =>
       `${what} ${list.map((c) => `${c.txn.toFixed(3)} txn + ${c.range.toFixed(3)} range`).join(', ')}`;
     console.log(`etcd calls per grant: ${calls('leases', onEtcd.calls.leases)}; ${calls('heartbeats', onEtcd.calls.heartbeats)}; ${calls('three dispatchers', [three.per])}`);
+    const cpu = (what: string, list: readonly CallsPer[]): string =>
+      `  ${what.padEnd(18)} ${list.map(({ cpu: c }) => `${fmt(c.etcd)} / ${fmt(c.dispatchers)} / ${fmt(c.clients)}`).join(',  ')}`;
+    console.log('CPU µs per grant (etcd / dispatchers / the 16 clients), each round:');
+    for (const [what, list] of [['raw', onEtcd.calls.raw], ['leases', onEtcd.calls.leases], ['heartbeats', onEtcd.calls.heartbeats], ['three dispatchers', [three.per]]] as const) {
+      console.log(cpu(what, list));
+    }
     console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, three dispatchers ${three.leasedTwice} of ${three.granted} granted`);
     const base = { peers: CLIENTS, baseline: rawRate };
     record({ ...base, name: 'etcd raw compare-and-put', value: rawFigure.perSecond, unit: 'txn/s', baseline: null, ratio: null, target: 'reference', met: null, note: `p99 ${fmt(rawFigure.p99Ms)} ms` });

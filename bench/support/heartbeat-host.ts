@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const { AUTH_TOKEN_TABLE } = (await security('auth-tokens.constants.js')) as { AUTH_TOKEN_TABLE: symbol };
   // The host's fast answer of the body-less heartbeat (roles/dispatcher/worker-heartbeat.hook.ts).
   const { WorkerHeartbeatHook } = (await import(resolve(__dirname, '../../apps/control-plane/roles/dispatcher/worker-heartbeat.hook.js'))) as { WorkerHeartbeatHook: Type };
+  const { FastPathContext } = (await import(resolve(__dirname, '../../apps/control-plane/roles/dispatcher/fast-path-context.js'))) as { FastPathContext: Type };
   const workers = arg('workers', 10_000);
   const leases = arg('leases', 4);
   const tokens = AuthTokenTable.parse(
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     providers: [
       { provide: AUTH_TOKEN_TABLE, useValue: tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
+      FastPathContext,
       WorkerHeartbeatHook,
     ],
   })

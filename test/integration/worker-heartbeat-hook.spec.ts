@@ -1,27 +1,17 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { ResourceLeaseModule, ResourceLeaseQueue } from '@omnirelay/resource-lease';
-import type { Observable } from 'rxjs';
 import { WorkerHeartbeatHook } from '../../dist/apps/control-plane/roles/dispatcher/worker-heartbeat.hook';
+import { FastPathContext } from '../../dist/apps/control-plane/roles/dispatcher/fast-path-context';
 import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
+import { PipelineCounter } from '../support/pipeline-counter';
 import { startHttpApp, type RunningApp } from '../support/http-app';
 import { ADMIN, READER, WORKER_1, workerHeartbeatTokens as tokens } from '../support/worker-heartbeat-tokens';
 
 // The host answers the body-less worker heartbeat from a Fastify hook, before Nest's pipeline. The
 // same requests go to a host with the hook and to one without it (Nest's controller and guard):
 // every answer must be the same, and the body-less heartbeat must not have entered Nest.
-
-/** Counts the requests that went through Nest's pipeline. */
-@Injectable()
-class PipelineCounter implements NestInterceptor {
-  static calls = 0;
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    PipelineCounter.calls++;
-    return next.handle();
-  }
-}
 
 interface Answer {
   readonly status: number;
@@ -42,7 +32,7 @@ const start = (withHook: boolean): Promise<RunningApp> =>
       { provide: AUTH_TOKEN_TABLE, useValue: tokens },
       { provide: APP_GUARD, useClass: BearerAuthGuard },
       { provide: APP_INTERCEPTOR, useClass: PipelineCounter },
-      ...(withHook ? [WorkerHeartbeatHook] : []),
+      ...(withHook ? [FastPathContext, WorkerHeartbeatHook] : []),
     ],
   });
 

@@ -63,4 +63,46 @@ describe('CallBatcher', () => {
     await expect(a).resolves.toBe('answered before the failure');
     await expect(b).rejects.toThrow('etcd unavailable');
   });
+
+  describe('with gather', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('starts at once while no batch runs; beside a running one, waits for minBatch calls or the window', async () => {
+      jest.useFakeTimers();
+      const runner = gatedRunner(() => 'resolve');
+      const batcher = new CallBatcher<number, string>({ maxBatch: 10, inFlight: 2, gather: { minBatch: 3, waitMs: 5 }, run: runner.run });
+      const answers = [batcher.submit(1)];
+      // Nothing runs: the first call is its own batch, at once.
+      expect(runner.batches).toEqual([[1]]);
+      answers.push(batcher.submit(2), batcher.submit(3));
+      // One runs and two wait (fewer than minBatch): no second batch yet, however long the first takes, until the window ends.
+      expect(runner.batches).toEqual([[1]]);
+      jest.advanceTimersByTime(4);
+      expect(runner.batches).toEqual([[1]]);
+      jest.advanceTimersByTime(1);
+      expect(runner.batches).toEqual([[1], [2, 3]]);
+      // Both slots busy; then minBatch calls start the next batch as soon as a slot frees, without the window.
+      answers.push(batcher.submit(4), batcher.submit(5), batcher.submit(6));
+      jest.useRealTimers();
+      await runner.openNext();
+      expect(runner.batches).toEqual([[1], [2, 3], [4, 5, 6]]);
+      await runner.openNext();
+      await runner.openNext();
+      await expect(Promise.all(answers)).resolves.toEqual(['done 1', 'done 2', 'done 3', 'done 4', 'done 5', 'done 6']);
+    });
+
+    it('runs the calls that wait at once when the running batch ends before the window does', async () => {
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+      const runner = gatedRunner(() => 'resolve');
+      const batcher = new CallBatcher<number, string>({ maxBatch: 10, inFlight: 2, gather: { minBatch: 5, waitMs: 1000 }, run: runner.run });
+      const answers = [batcher.submit(1), batcher.submit(2)];
+      expect(runner.batches).toEqual([[1]]);
+      // The first batch ends: no batch runs, so the waiting call starts at once and no timer is left behind.
+      await runner.openNext();
+      expect(runner.batches).toEqual([[1], [2]]);
+      expect(jest.getTimerCount()).toBe(0);
+      await runner.openNext();
+      await expect(Promise.all(answers)).resolves.toEqual(['done 1', 'done 2']);
+    });
+  });
 });

@@ -17,6 +17,8 @@ import { notModifiedAuthorizer } from './security/not-modified-authorizer';
 import { OPEN_SECURITY, type HostSecurity } from './security/host-security';
 import { UNSIGNED_GOSSIP, type GossipSigning } from './gossip/gossip-signing';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
+import { FastPathContext } from './roles/dispatcher/fast-path-context';
+import { LeaseHeartbeatHook } from './roles/dispatcher/lease-heartbeat.hook';
 import { WorkerHeartbeatHook } from './roles/dispatcher/worker-heartbeat.hook';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
@@ -45,7 +47,7 @@ export class AppModule {
     // This process's own token and TLS settings, for the worker agent's calls to its configured dispatcher (gossip carries no token).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {
-      providers.push(WorkerHeartbeatHook);
+      providers.push(FastPathContext, WorkerHeartbeatHook, LeaseHeartbeatHook);
       providers.push({
         provide: WorkProducerService,
         useFactory: (queue: ResourceLeaseQueue) => new WorkProducerService(queue, config.produceIntervalMs),

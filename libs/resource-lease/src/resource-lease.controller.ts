@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
 import type { LeaseGrant, ResourceLeaseStats, WorkerHeartbeatResult, WorkItemView } from './interfaces/resource-lease.interfaces';
+import { answerLeaseHeartbeat } from './heartbeat/lease-heartbeat-answer';
 import { answerWorkerHeartbeat } from './heartbeat/worker-heartbeat-answer';
 import { parseLeaseReference, parseWorkItem, parseWorkerRequest } from './lease-request-validation';
 import { LeaseRequestError } from './errors/lease-request.error';
@@ -61,11 +62,7 @@ export class ResourceLeaseController {
   @Post(RESOURCE_LEASE_ROUTES.leaseHeartbeat)
   @HttpCode(200)
   heartbeat(@Param('leaseId') leaseId: string, @Body() body: unknown): Promise<{ ok: true }> {
-    return answer(async () => {
-      const reference = parseLeaseReference(body);
-      await this.queue.heartbeat(leaseId, reference, reference.pendingCount);
-      return { ok: true };
-    });
+    return answer(async () => (await answerLeaseHeartbeat(this.queue, leaseId, body)).body);
   }
 
   @Post(RESOURCE_LEASE_ROUTES.leaseComplete)

@@ -14,3 +14,6 @@ export const RESOURCE_LEASE_ROUTES = {
 
 /** The worker heartbeat route in full, as Fastify names it: the route a host may answer on a fast path. */
 export const WORKER_HEARTBEAT_ROUTE = `/${RESOURCE_LEASE_ROUTE_PREFIX}/${RESOURCE_LEASE_ROUTES.workerHeartbeat}`;
+
+/** The per-lease heartbeat route in full, as Fastify names it: a route a host may answer on a fast path. */
+export const LEASE_HEARTBEAT_ROUTE = `/${RESOURCE_LEASE_ROUTE_PREFIX}/${RESOURCE_LEASE_ROUTES.leaseHeartbeat}`;

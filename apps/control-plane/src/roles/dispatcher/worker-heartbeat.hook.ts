@@ -1,36 +1,13 @@
-import { HttpException, Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import {
   answerWorkerHeartbeat,
   answerWorkerHeartbeatNow,
-  LeaseRequestError,
-  ResourceLeaseQueue,
   WORKER_HEARTBEAT_ROUTE,
   type WorkerHeartbeatAnswer,
 } from '@omnirelay/resource-lease';
-import { AUTH_TOKEN_TABLE } from '../../security/auth-tokens.constants';
-import type { AuthTokenTable } from '../../security/auth-token-table';
-import { BearerAuthGuard, type ReplyLike, type RequestLike } from '../../security/bearer-auth.guard';
 import { routeAccess } from '../../security/route-access';
-
-interface HookRequest extends RequestLike {
-  readonly params?: unknown;
-}
-
-interface HookReply extends ReplyLike {
-  code(status: number): HookReply;
-  send(payload?: unknown): unknown;
-}
-
-interface FastifyLikeInstance {
-  addHook(name: 'onRequest', hook: (request: HookRequest, reply: HookReply, done: () => void) => void): unknown;
-}
-
-/** The route's worker id, unchecked: the heartbeat answer checks it as the controller does. */
-function workerIdOf(request: HookRequest): unknown {
-  const params: unknown = request.params;
-  return typeof params === 'object' && params !== null ? (params as Record<string, unknown>).workerId : undefined;
-}
+import { FastPathContext } from './fast-path-context';
+import { routeParam, sendFailure, type HookReply, type HookRequest } from './fast-path-reply';
 
 /** A body-less request: the heartbeat that renews every lease the worker holds (the periodic one). */
 function hasNoBody(request: HookRequest): boolean {
@@ -49,24 +26,13 @@ function hasNoBody(request: HookRequest): boolean {
 @Injectable()
 export class WorkerHeartbeatHook implements OnModuleInit {
   private readonly logger = new Logger(WorkerHeartbeatHook.name);
-  private readonly guard: BearerAuthGuard;
   /** The guard's rule for the one route this hook answers, looked up once. */
   private readonly access = routeAccess('POST', WORKER_HEARTBEAT_ROUTE);
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly queue: ResourceLeaseQueue,
-    @Optional() @Inject(AUTH_TOKEN_TABLE) tokens: AuthTokenTable | null = null,
-  ) {
-    this.guard = new BearerAuthGuard(tokens, queue);
-  }
+  constructor(private readonly context: FastPathContext) {}
 
   onModuleInit(): void {
-    const adapter = this.adapterHost.httpAdapter as { getType?: () => string; getInstance?: () => unknown } | undefined;
-    if (adapter?.getType?.() !== 'fastify') return;
-    const instance = adapter.getInstance?.() as FastifyLikeInstance | undefined;
-    if (typeof instance?.addHook !== 'function') return;
-    instance.addHook('onRequest', (request, reply, done) => {
+    this.context.addHook('onRequest', (request, reply, done) => {
       if (request.method !== 'POST' || request.routeOptions?.url !== WORKER_HEARTBEAT_ROUTE || !hasNoBody(request)) {
         done();
         return;
@@ -83,16 +49,16 @@ export class WorkerHeartbeatHook implements OnModuleInit {
   private answer(request: HookRequest, reply: HookReply): void {
     try {
       // In Nest's order: the guard first, then the controller's own check of the id (400 if refused).
-      const allowed = this.guard.checkRoute(this.access, request, reply);
+      const allowed = this.context.guard.checkRoute(this.access, request, reply);
       if (allowed !== true) {
         void this.answerLater(allowed, request, reply);
         return;
       }
-      const answer = answerWorkerHeartbeatNow(this.queue, workerIdOf(request));
+      const answer = answerWorkerHeartbeatNow(this.context.queue, routeParam(request, 'workerId'));
       if (answer === undefined) void this.answerLater(true, request, reply);
       else this.send(reply, answer);
     } catch (error) {
-      this.fail(reply, error);
+      sendFailure(reply, error, this.logger, 'worker heartbeat');
     }
   }
 
@@ -100,27 +66,13 @@ export class WorkerHeartbeatHook implements OnModuleInit {
   private async answerLater(allowed: boolean | Promise<boolean>, request: HookRequest, reply: HookReply): Promise<void> {
     try {
       await allowed;
-      this.send(reply, await answerWorkerHeartbeat(this.queue, workerIdOf(request), undefined));
+      this.send(reply, await answerWorkerHeartbeat(this.context.queue, routeParam(request, 'workerId'), undefined));
     } catch (error) {
-      this.fail(reply, error);
+      sendFailure(reply, error, this.logger, 'worker heartbeat');
     }
   }
 
   private send(reply: HookReply, answer: WorkerHeartbeatAnswer): void {
     reply.code(answer.status).send(answer.body);
-  }
-
-  /** What Nest's exception layer would answer. */
-  private fail(reply: HookReply, error: unknown): void {
-    if (error instanceof HttpException) {
-      reply.code(error.getStatus()).send(error.getResponse());
-      return;
-    }
-    if (error instanceof LeaseRequestError) {
-      reply.code(error.status).send(error.body);
-      return;
-    }
-    this.logger.error(`worker heartbeat failed: ${error instanceof Error ? error.message : String(error)}`);
-    reply.code(500).send({ statusCode: 500, message: 'Internal server error' });
   }
 }
