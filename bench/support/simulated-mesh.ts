@@ -151,6 +151,8 @@ export class SimulatedMesh {
         }
       }
       for (const entry of order) member.protocol.membership.merge([entry], entry.nodeId, now);
+      // Long settled: the joins were told long ago.
+      member.protocol.membership.forgetPending();
     }
     const interval = options.timing.roundIntervalMs;
     for (const member of mesh.members) mesh.scheduler.after(mesh.random.below(interval), () => mesh.round(member));
@@ -237,7 +239,7 @@ export class SimulatedMesh {
    * indirect probe. `done` learns whether an answer came.
    */
   private exchange(from: SimulatedMember, url: string, probeOnFailure: boolean, done?: (reached: boolean) => void): void {
-    const { body, nonce } = from.protocol.request(this.now);
+    const { body, nonce } = from.protocol.request(this.now, url);
     this.send(from, url, body, SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
       this.report(from, from.protocol.acceptReply(JSON.parse(reply) as unknown, nonce, this.now));
     }, (reached) => {
@@ -254,7 +256,7 @@ export class SimulatedMesh {
     let pending = plan.relays.length;
     let reached = false;
     for (const relay of plan.relays) {
-      const { body, nonce } = from.protocol.probeRequest(plan, this.now);
+      const { body, nonce } = from.protocol.probeRequest(plan, this.now, relay);
       this.traffic.probes++;
       let verdict = false;
       this.send(from, relay, body, 2 * SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
