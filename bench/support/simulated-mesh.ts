@@ -189,7 +189,9 @@ export class SimulatedMesh {
 
   /**
    * From now on every member re-elects from its own view at each round (after its sweep, which is
-   * where a silent leader becomes suspect); elects once at once.
+   * where a silent leader becomes suspect) and, as the service's listener does, after every batch of
+   * changes that moves a member's state or metadata (what an election reads; progress alone changes
+   * nothing there); elects once at once.
    */
   trackLeadership(): void {
     this.leadershipTracked = true;
@@ -347,6 +349,9 @@ export class SimulatedMesh {
       else this.suspicions.ofCrashed++;
     }
     if (changes.length > 0) this.onChanges?.(member, changes, this.now);
+    if (this.leadershipTracked && member.alive && changes.some((change) => change.state !== change.previous || change.infoChanged)) {
+      member.leadership.update(member.protocol.membership.view(this.now));
+    }
     this.pushNews(member);
   }
 

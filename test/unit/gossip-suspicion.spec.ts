@@ -156,6 +156,24 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(later.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
   });
 
+  it('independent confirmations shorten a travelling suspicion to half the timeout at three (Lifeguard); one sender twice counts once', () => {
+    const membership = knowing('o').membership;
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', LATER);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', LATER);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm5', LATER);
+    // One confirmation: three quarters of the timeout.
+    const half = TIMING.suspicionTimeoutMs / 2;
+    expect(membership.sweep(LATER + half + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm2', LATER);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm1', LATER);
+    const dead = membership.sweep(LATER + half + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs);
+    expect(dead.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
+    // A confirmation already refuted here counts for nothing: m2 stays suspect for the whole timeout.
+    membership.merge([entry('m2', 10, { state: 'suspect' })], 'm4', LATER);
+    for (const sender of ['m1', 'm3', 'm5']) membership.merge([entry('m2', 7, { state: 'suspect' })], sender, LATER);
+    expect(membership.sweep(LATER + half + 2, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm2')).toEqual([]);
+  });
+
   it('a member told it is suspected moves its heartbeat past the suspicion; one near 2^53 is ignored and counted', () => {
     const target = knowing('m1').membership;
     target.merge([entry('m1', 1000, { state: 'suspect' })], 'm2', NOW);

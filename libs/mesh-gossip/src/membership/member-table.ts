@@ -69,6 +69,7 @@ export class MemberTable {
       suspectedAt: now,
       suspectedHeartbeat: heartbeat,
       suspicionSpreads: false,
+      confirmedBy: [],
       selfSaid,
       refutedAt: Number.NEGATIVE_INFINITY,
     });

@@ -8,6 +8,7 @@ import type { MembershipCounters } from './membership-counters';
 import { REFUTING_HEARTBEATS } from './membership-limits';
 import type { MembershipNews } from './membership-news';
 import type { WantedMembers } from './wanted-members';
+import { SUSPICION_CONFIRMATIONS } from '../confirmed-suspicion';
 
 function sameInfo(a: GossipMemberInfo, b: GossipMemberInfo): boolean {
   if (
@@ -101,7 +102,7 @@ export class MembershipMerge {
     if (known?.state !== 'alive' || known.incarnation !== version.incarnation) return undefined;
     if (version.heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
     // The newest heartbeat known (the relays' answers may have brought one sent before the silence).
-    return this.markSuspect(known, known.heartbeat, now);
+    return this.markSuspect(known, known.heartbeat, now, [this.local.info.nodeId]);
   }
 
   /** Someone suspects this node at its current incarnation: the next heartbeat goes past that version. */
@@ -193,15 +194,22 @@ export class MembershipMerge {
       // Silent here too: the probe's suspicion replaces the local one, which keeps its start.
       known.suspicionSpreads = true;
       known.suspectedHeartbeat = heartbeat;
+      known.confirmedBy = [sender];
+      return undefined;
+    }
+    if (known.state === 'suspect') {
+      // Another member suspects it too: an independent confirmation (Lifeguard), the suspicion ends sooner.
+      if (known.confirmedBy.length <= SUSPICION_CONFIRMATIONS && !known.confirmedBy.includes(sender)) known.confirmedBy.push(sender);
       return undefined;
     }
     if (known.state !== 'alive') return undefined;
     // Not a heartbeat of the member: a suspicion neither moves the heartbeat known for it nor names a
     // later one (else a forged suspicion far ahead could never be refuted by its heartbeats).
-    return this.markSuspect(known, Math.min(heartbeat, known.heartbeat), now);
+    return this.markSuspect(known, Math.min(heartbeat, known.heartbeat), now, [sender]);
   }
 
-  private markSuspect(known: MemberRecord, heartbeat: number, now: number): MemberChange {
+  private markSuspect(known: MemberRecord, heartbeat: number, now: number, confirmedBy: string[]): MemberChange {
+    known.confirmedBy = confirmedBy;
     known.state = 'suspect';
     known.suspectedAt = now;
     known.suspectedHeartbeat = heartbeat;

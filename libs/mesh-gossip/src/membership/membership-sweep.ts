@@ -2,10 +2,11 @@ import type { GossipMemberState } from '../interfaces/gossip-member.interface';
 import type { MemberChange } from './member-change';
 import { isTombstone } from './member-record';
 import type { MemberTable } from './member-table';
+import { confirmedSuspicionMs } from '../confirmed-suspicion';
 
 /**
  * Failure detection with the local clock: marks silent members suspect, members suspect for a whole
- * timeout dead, and forgets long-gone ones.
+ * timeout dead (shorter once other members confirmed the suspicion, see confirmedSuspicionMs), and forgets long-gone ones.
  * @internal
  */
 export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs: number, forgetAfterMs: number): MemberChange[] {
@@ -14,7 +15,7 @@ export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs
     const silentFor = now - member.changedAt;
     let next: GossipMemberState = member.state;
     if (member.state === 'alive' && silentFor > suspicionTimeoutMs) next = 'suspect';
-    else if (member.state === 'suspect' && now - member.suspectedAt > suspicionTimeoutMs) next = 'dead';
+    else if (member.state === 'suspect' && now - member.suspectedAt > confirmedSuspicionMs(suspicionTimeoutMs, member.confirmedBy.length - 1)) next = 'dead';
     else if (isTombstone(member.state) && silentFor > forgetAfterMs) {
       table.remove(nodeId, member);
       continue;
@@ -28,6 +29,7 @@ export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs
       member.suspectedAt = member.changedAt + suspicionTimeoutMs;
       member.suspectedHeartbeat = member.heartbeat;
       member.suspicionSpreads = false;
+      member.confirmedBy = [];
     }
     changes.push({ info: member.info, previous, state: next, incarnation: member.incarnation, progressed: false, infoChanged: false });
   }
