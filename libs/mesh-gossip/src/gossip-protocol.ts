@@ -70,6 +70,9 @@ export type GossipReceived =
   | { readonly changes: MemberChange[]; readonly reply: string; readonly relay?: undefined }
   | { readonly changes: MemberChange[]; readonly reply?: undefined; readonly relay: RelayedProbe };
 
+/** Rounds of grace before a member not heard from since it was learnt is suspected (a heartbeat's dissemination, measured: all heard within 2.5 rounds at 200 members). */
+export const UNHEARD_GRACE_ROUNDS = 2;
+
 /** Suspicions one news push carries at most: news is small by design, the rounds carry the rest. */
 export const GOSSIP_NEWS_ENTRIES = 32;
 
@@ -143,7 +146,7 @@ export class GossipProtocol {
     this.membership.beat();
     const suspicionMs = this.suspicionTimeoutMs(timing.suspicionTimeoutMs, timing.roundIntervalMs);
     this.membership.suspicions.configure(suspicionMs, timing.roundIntervalMs);
-    const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs);
+    const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs, UNHEARD_GRACE_ROUNDS * timing.roundIntervalMs);
     const picked = this.membership.pick(timing.fanout, random);
     return { changes, targets: picked.length > 0 ? picked : seeds };
   }

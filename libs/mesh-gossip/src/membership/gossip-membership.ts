@@ -140,9 +140,14 @@ export class GossipMembership {
     return change && this.noted([change])[0];
   }
 
-  /** Marks silent members suspect, members suspect for a whole timeout dead; forgets long-gone ones. */
-  sweep(now: number, suspicionTimeoutMs: number, forgetAfterMs: number): MemberChange[] {
-    return sweepMembers(this.table, now, suspicionTimeoutMs, forgetAfterMs);
+  /**
+   * Marks silent members suspect, members suspect for a whole timeout dead; forgets long-gone ones.
+   * A member not heard from since it was learnt gets `unheardGraceMs` more before it is suspected:
+   * the first heartbeat after learning it has a whole dissemination to travel, later ones follow
+   * each other a round apart.
+   */
+  sweep(now: number, suspicionTimeoutMs: number, forgetAfterMs: number, unheardGraceMs = 0): MemberChange[] {
+    return sweepMembers(this.table, now, suspicionTimeoutMs, forgetAfterMs, unheardGraceMs);
   }
 
   selfEntry(): GossipDigestEntry {

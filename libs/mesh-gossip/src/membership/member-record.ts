@@ -31,6 +31,8 @@ export interface MemberRecord {
   confirmedBy: string[];
   /** The version the member last told this node itself; undefined while it is known only second-hand. */
   selfSaid: Version | undefined;
+  /** The heartbeat the member was learnt at: while it is still the one known, the member was not heard from since. */
+  learntHeartbeat: number;
   /** Local time the member last came back from suspect (a refuted suspicion); -Infinity if never. */
   refutedAt: number;
 }

@@ -70,6 +70,7 @@ export class MemberTable {
       suspectedHeartbeat: heartbeat,
       suspicionSpreads: false,
       confirmedBy: [],
+      learntHeartbeat: heartbeat,
       selfSaid,
       refutedAt: Number.NEGATIVE_INFINITY,
     });
