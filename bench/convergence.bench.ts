@@ -26,8 +26,12 @@ const PLAN: ReadonlyArray<{ size: number; joins: number; crashes: number; tuned:
   { size: 1000, joins: 3, crashes: 3, tuned: 0 },
   { size: 5000, joins: 1, crashes: 1, tuned: 0, onDemand: true },
 ];
-/** Virtual ms of steady state before the first join of each size: its traffic and false suspicions are reported. */
-const STEADY_MS = 60_000;
+/**
+ * Virtual ms of steady state before the first sample of each size: its traffic and false suspicions
+ * are reported (`--steady-ms` to shorten it on a busy machine).
+ */
+const steadyAt = process.argv.indexOf('--steady-ms');
+const STEADY_MS = steadyAt > 0 ? Number(process.argv[steadyAt + 1]) : 60_000;
 const JOIN_CAP_MS = 120_000;
 const WARM_UP_MS = 2 * TIMING.roundIntervalMs;
 /** The seed system's targets. */
