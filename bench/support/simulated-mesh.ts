@@ -151,6 +151,8 @@ export class SimulatedMesh {
         }
       }
       for (const entry of order) member.protocol.membership.merge([entry], entry.nodeId, now);
+      // Long settled: the joins were told long ago.
+      member.protocol.membership.forgetPending();
     }
     const interval = options.timing.roundIntervalMs;
     for (const member of mesh.members) mesh.scheduler.after(mesh.random.below(interval), () => mesh.round(member));
@@ -187,7 +189,9 @@ export class SimulatedMesh {
 
   /**
    * From now on every member re-elects from its own view at each round (after its sweep, which is
-   * where a silent leader becomes suspect); elects once at once.
+   * where a silent leader becomes suspect) and, as the service's listener does, after every batch of
+   * changes that moves a member's state or metadata (what an election reads; progress alone changes
+   * nothing there); elects once at once.
    */
   trackLeadership(): void {
     this.leadershipTracked = true;
@@ -237,7 +241,7 @@ export class SimulatedMesh {
    * indirect probe. `done` learns whether an answer came.
    */
   private exchange(from: SimulatedMember, url: string, probeOnFailure: boolean, done?: (reached: boolean) => void): void {
-    const { body, nonce } = from.protocol.request(this.now);
+    const { body, nonce } = from.protocol.request(this.now, url);
     this.send(from, url, body, SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
       this.report(from, from.protocol.acceptReply(JSON.parse(reply) as unknown, nonce, this.now));
     }, (reached) => {
@@ -254,7 +258,7 @@ export class SimulatedMesh {
     let pending = plan.relays.length;
     let reached = false;
     for (const relay of plan.relays) {
-      const { body, nonce } = from.protocol.probeRequest(plan, this.now);
+      const { body, nonce } = from.protocol.probeRequest(plan, this.now, relay);
       this.traffic.probes++;
       let verdict = false;
       this.send(from, relay, body, 2 * SIMULATED_REQUEST_TIMEOUT_MS, (reply) => {
@@ -345,6 +349,9 @@ export class SimulatedMesh {
       else this.suspicions.ofCrashed++;
     }
     if (changes.length > 0) this.onChanges?.(member, changes, this.now);
+    if (this.leadershipTracked && member.alive && changes.some((change) => change.state !== change.previous || change.infoChanged)) {
+      member.leadership.update(member.protocol.membership.view(this.now));
+    }
     this.pushNews(member);
   }
 

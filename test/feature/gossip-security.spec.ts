@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { executablePath, startExecutable, type RunningHost } from '../support/executable-process';
 import { getJson, pollUntil } from '../support/poll';
 import { sampleValue } from '../support/prometheus-text';
+import { postGossip, signedGossip } from '../support/signed-gossip';
 import { GOSSIP_LEFT_REASON } from '@omnirelay/peer-health';
 
 const exec = promisify(execFile);
@@ -53,15 +54,10 @@ interface Leaders {
 }
 
 function envelope(from: string, members: readonly object[], key: Buffer = KEY, sentAt = Date.now()): string {
-  const payload = JSON.stringify({ from, sentAt, nonce: randomBytes(18).toString('base64url'), members });
-  const mac = createHmac('sha256', key).update(`omnirelay-gossip/1\n${payload}`).digest('base64url');
-  return JSON.stringify({ v: 1, payload, mac });
+  return signedGossip(key, from, members, sentAt);
 }
 
-async function post(url: string, body: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${url}/control/gossip`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
+const post = postGossip;
 
 const entry = (nodeId: string, over: Partial<Member> = {}) => ({
   nodeId,

@@ -4,7 +4,7 @@ import { scaledSuspicionMs } from '@internal/mesh-gossip/scaled-suspicion';
 
 /**
  * A 2,000-member mesh in one process: the real membership code of every node (ownership rules, caps,
- * paging, sweeps), exchanging pages in memory, push-pull with the default fanout. Time is counted in
+ * format 1 paging, sweeps), exchanging pages in memory, push-pull with the default fanout. Time is counted in
  * rounds, never in wall-clock time. It is the most expensive test of the tier (about a minute of CPU:
  * 2,000 full membership tables). The wire (MAC, JSON) is left out to keep 2,000 nodes affordable;
  * the unit tier covers it, and this page size is what the real writer puts in one message.
@@ -26,12 +26,17 @@ const info = (i: number): GossipMemberInfo => ({
   labels: { zone: `zone-${i % 8}` },
 });
 
-/** How many of these members the real message writer carries in one message (after the sender's own entry). */
+/**
+ * How many of these members the real message writer carries in one format 1 message (after the
+ * sender's own entry): the pages it sends a peer that spoke format 1 (an older node).
+ */
 function realPageSize(): number {
   const writer = new GossipProtocol(info(0), 1, { policy: new GossipAddressPolicy(['127.0.0.0/8']) });
   const everyone: GossipDigestEntry[] = Array.from({ length: MEMBERS - 1 }, (_, i) => ({ ...info(i + 1), incarnation: 1, heartbeat: 1, state: 'alive' }));
   writer.membership.merge(everyone, 'relay', 0);
-  const { body } = writer.request(Date.now());
+  const older: GossipDigestEntry = { ...info(MEMBERS), incarnation: 1, heartbeat: 1, state: 'alive' };
+  writer.receive({ from: older.nodeId, members: [older] }, 0);
+  const { body } = writer.request(Date.now(), older.url);
   expect(Buffer.byteLength(body)).toBeLessThanOrEqual(GOSSIP_LIMITS.sendBytes);
   return (JSON.parse(body) as { members: unknown[] }).members.length - 1;
 }

@@ -72,24 +72,24 @@ describe('gossip keys', () => {
 describe('signed gossip envelopes', () => {
   it('round-trips a signed message, and a node with k1,k2 accepts one signed with k2 but not one signed with an unknown key', () => {
     const [k1, k2, unknown] = [key(), key(), key()];
-    const sent = codec([k2]).write({ from: 'b' }, [entry('b')], NOW);
+    const sent = codec([k2]).write({ from: 'b' }, { entries: [entry('b')] }, NOW);
     const body = JSON.parse(sent.body) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['v', 'payload', 'mac']);
     expect([body['v'], typeof body['payload'], typeof body['mac']]).toEqual([1, 'string', 'string']);
     const { message } = codec([k1, k2]).readRequest(body, NOW + 10);
     expect(message).toMatchObject({ from: 'b', nonce: sent.nonce, sentAt: NOW, members: [expect.objectContaining({ nodeId: 'b' })] });
 
-    const forged = JSON.parse(codec([unknown]).write({ from: 'b' }, [entry('b')], NOW).body) as unknown;
+    const forged = JSON.parse(codec([unknown]).write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as unknown;
     expect(refusal(() => codec([k1, k2]).readRequest(forged, NOW))).toMatchObject({ status: 401, outcome: 'unauthenticated' });
   });
 
   it('answers 401 to an unsigned message, a missing MAC and a payload changed after signing', () => {
     const k = key();
     const receiver = codec([k]);
-    const plain = JSON.parse(codec(undefined).write({ from: 'b' }, [entry('b')], NOW).body) as unknown;
+    const plain = JSON.parse(codec(undefined).write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as unknown;
     expect(refusal(() => receiver.readRequest(plain, NOW))).toMatchObject({ status: 401, outcome: 'unauthenticated' });
 
-    const signed = JSON.parse(codec([k]).write({ from: 'b' }, [entry('b')], NOW).body) as { v: number; payload: string; mac: string };
+    const signed = JSON.parse(codec([k]).write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as { v: number; payload: string; mac: string };
     expect(refusal(() => receiver.readRequest({ v: 1, payload: signed.payload }, NOW))).toMatchObject({ status: 401 });
     const tampered = { ...signed, payload: signed.payload.replace('"heartbeat":1', '"heartbeat":2') };
     expect(tampered.payload).not.toBe(signed.payload);
@@ -103,25 +103,25 @@ describe('signed gossip envelopes', () => {
     const k = key();
     const receiver = codec([k], 30_000);
     const sender = codec([k]);
-    const body = JSON.parse(sender.write({ from: 'b' }, [entry('b')], NOW).body) as unknown;
+    const body = JSON.parse(sender.write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as unknown;
     receiver.readRequest(body, NOW);
     expect(refusal(() => receiver.readRequest(body, NOW + 1000))).toMatchObject({ status: 401, outcome: 'replayed' });
 
-    const old = JSON.parse(sender.write({ from: 'b' }, [entry('b')], NOW - 30_001).body) as unknown;
+    const old = JSON.parse(sender.write({ from: 'b' }, { entries: [entry('b')] }, NOW - 30_001).body) as unknown;
     expect(refusal(() => receiver.readRequest(old, NOW))).toMatchObject({ status: 401, outcome: 'replayed' });
-    const future = JSON.parse(sender.write({ from: 'b' }, [entry('b')], NOW + 30_001).body) as unknown;
+    const future = JSON.parse(sender.write({ from: 'b' }, { entries: [entry('b')] }, NOW + 30_001).body) as unknown;
     expect(refusal(() => receiver.readRequest(future, NOW))).toMatchObject({ status: 401, outcome: 'replayed' });
-    const edge = JSON.parse(sender.write({ from: 'b' }, [entry('b')], NOW - 30_000).body) as unknown;
+    const edge = JSON.parse(sender.write({ from: 'b' }, { entries: [entry('b')] }, NOW - 30_000).body) as unknown;
     expect(receiver.readRequest(edge, NOW).message.from).toBe('b');
   });
 
   it('binds an answer to its request: an answer to another request is refused', () => {
     const k = key();
     const node = codec([k]);
-    const request = node.write({ from: 'a' }, [entry('a')], NOW);
-    const answer = JSON.parse(codec([k]).write({ from: 'b', replyTo: request.nonce }, [entry('b')], NOW).body) as unknown;
+    const request = node.write({ from: 'a' }, { entries: [entry('a')] }, NOW);
+    const answer = JSON.parse(codec([k]).write({ from: 'b', replyTo: request.nonce }, { entries: [entry('b')] }, NOW).body) as unknown;
     expect(node.readReply(answer, request.nonce, NOW).message.from).toBe('b');
-    const other = node.write({ from: 'a' }, [entry('a')], NOW);
+    const other = node.write({ from: 'a' }, { entries: [entry('a')] }, NOW);
     expect(refusal(() => node.readReply(answer, other.nonce, NOW))).toMatchObject({ status: 401, outcome: 'replayed' });
     // An answer is not a request either.
     expect(refusal(() => codec([k]).readRequest(answer, NOW))).toMatchObject({ status: 400 });

@@ -71,7 +71,7 @@ describe('the trust file and a node key', () => {
 
 describe('node-signed envelopes (v2)', () => {
   it('round-trips a message signed by its sender', () => {
-    const body = JSON.parse(codec('b').write({ from: 'b' }, [entry('b')], NOW).body) as Envelope;
+    const body = JSON.parse(codec('b').write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as Envelope;
     expect(body).toMatchObject({ v: 2, from: 'b' });
     expect(body.sig).toMatch(/^[A-Za-z0-9_-]{86}$/);
     const read = codec('a').readRequest(body, NOW);
@@ -80,11 +80,11 @@ describe('node-signed envelopes (v2)', () => {
 
   it("refuses with 401 a 'from' that is not the signer, in the envelope or in the payload, an unknown signer, and a changed payload", () => {
     const receiver = codec('a');
-    const signed = JSON.parse(codec('w').write({ from: 'w' }, [entry('w')], NOW).body) as Envelope;
+    const signed = JSON.parse(codec('w').write({ from: 'w' }, { entries: [entry('w')] }, NOW).body) as Envelope;
     // The worker's signature presented as b's.
     expect(refusal(() => receiver.readRequest({ ...signed, from: 'b' }, NOW))).toMatchObject({ status: 401, outcome: 'unauthenticated' });
     // The worker signs a payload naming b.
-    const naming = JSON.parse(codec('w').write({ from: 'b' }, [entry('b')], NOW).body) as Envelope;
+    const naming = JSON.parse(codec('w').write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as Envelope;
     expect(naming.from).toBe('b');
     expect(refusal(() => receiver.readRequest({ ...naming, from: 'w' }, NOW)).message).toMatch(/not the node that signed it/);
     expect(refusal(() => receiver.readRequest({ ...signed, from: 'nobody' }, NOW)).message).toMatch(/does not list/);
@@ -95,14 +95,14 @@ describe('node-signed envelopes (v2)', () => {
 
   it('a node with node keys only refuses cluster-key envelopes; with both it reads both and answers in kind', () => {
     const keyring = GossipKeyring.fromBase64([Buffer.alloc(32, 9).toString('base64')]);
-    const legacy = JSON.parse(new GossipCodec(keyring, new GossipReplayGuard(30_000, 1000)).write({ from: 'b' }, [entry('b')], NOW).body) as unknown;
+    const legacy = JSON.parse(new GossipCodec(keyring, new GossipReplayGuard(30_000, 1000)).write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as unknown;
     expect(refusal(() => codec('a').readRequest(legacy, NOW)).message).toMatch(/only messages signed with a node key/);
     expect(codec('a', keyring).readRequest(legacy, NOW).envelope).toBe(1);
     const policy = new GossipAddressPolicy(['127.0.0.0/8']);
     const migrating = new GossipProtocol(gossipEntry('a', 'http://127.0.0.1:9002', { role: 'control-plane' }), 1, { policy, keyring, identity: identity('a') });
     const answer = JSON.parse(migrating.receive(legacy, NOW).reply ?? '{}') as { v: number };
     expect(answer.v).toBe(1);
-    const modern = JSON.parse(codec('b').write({ from: 'b' }, [entry('b')], NOW).body) as unknown;
+    const modern = JSON.parse(codec('b').write({ from: 'b' }, { entries: [entry('b')] }, NOW).body) as unknown;
     expect((JSON.parse(migrating.receive(modern, NOW).reply ?? '{}') as { v: number }).v).toBe(2);
   });
 });
@@ -115,7 +115,7 @@ describe('membership under node keys', () => {
     const a = protocol('a', 'control-plane');
     const w = protocol('w', 'worker');
     // The worker introduces an unlisted id, and claims the control-plane role for itself.
-    const forged = JSON.parse(codec('w').write({ from: 'w' }, [entry('w', { role: 'control-plane' }), entry('ghost')], NOW).body) as unknown;
+    const forged = JSON.parse(codec('w').write({ from: 'w' }, { entries: [entry('w', { role: 'control-plane' }), entry('ghost')] }, NOW).body) as unknown;
     a.receive(forged, NOW);
     expect(a.membership.view(NOW).map((m) => m.nodeId)).toEqual(['a']);
     expect(a.counters.refusedIdentities).toBe(2);

@@ -7,6 +7,8 @@ import {
   type GossipDigestEntry,
   type GossipMemberInfo,
 } from '@omnirelay/mesh-gossip';
+import { GossipCodec } from '@internal/mesh-gossip/gossip-codec';
+import { GossipReplayGuard } from '@internal/mesh-gossip/security/gossip-replay-guard';
 
 const policy = new GossipAddressPolicy(['127.0.0.0/8']);
 const info = (nodeId: string, port: number, labels: Record<string, string> = {}): GossipMemberInfo => ({
@@ -37,15 +39,22 @@ function nodeKnowing(count: number, options: { keys?: string[]; labels?: Record<
   return node;
 }
 
-/** Sends page after page from `sender` to a fresh receiver; returns the sizes and what the receiver learned. */
+/**
+ * Sends page after page of full entries (format 1) from `sender` to a fresh receiver that spoke format
+ * 1 first (an older node: a recorded-style format 1 request); returns the sizes and what the receiver learned.
+ */
 function drain(sender: GossipProtocol, pages: number, keys?: string[]) {
   const keyring = keys ? GossipKeyring.fromBase64(keys) : undefined;
   const receiver = new GossipProtocol(info('receiver', 2), 1, { policy, ...(keyring ? { keyring } : {}), limits: { maxMembers: 4096 } });
+  const older = new GossipCodec(keyring, new GossipReplayGuard(30_000, 100)).write({ from: 'receiver' }, { entries: [entry('receiver', 2)] }, NOW);
+  sender.receive(JSON.parse(older.body) as unknown, NOW);
   const sizes: Array<{ bytes: number; members: number }> = [];
   for (let i = 0; i < pages; i++) {
-    const { body } = sender.request(NOW + i);
+    const { body } = sender.request(NOW + i, info('receiver', 2).url);
     const parsed = JSON.parse(body) as { members?: unknown[]; payload?: string };
-    const members = parsed.members ?? (JSON.parse(parsed.payload ?? '{}') as { members: unknown[] }).members;
+    const payload = parsed.members ? parsed : (JSON.parse(parsed.payload ?? '{}') as { members: unknown[]; digest?: unknown });
+    expect(payload).not.toHaveProperty('digest');
+    const members = payload.members ?? [];
     sizes.push({ bytes: Buffer.byteLength(body), members: members.length });
     receiver.receive(parsed, NOW + i);
   }
@@ -84,6 +93,8 @@ describe('gossip messages are paged so that a peer never refuses one', () => {
     expect(node.membership.size).toBe(10);
     expect(node.membership.counters.ignoredClaims).toBe(1100);
     const { body } = node.request(NOW);
-    expect((JSON.parse(body) as { members: unknown[] }).members).toHaveLength(11);
+    const sent = JSON.parse(body) as { members: Array<{ nodeId: string }>; digest: Array<[string]> };
+    expect(sent.digest).toHaveLength(10);
+    expect([...sent.members.map((m) => m.nodeId), ...sent.digest.map(([nodeId]) => nodeId)].filter((id) => id.startsWith('forged'))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { GossipAddressPolicy, GossipProtocol, type GossipDigestEntry, type GossipRoundTiming } from '@omnirelay/mesh-gossip';
 import { gossipEntry } from '../support/gossip-entry';
+import { UNHEARD_GRACE_ROUNDS } from '@internal/mesh-gossip/gossip-protocol';
 
 /** GossipProtocol.openRound: what the service's timer and the convergence bench's virtual clock both call. */
 const policy = new GossipAddressPolicy(['127.0.0.0/8']);
@@ -22,7 +23,9 @@ describe('GossipProtocol.openRound', () => {
 
   it('beats once per round, and sweeps with the suspicion timeout: suspect after it, dead after twice it, never contacted once dead', () => {
     const protocol = node();
-    protocol.membership.merge([entry(1)], 'm-1', NOW);
+    protocol.membership.merge([entry(1)], 'm-1', NOW - 1000);
+    // Heard from since it was learnt (its heartbeat moved): the plain timeout applies.
+    protocol.membership.merge([{ ...entry(1), heartbeat: 2 }], 'm-1', NOW);
     const beats = (): number => protocol.membership.selfEntry().heartbeat;
     const before = beats();
     expect(protocol.openRound(NOW + 1000, TIMING, []).changes).toEqual([]);
@@ -34,6 +37,17 @@ describe('GossipProtocol.openRound', () => {
     expect(dead.changes.map((change) => [change.info.nodeId, change.state])).toEqual([['m-1', 'dead']]);
     expect(dead.targets).toEqual(['http://127.0.0.1:9']);
     expect(beats()).toBe(before + 3);
+  });
+
+  it('a member not heard from since it was learnt is suspected only after the timeout and two more rounds (its first heartbeat travels a whole dissemination)', () => {
+    const protocol = node();
+    protocol.membership.merge([entry(1)], 'relay', NOW);
+    const grace = UNHEARD_GRACE_ROUNDS * TIMING.roundIntervalMs;
+    expect(protocol.openRound(NOW + TIMING.suspicionTimeoutMs + grace, TIMING, []).changes).toEqual([]);
+    const suspect = protocol.openRound(NOW + TIMING.suspicionTimeoutMs + grace + 1, TIMING, []);
+    expect(suspect.changes.map((change) => [change.info.nodeId, change.state])).toEqual([['m-1', 'suspect']]);
+    const dead = protocol.openRound(NOW + 2 * TIMING.suspicionTimeoutMs + grace + 1, TIMING, []);
+    expect(dead.changes.map((change) => [change.info.nodeId, change.state])).toEqual([['m-1', 'dead']]);
   });
 
   it('picks with the random source it is given: the same source, the same targets', () => {

@@ -33,6 +33,9 @@ const payloadOf = (body: string | undefined): Payload => JSON.parse((JSON.parse(
 function knowing(id: string, role = 'control-plane'): GossipProtocol {
   const protocol = node(id, role);
   for (let i = 1; i <= 5; i++) protocol.membership.merge([entry(`m${i}`, 10)], `m${i}`, NOW);
+  // The joins learnt are news of their own: pushed once, here, so that what follows starts without news.
+  expect(protocol.news(NOW, 3)).toHaveLength(3);
+  expect(protocol.news(NOW, 3)).toEqual([]);
   return protocol;
 }
 
@@ -153,6 +156,24 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(later.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
   });
 
+  it('independent confirmations shorten a travelling suspicion to half the timeout at three (Lifeguard); one sender twice counts once', () => {
+    const membership = knowing('o').membership;
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', LATER);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', LATER);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm5', LATER);
+    // One confirmation: three quarters of the timeout.
+    const half = TIMING.suspicionTimeoutMs / 2;
+    expect(membership.sweep(LATER + half + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm2', LATER);
+    membership.merge([entry('m3', 10, { state: 'suspect' })], 'm1', LATER);
+    const dead = membership.sweep(LATER + half + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs);
+    expect(dead.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
+    // A confirmation already refuted here counts for nothing: m2 stays suspect for the whole timeout.
+    membership.merge([entry('m2', 10, { state: 'suspect' })], 'm4', LATER);
+    for (const sender of ['m1', 'm3', 'm5']) membership.merge([entry('m2', 7, { state: 'suspect' })], sender, LATER);
+    expect(membership.sweep(LATER + half + 2, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm2')).toEqual([]);
+  });
+
   it('a member told it is suspected moves its heartbeat past the suspicion; one near 2^53 is ignored and counted', () => {
     const target = knowing('m1').membership;
     target.merge([entry('m1', 1000, { state: 'suspect' })], 'm2', NOW);
@@ -196,7 +217,8 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(payloadOf(received.reply).members.map((m) => m.nodeId)).toEqual(['r']);
     const onward = receiver.news(LATER, 3);
     expect(onward).toHaveLength(3);
-    expect(payloadOf(onward[0]?.body)).toMatchObject({ news: true, members: [{ nodeId: 'r' }, { nodeId: 'm1', state: 'suspect' }] });
+    // p, first heard of through its push, is a join here: news too.
+    expect(payloadOf(onward[0]?.body)).toMatchObject({ news: true, members: [{ nodeId: 'r' }, { nodeId: 'p', state: 'alive' }, { nodeId: 'm1', state: 'suspect' }] });
 
     // m1's heartbeat three past the suspicion refutes it; the refutation is news too.
     receiver.membership.merge([entry('m1', 13)], 'm2', LATER + 1);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { GossipMessageError } from './errors/gossip-message.error';
-import { parseGossipMessage } from './gossip-message';
+import { compactTuple, parseGossipMessage } from './gossip-message';
 import { GossipRefusal } from './errors/gossip-refusal.error';
-import type { GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
+import type { GossipCompactEntry, GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 import { GOSSIP_LIMITS } from './mesh-gossip.limits';
 import type { GossipIdentity } from './security/gossip-identity';
 import type { GossipKeyring } from './security/gossip-keyring';
@@ -23,11 +23,24 @@ export function signedBytes(payload: string): Buffer {
   return Buffer.concat([Buffer.from(SIG_CONTEXT, 'utf8'), Buffer.from(payload, 'utf8')]);
 }
 
-/** A message ready to send, and how many of the entries it carries (a prefix of them). */
+/** A message ready to send, and how many of the entries (and of the digest) it carries (prefixes of them). */
 export interface WrittenMessage {
   readonly body: string;
   readonly nonce: string;
   readonly carried: number;
+  readonly digestCarried: number;
+  /** The whole digest went (false: it was cut to fit, the rest goes on the next pages). */
+  readonly digestAll: boolean;
+}
+
+/**
+ * What a message carries: full entries (the sender's own first); in format 2 also a compact digest
+ * and the ids the sender wants full entries for. Without `digest` the message is format 1.
+ */
+export interface MessageContent {
+  readonly entries: Iterable<GossipDigestEntry>;
+  readonly digest?: Iterable<GossipCompactEntry>;
+  readonly want?: readonly string[];
 }
 
 /** A message read: the message, how many entries were dropped as malformed, and the envelope it came in. */
@@ -94,12 +107,13 @@ export class GossipCodec {
   }
 
   /**
-   * The head and as many of `entries` as fit in `budgetBytes` and `maxEntries` (the first entry,
-   * the sender's own, always goes).
+   * The head and as many of the content's entries as fit in `budgetBytes` and `maxEntries` (the
+   * first entry, the sender's own, always goes). A format 2 digest takes what the full entries leave
+   * (they keep GOSSIP_LIMITS.sendEntryBytes, or a third of a smaller budget).
    */
   write(
     head: MessageHead,
-    entries: Iterable<GossipDigestEntry>,
+    content: MessageContent,
     now: number,
     budgetBytes: number = GOSSIP_LIMITS.sendBytes,
     maxEntries: number = GOSSIP_LIMITS.sendMembers,
@@ -114,12 +128,33 @@ export class GossipCodec {
       ...(head.probe === undefined ? {} : { probe: head.probe }),
       ...(head.probeResult === undefined ? {} : { probeResult: head.probeResult }),
       ...(head.news ? { news: true } : {}),
+      ...(content.want && content.want.length > 0 ? { want: content.want } : {}),
     }).slice(0, -1);
     const size = (json: string): number => (envelope === 0 ? Buffer.byteLength(json) : escapedBytes(json));
     const overhead = envelope === 2 ? SIG_ENVELOPE_OVERHEAD + escapedBytes(JSON.stringify(head.from)) : envelope === 1 ? MAC_ENVELOPE_OVERHEAD : 0;
     let used = size(prefix) + size(',"members":[]}') + overhead;
+    let digestPart = '';
+    let digestCarried = 0;
+    let digestAll = true;
+    if (content.digest) {
+      used += size(',"digest":[]');
+      const reserve = Math.min(GOSSIP_LIMITS.sendEntryBytes, Math.floor(budgetBytes / 3));
+      const tuples: string[] = [];
+      for (const entry of content.digest) {
+        const json = JSON.stringify(compactTuple(entry));
+        const cost = size(json) + 1;
+        if (used + cost > budgetBytes - reserve) {
+          digestAll = false;
+          break;
+        }
+        tuples.push(json);
+        used += cost;
+      }
+      digestPart = `,"digest":[${tuples.join(',')}]`;
+      digestCarried = tuples.length;
+    }
     const parts: string[] = [];
-    for (const entry of entries) {
+    for (const entry of content.entries) {
       if (parts.length >= maxEntries) break;
       const json = JSON.stringify(entry);
       const cost = size(json) + 1;
@@ -127,8 +162,8 @@ export class GossipCodec {
       parts.push(json);
       used += cost;
     }
-    const payload = `${prefix},"members":[${parts.join(',')}]}`;
-    return { body: this.seal(head.from, payload, envelope), nonce, carried: parts.length };
+    const payload = `${prefix}${digestPart},"members":[${parts.join(',')}]}`;
+    return { body: this.seal(head.from, payload, envelope), nonce, carried: parts.length, digestCarried, digestAll };
   }
 
   private seal(from: string, payload: string, envelope: GossipEnvelope): string {

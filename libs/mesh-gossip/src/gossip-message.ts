@@ -1,6 +1,6 @@
 import { GossipMessageError } from './errors/gossip-message.error';
 import { GOSSIP_LIMITS } from './mesh-gossip.limits';
-import type { GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
+import type { GossipCompactEntry, GossipDigestEntry, GossipMessage, GossipProbeResult } from './interfaces/gossip-member.interface';
 
 
 type Fields = Record<string, unknown>;
@@ -61,13 +61,47 @@ export function parseDigestEntry(value: unknown): GossipDigestEntry | undefined 
   };
 }
 
+const COMPACT_STATES: ReadonlyArray<GossipCompactEntry['state']> = ['alive', 'suspect', 'left'];
+
+/** One compact digest entry `[nodeId, incarnation, heartbeat, state]`, or undefined when malformed. */
+export function parseCompactEntry(value: unknown): GossipCompactEntry | undefined {
+  if (!Array.isArray(value) || value.length !== 4) return undefined;
+  const [nodeId, incarnation, heartbeat, code] = value as unknown[];
+  const state = typeof code === 'number' ? COMPACT_STATES[code] : undefined;
+  if (!isId(nodeId) || !isVersion(incarnation) || !isVersion(heartbeat) || state === undefined) return undefined;
+  return { nodeId, incarnation, heartbeat, state };
+}
+
+/** The wire form of a compact entry (see GossipCompactEntry). */
+export function compactTuple(entry: GossipCompactEntry): [string, number, number, number] {
+  return [entry.nodeId, entry.incarnation, entry.heartbeat, COMPACT_STATES.indexOf(entry.state)];
+}
+
+/** The digest and want of a format 2 message, bounded at the door; undefined fields were absent. */
+function parseFormat2(digest: unknown, want: unknown): { digest?: GossipCompactEntry[]; want?: string[]; dropped: number } {
+  if (digest !== undefined && !Array.isArray(digest)) throw new GossipMessageError("gossip message 'digest' must be an array");
+  if (want !== undefined && !Array.isArray(want)) throw new GossipMessageError("gossip message 'want' must be an array");
+  if (digest && digest.length > GOSSIP_LIMITS.digestEntries) {
+    throw new GossipMessageError(`gossip message digest has more than ${GOSSIP_LIMITS.digestEntries} entries`, true);
+  }
+  if (want && want.length > GOSSIP_LIMITS.want) throw new GossipMessageError(`gossip message asks for more than ${GOSSIP_LIMITS.want} members`, true);
+  const entries: GossipCompactEntry[] = [];
+  for (const tuple of digest ?? []) {
+    const entry = parseCompactEntry(tuple);
+    if (entry) entries.push(entry);
+  }
+  const ids = (want ?? []).filter(isId);
+  const dropped = (digest?.length ?? 0) - entries.length + (want?.length ?? 0) - ids.length;
+  return { ...(digest ? { digest: entries } : {}), ...(want ? { want: ids } : {}), dropped };
+}
+
 /**
  * Validates a message from another node. A malformed envelope is a GossipMessageError (the HTTP
  * layer answers 400); malformed entries are dropped one by one and counted in `dropped`.
  */
 export function parseGossipMessage(body: unknown): { message: GossipMessage; dropped: number } {
   if (!isObject(body)) throw new GossipMessageError('gossip message must be a JSON object');
-  const { from, members, sentAt, nonce, replyTo, probe, probeResult, news } = body;
+  const { from, members, sentAt, nonce, replyTo, probe, probeResult, news, digest, want } = body;
   if (!isId(from)) throw new GossipMessageError("gossip message needs 'from', a non-blank node id");
   if (!Array.isArray(members)) throw new GossipMessageError("gossip message needs 'members', an array");
   if (sentAt !== undefined && !isVersion(sentAt)) throw new GossipMessageError("gossip message 'sentAt' must be epoch milliseconds");
@@ -84,6 +118,7 @@ export function parseGossipMessage(body: unknown): { message: GossipMessage; dro
   if (members.length > GOSSIP_LIMITS.members) {
     throw new GossipMessageError(`gossip message has more than ${GOSSIP_LIMITS.members} members`, true);
   }
+  const format2 = parseFormat2(digest, want);
   const parsed: GossipDigestEntry[] = [];
   for (const member of members) {
     const entry = parseDigestEntry(member);
@@ -98,6 +133,8 @@ export function parseGossipMessage(body: unknown): { message: GossipMessage; dro
     ...(probe === undefined ? {} : { probe }),
     ...(probeResult === undefined ? {} : { probeResult }),
     ...(news === true ? { news } : {}),
+    ...(format2.digest ? { digest: format2.digest } : {}),
+    ...(format2.want ? { want: format2.want } : {}),
   };
-  return { message, dropped: members.length - parsed.length };
+  return { message, dropped: members.length - parsed.length + format2.dropped };
 }

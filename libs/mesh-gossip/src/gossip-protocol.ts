@@ -1,4 +1,5 @@
-import { GossipCodec, type GossipEnvelope, type MessageHead, type WrittenMessage } from './gossip-codec';
+import { GossipCodec, type GossipEnvelope, type MessageHead } from './gossip-codec';
+import { GossipWriter } from './gossip-writer';
 import { GossipMembership } from './membership/gossip-membership';
 import type { MemberChange } from './membership/member-change';
 import type { GossipMembershipLimits } from './membership/membership-limits';
@@ -69,6 +70,9 @@ export type GossipReceived =
   | { readonly changes: MemberChange[]; readonly reply: string; readonly relay?: undefined }
   | { readonly changes: MemberChange[]; readonly reply?: undefined; readonly relay: RelayedProbe };
 
+/** Rounds of grace before a member not heard from since it was learnt is suspected (a heartbeat's dissemination, measured: all heard within 2.5 rounds at 200 members). */
+export const UNHEARD_GRACE_ROUNDS = 2;
+
 /** Suspicions one news push carries at most: news is small by design, the rounds carry the rest. */
 export const GOSSIP_NEWS_ENTRIES = 32;
 
@@ -100,12 +104,9 @@ export class GossipProtocol {
   private readonly policy: GossipAddressPolicy;
   private readonly identity: GossipIdentity | undefined;
   private readonly seeds: ReadonlySet<string>;
-  private readonly sendBytes: number | undefined;
-  private readonly sendMembers: number | undefined;
+  private readonly writer: GossipWriter;
   /** SWIM-style indirect probes this node runs and runs for others. */
   readonly probes = new IndirectProbes();
-  /** Members (after this node's own entry) the last message carried: the page size in practice. */
-  private pageEntries = Number.MAX_SAFE_INTEGER;
 
   constructor(self: GossipMemberInfo, incarnation: number, options: GossipProtocolOptions) {
     this.membership = new GossipMembership(self, incarnation, options.limits);
@@ -118,8 +119,7 @@ export class GossipProtocol {
     if (self.url) this.policy.ports.learnUrl(self.url);
     // A third party's suspicion counts when this node's own probes back it.
     this.membership.suspicions.corroborates = (nodeId, now) => this.probes.saw(nodeId, now);
-    this.sendBytes = options.sendBytes;
-    this.sendMembers = options.sendMembers;
+    this.writer = new GossipWriter(this.codec, this.membership, this.messageMembers.sent, options.sendBytes, options.sendMembers);
   }
 
   get signed(): boolean {
@@ -132,9 +132,9 @@ export class GossipProtocol {
     this.policy.ports.learnUrl(url);
   }
 
-  /** The suspicion timeout to apply, stretched when the member list takes several messages. */
+  /** The suspicion timeout to apply, stretched only when even the compact digest takes several messages. */
   suspicionTimeoutMs(configuredMs: number, roundIntervalMs: number): number {
-    return scaledSuspicionMs(configuredMs, roundIntervalMs, this.membership.size, this.pageEntries);
+    return scaledSuspicionMs(configuredMs, roundIntervalMs, this.membership.size, this.writer.pageSize);
   }
 
   /**
@@ -146,7 +146,7 @@ export class GossipProtocol {
     this.membership.beat();
     const suspicionMs = this.suspicionTimeoutMs(timing.suspicionTimeoutMs, timing.roundIntervalMs);
     this.membership.suspicions.configure(suspicionMs, timing.roundIntervalMs);
-    const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs);
+    const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs, UNHEARD_GRACE_ROUNDS * timing.roundIntervalMs);
     const picked = this.membership.pick(timing.fanout, random);
     return { changes, targets: picked.length > 0 ? picked : seeds };
   }
@@ -156,9 +156,12 @@ export class GossipProtocol {
     return this.policy.allowsUrl(url);
   }
 
-  /** A request carrying this node's next digest page. */
-  request(now: number): { body: string; nonce: string } {
-    return this.write({ from: this.membership.selfId }, now);
+  /**
+   * A request to the peer at `url`: format 2 (own entry, changes, compact digest, wants) unless that
+   * peer spoke format 1 last, then the next page of full entries (see GossipWriter).
+   */
+  request(now: number, url?: string): { body: string; nonce: string } {
+    return this.writer.request({ from: this.membership.selfId }, now, url);
   }
 
   /**
@@ -175,9 +178,9 @@ export class GossipProtocol {
     return { version, relays };
   }
 
-  /** A request asking a relay to contact the member of `plan`, with this node's digest page. */
-  probeRequest(plan: ProbePlan, now: number): { body: string; nonce: string } {
-    return this.write({ from: this.membership.selfId, probe: plan.version.nodeId }, now);
+  /** A request asking the relay at `url` to contact the member of `plan`, with this node's digest. */
+  probeRequest(plan: ProbePlan, now: number, url?: string): { body: string; nonce: string } {
+    return this.writer.request({ from: this.membership.selfId, probe: plan.version.nodeId }, now, url);
   }
 
   /**
@@ -207,6 +210,7 @@ export class GossipProtocol {
     this.counters.inbound.accepted++;
     this.messageMembers.received.observe(message.members.length);
     const changes = this.merge(message, now, this.isSeedMember(message.from));
+    this.writer.noteFormat(this.membership.urlOf(message.from), message);
     const replyTo = message.nonce;
     const head = (probeResult?: GossipProbeResult): MessageHead => ({
       from: this.membership.selfId,
@@ -214,10 +218,10 @@ export class GossipProtocol {
       ...(probeResult === undefined ? {} : { probeResult }),
     });
     // A news push is answered with this node's own entry: the news went one way, cheaply.
-    if (message.news) return { changes, reply: this.writeEntries(head(), this.ownEntry(), now, envelope).body };
-    if (message.probe === undefined) return { changes, reply: this.write(head(), now, envelope).body };
+    if (message.news) return { changes, reply: this.writer.entries(head(), this.ownEntry(), now, envelope).body };
+    if (message.probe === undefined) return { changes, reply: this.writer.answer(head(), message, now, envelope).body };
     // A probe is answered with this node's own entry only: a probe request buys no digest page (no amplification).
-    const verdict = (result: GossipProbeResult, at: number): string => this.writeEntries(head(result), this.ownEntry(), at, envelope).body;
+    const verdict = (result: GossipProbeResult, at: number): string => this.writer.entries(head(result), this.ownEntry(), at, envelope).body;
     // Only members this node knows are probed, at the address it knows: a request names a node id, never a URL.
     const nodeId = message.probe;
     const url = nodeId === this.membership.selfId ? undefined : this.membership.urlOf(nodeId);
@@ -241,6 +245,7 @@ export class GossipProtocol {
     const { message, dropped } = this.codec.readReply(body, requestNonce, now);
     this.counters.droppedEntries += dropped;
     this.messageMembers.received.observe(message.members.length);
+    this.writer.noteFormat(relayUrl, message);
     return { changes: this.merge(message, now, relayUrl !== undefined && this.seeds.has(relayUrl)), result: message.probeResult ?? 'declined' };
   }
 
@@ -262,6 +267,7 @@ export class GossipProtocol {
     const { message, dropped } = this.codec.readReply(body, requestNonce, now, expectedFrom);
     this.counters.droppedEntries += dropped;
     this.messageMembers.received.observe(message.members.length);
+    this.writer.noteFormat(url, message);
     return this.merge(message, now, url !== undefined && this.seeds.has(url));
   }
 
@@ -293,7 +299,12 @@ export class GossipProtocol {
       if (this.policy.allowsUrl(entry.url)) allowed.push(entry);
       else this.counters.refusedAddresses++;
     }
-    return this.membership.merge(allowed, message.from, now);
+    const changes = this.membership.merge(allowed, message.from, now);
+    if (message.digest === undefined) return changes;
+    // A compact entry names a member known here (whose address passed already) or is only wanted: an untrusted id is not even wanted.
+    const trust = this.identity?.trust;
+    const digest = trust ? message.digest.filter((entry) => trust.has(entry.nodeId)) : message.digest;
+    return [...changes, ...this.membership.mergeCompact(digest, message.from, now)];
   }
 
   private roleAllowed(entry: GossipDigestEntry): boolean {
@@ -312,27 +323,10 @@ export class GossipProtocol {
     if (news === undefined) return [];
     const suspected = new Set(news.filter((entry) => entry.state === 'suspect').map((entry) => entry.url));
     const targets = this.membership.pick(fanout + suspected.size, random).filter((url) => !suspected.has(url)).slice(0, fanout);
-    return targets.map((url) => ({ url, ...this.writeEntries({ from: this.membership.selfId, news: true }, news, now) }));
+    return targets.map((url) => ({ url, ...this.writer.entries({ from: this.membership.selfId, news: true }, news, now) }));
   }
 
   private ownEntry(): GossipDigestEntry[] {
     return this.membership.selfInfo.url ? [this.membership.selfEntry()] : [];
-  }
-
-  /** A message of these entries, as many as fit (counted in the sent-size histogram). */
-  private writeEntries(head: MessageHead, entries: Iterable<GossipDigestEntry>, now: number, envelope?: GossipEnvelope): WrittenMessage {
-    const written = this.codec.write(head, entries, now, this.sendBytes, this.sendMembers, envelope);
-    this.messageMembers.sent.observe(written.carried);
-    return written;
-  }
-
-  /** A message carrying this node's next page of the member list. */
-  private write(head: MessageHead, now: number, envelope?: GossipEnvelope): { body: string; nonce: string } {
-    const written = this.writeEntries(head, this.membership.digest(), now, envelope);
-    const carriedSelf = this.membership.selfInfo.url && written.carried > 0 ? 1 : 0;
-    const others = Math.max(0, written.carried - carriedSelf);
-    this.membership.advance(others);
-    if (others > 0) this.pageEntries = others;
-    return written;
   }
 }

@@ -9,6 +9,10 @@ export const GOSSIP_LIMITS = {
   labelKeyLength: 128,
   labelValueLength: 256,
   nonceLength: 64,
+  /** Compact digest entries a received message may carry (a format 2 digest of the whole list). */
+  digestEntries: 8192,
+  /** Node ids a received message may ask full entries for (`want`). */
+  want: 256,
   /** Bytes of a received signed payload. */
   messageBytes: 256 * 1024,
   /**
@@ -18,6 +22,10 @@ export const GOSSIP_LIMITS = {
    */
   sendBytes: 60 * 1024,
   sendMembers: 512,
+  /** Bytes of a format 2 message kept for full entries (own entry, changes, answers to `want`); the digest takes the rest. */
+  sendEntryBytes: 16 * 1024,
+  /** Node ids this node asks for in one message. */
+  sendWant: 128,
   /** Bytes of an answer this node reads from a peer before giving up on it. */
   replyBytes: 1024 * 1024,
 } as const;

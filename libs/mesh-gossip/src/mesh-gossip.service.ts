@@ -212,7 +212,7 @@ export class MeshGossipService implements OnApplicationShutdown {
    * signed mesh) from that very node id; an HTTP error, a 500 or anybody else's answer is `unreached`.
    */
   private async reach(nodeId: string, url: string, id: string): Promise<boolean> {
-    const { body, nonce } = this.protocol.request(Date.now());
+    const { body, nonce } = this.protocol.request(Date.now(), url);
     try {
       const reply = await this.client.post(url, body);
       if (reply.status !== 200) return false;
@@ -250,7 +250,7 @@ export class MeshGossipService implements OnApplicationShutdown {
    */
   private async exchange(url: string, round: string, probeOnFailure: boolean): Promise<boolean> {
     const { outbound } = this.protocol.counters;
-    const { body, nonce } = this.protocol.request(Date.now());
+    const { body, nonce } = this.protocol.request(Date.now(), url);
     try {
       const startedAt = performance.now();
       const reply = await this.client.post(url, body);
@@ -300,7 +300,7 @@ export class MeshGossipService implements OnApplicationShutdown {
   }
 
   private async askRelay(relay: string, plan: ProbePlan, round: string): Promise<boolean> {
-    const { body, nonce } = this.protocol.probeRequest(plan, Date.now());
+    const { body, nonce } = this.protocol.probeRequest(plan, Date.now(), relay);
     try {
       const reply = await this.probeClient.post(relay, body);
       if (reply.status !== 200) return false;

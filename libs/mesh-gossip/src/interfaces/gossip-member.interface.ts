@@ -29,6 +29,20 @@ export interface GossipDigestEntry extends GossipMemberInfo {
   readonly state: 'alive' | 'suspect' | 'left';
 }
 
+/**
+ * One member in a compact digest: its version and state without its metadata (a few dozen bytes), so
+ * that one message holds the whole member list. On the wire a tuple `[nodeId, incarnation,
+ * heartbeat, state]` with state 0 alive, 1 suspect, 2 left. It claims no more than a full entry of a
+ * third party for a member the receiver knows, and introduces no one (the receiver pulls the full
+ * entry of an unknown id with `want`).
+ */
+export interface GossipCompactEntry {
+  readonly nodeId: string;
+  readonly incarnation: number;
+  readonly heartbeat: number;
+  readonly state: GossipDigestEntry['state'];
+}
+
 /** A relay's verdict on a probe it ran for the requester; `declined`: unknown member, or too many probes at once. */
 export type GossipProbeResult = 'reached' | 'unreached' | 'declined';
 
@@ -48,6 +62,14 @@ export interface GossipMessage {
   readonly probeResult?: GossipProbeResult;
   /** A request pushing news (fresh suspicions) at once: its answer carries the receiver's own entry only. */
   readonly news?: true;
+  /**
+   * The sender's compact digest (message format 2): every member it knows, or the next page of them
+   * when the list outgrows one message. Its presence says the sender reads format 2; a message
+   * without it is format 1 (full entries only) and is answered in format 1.
+   */
+  readonly digest?: readonly GossipCompactEntry[];
+  /** Node ids the sender saw in digests without knowing them: the receiver answers with their full entries. */
+  readonly want?: readonly string[];
 }
 
 /** A member as the local node sees it. */

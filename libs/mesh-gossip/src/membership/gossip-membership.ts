@@ -1,6 +1,7 @@
-import type { GossipDigestEntry, GossipMemberInfo, GossipMemberState, GossipMemberView } from '../interfaces/gossip-member.interface';
+import type { GossipCompactEntry, GossipDigestEntry, GossipMemberInfo, GossipMemberState, GossipMemberView } from '../interfaces/gossip-member.interface';
 import { SuspicionGate } from '../suspicion-gate';
-import { DigestPages } from './digest-pages';
+import { ChangeQueue } from './change-queue';
+import { DigestPages, toldEntry } from './digest-pages';
 import { LocalMember } from './local-member';
 import type { MemberChange, MemberVersion } from './member-change';
 import { MemberTable } from './member-table';
@@ -11,6 +12,7 @@ import { MembershipNews } from './membership-news';
 import { sweepMembers } from './membership-sweep';
 import { countStates, membershipView } from './membership-view';
 import { contactableAt, contactableUrl, pickUrls, reachableUrls } from './peer-picking';
+import { WantedMembers } from './wanted-members';
 
 /**
  * Membership state of one node, free of timers and I/O: versions are (incarnation, heartbeat);
@@ -39,6 +41,10 @@ export class GossipMembership {
   private readonly news = new MembershipNews();
   private readonly rules: MembershipMerge;
   private readonly pages: DigestPages;
+  /** Changes riding on the next messages, each about λ·log N times. */
+  private readonly changes = new ChangeQueue();
+  /** Ids seen in compact digests and not known here: their full entries are asked for. */
+  private readonly wanted = new WantedMembers();
 
   constructor(self: GossipMemberInfo, incarnation: number, limits: Partial<GossipMembershipLimits> = {}) {
     this.local = new LocalMember(self, incarnation);
@@ -88,7 +94,25 @@ export class GossipMembership {
 
   /** Merges what `sender` (the authenticated node id of the message) says; returns what changed. */
   merge(entries: readonly GossipDigestEntry[], sender: string, now: number): MemberChange[] {
-    return this.rules.merge(entries, sender, now);
+    return this.noted(this.rules.merge(entries, sender, now));
+  }
+
+  /** Merges a compact digest `sender` sent (see MembershipMerge.mergeCompact); returns what changed. */
+  mergeCompact(entries: readonly GossipCompactEntry[], sender: string, now: number): MemberChange[] {
+    return this.noted(this.rules.mergeCompact(entries, sender, now, this.wanted));
+  }
+
+  /** Queues what travels of these changes (joins, state changes, new metadata; not the sweep's local judgements). */
+  private noted(changes: MemberChange[]): MemberChange[] {
+    for (const change of changes) {
+      const { nodeId } = change.info;
+      if (change.previous === undefined) {
+        this.wanted.delete(nodeId);
+        if (change.state === 'alive') this.news.noteJoined(nodeId);
+      } else if (change.previous === change.state && !change.infoChanged) continue;
+      this.changes.note(nodeId, this.table.size);
+    }
+    return changes;
   }
 
   /** The member's version as known now, for a probe about to start; undefined unless it is alive. */
@@ -112,12 +136,18 @@ export class GossipMembership {
    * the member is still alive here and nothing heard since the probe started refutes it.
    */
   suspect(version: MemberVersion, now: number): MemberChange | undefined {
-    return this.rules.suspect(version, now);
+    const change = this.rules.suspect(version, now);
+    return change && this.noted([change])[0];
   }
 
-  /** Marks silent members suspect, members suspect for a whole timeout dead; forgets long-gone ones. */
-  sweep(now: number, suspicionTimeoutMs: number, forgetAfterMs: number): MemberChange[] {
-    return sweepMembers(this.table, now, suspicionTimeoutMs, forgetAfterMs);
+  /**
+   * Marks silent members suspect, members suspect for a whole timeout dead; forgets long-gone ones.
+   * A member not heard from since it was learnt gets `unheardGraceMs` more before it is suspected:
+   * the first heartbeat after learning it has a whole dissemination to travel, later ones follow
+   * each other a round apart.
+   */
+  sweep(now: number, suspicionTimeoutMs: number, forgetAfterMs: number, unheardGraceMs = 0): MemberChange[] {
+    return sweepMembers(this.table, now, suspicionTimeoutMs, forgetAfterMs, unheardGraceMs);
   }
 
   selfEntry(): GossipDigestEntry {
@@ -147,6 +177,43 @@ export class GossipMembership {
   /** Moves the page start past `carried` entries of the last digest (this node's own entry not counted). */
   advance(carried: number): void {
     this.pages.advance(carried);
+  }
+
+  /** Every member not judged dead as a compact entry, from where the last compact page ended (this node excluded). */
+  compactDigest(): Generator<GossipCompactEntry, void, undefined> {
+    return this.pages.compact();
+  }
+
+  /** Moves the compact page start past `carried` entries. */
+  advanceCompact(carried: number): void {
+    this.pages.advanceCompact(carried);
+  }
+
+  /** Full entries of up to `max` queued changes, each counted as sent once. */
+  takeChanges(max: number): GossipDigestEntry[] {
+    return this.entriesOf(this.changes.take(max));
+  }
+
+  /** Up to `max` ids this node wants full entries for. */
+  takeWanted(max: number): string[] {
+    return this.wanted.take(max);
+  }
+
+  /** Full entries of the members named that this node knows and tells (not judged dead). */
+  entriesOf(nodeIds: readonly string[]): GossipDigestEntry[] {
+    const entries: GossipDigestEntry[] = [];
+    for (const nodeId of nodeIds) {
+      const member = this.table.get(nodeId);
+      const entry = member && toldEntry(member);
+      if (entry) entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** Forgets changes and news not yet sent (a simulation starting from a settled mesh, where they would be long sent). */
+  forgetPending(): void {
+    this.news.clear();
+    this.changes.clear();
   }
 
   /** Up to `count` distinct URLs of alive or suspect members, chosen at random (the gossip targets of a round). */

@@ -23,8 +23,16 @@ export interface MemberRecord {
    * alone stays local, as any progress ends it, because one node missing a few heartbeats is common.
    */
   suspicionSpreads: boolean;
+  /**
+   * Who suspects the member in the current travelling suspicion: the first suspector (this node
+   * after its own probe, or the sender it was adopted from), then the independent confirmations
+   * (at most SUSPICION_CONFIRMATIONS), which end it sooner. Empty for a local suspicion from silence.
+   */
+  confirmedBy: string[];
   /** The version the member last told this node itself; undefined while it is known only second-hand. */
   selfSaid: Version | undefined;
+  /** The heartbeat the member was learnt at: while it is still the one known, the member was not heard from since. */
+  learntHeartbeat: number;
   /** Local time the member last came back from suspect (a refuted suspicion); -Infinity if never. */
   refutedAt: number;
 }

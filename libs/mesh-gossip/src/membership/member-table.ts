@@ -69,6 +69,8 @@ export class MemberTable {
       suspectedAt: now,
       suspectedHeartbeat: heartbeat,
       suspicionSpreads: false,
+      confirmedBy: [],
+      learntHeartbeat: heartbeat,
       selfSaid,
       refutedAt: Number.NEGATIVE_INFINITY,
     });

@@ -1,12 +1,14 @@
-import type { GossipDigestEntry, GossipMemberInfo, GossipMemberState } from '../interfaces/gossip-member.interface';
+import type { GossipCompactEntry, GossipDigestEntry, GossipMemberInfo, GossipMemberState } from '../interfaces/gossip-member.interface';
 import type { SuspicionGate } from '../suspicion-gate';
 import type { LocalMember } from './local-member';
 import type { MemberChange, MemberVersion } from './member-change';
-import { infoOf, type MemberRecord, type Version } from './member-record';
+import { entryOf, infoOf, type MemberRecord, type Version } from './member-record';
 import type { MemberTable } from './member-table';
 import type { MembershipCounters } from './membership-counters';
 import { REFUTING_HEARTBEATS } from './membership-limits';
 import type { MembershipNews } from './membership-news';
+import type { WantedMembers } from './wanted-members';
+import { SUSPICION_CONFIRMATIONS } from '../confirmed-suspicion';
 
 function sameInfo(a: GossipMemberInfo, b: GossipMemberInfo): boolean {
   if (
@@ -63,6 +65,35 @@ export class MembershipMerge {
   }
 
   /**
+   * Merges a compact digest from `sender`. For a member known here an entry claims exactly what a
+   * full entry of a third party may (heartbeat progress at the known incarnation, a suspicion); an
+   * unknown id introduces no one and is wanted instead (its full entry pulled on the next messages).
+   * The sender's own id is skipped: its full entry travels with every message.
+   */
+  mergeCompact(entries: readonly GossipCompactEntry[], sender: string, now: number, wanted: WantedMembers): MemberChange[] {
+    const changes: MemberChange[] = [];
+    const selfId = this.local.info.nodeId;
+    for (const compact of entries) {
+      const { nodeId, incarnation, heartbeat, state } = compact;
+      if (nodeId === sender) continue;
+      if (nodeId === selfId) {
+        this.refute(compact);
+        continue;
+      }
+      const known = this.table.get(nodeId);
+      if (!known) {
+        if (state === 'alive') wanted.add(nodeId);
+        continue;
+      }
+      // Nothing new (the common case): no entry built.
+      if (state === 'alive' && incarnation === known.incarnation && heartbeat <= known.heartbeat) continue;
+      const change = this.mergeRelayed(entryOf(known.info, incarnation, heartbeat, state), sender, now);
+      if (change) changes.push(change);
+    }
+    return changes;
+  }
+
+  /**
    * This node's own suspicion after a failed probe, of the newest version known: applies only when
    * the member is still alive here and nothing heard since the probe started refutes it.
    */
@@ -71,11 +102,11 @@ export class MembershipMerge {
     if (known?.state !== 'alive' || known.incarnation !== version.incarnation) return undefined;
     if (version.heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
     // The newest heartbeat known (the relays' answers may have brought one sent before the silence).
-    return this.markSuspect(known, known.heartbeat, now);
+    return this.markSuspect(known, known.heartbeat, now, [this.local.info.nodeId]);
   }
 
   /** Someone suspects this node at its current incarnation: the next heartbeat goes past that version. */
-  private refute(entry: GossipDigestEntry): void {
+  private refute(entry: GossipCompactEntry): void {
     const local = this.local;
     if (entry.state !== 'suspect' || entry.incarnation !== local.incarnation) return;
     const refuting = entry.heartbeat + REFUTING_HEARTBEATS;
@@ -163,15 +194,22 @@ export class MembershipMerge {
       // Silent here too: the probe's suspicion replaces the local one, which keeps its start.
       known.suspicionSpreads = true;
       known.suspectedHeartbeat = heartbeat;
+      known.confirmedBy = [sender];
+      return undefined;
+    }
+    if (known.state === 'suspect') {
+      // Another member suspects it too: an independent confirmation (Lifeguard), the suspicion ends sooner.
+      if (known.confirmedBy.length <= SUSPICION_CONFIRMATIONS && !known.confirmedBy.includes(sender)) known.confirmedBy.push(sender);
       return undefined;
     }
     if (known.state !== 'alive') return undefined;
     // Not a heartbeat of the member: a suspicion neither moves the heartbeat known for it nor names a
     // later one (else a forged suspicion far ahead could never be refuted by its heartbeats).
-    return this.markSuspect(known, Math.min(heartbeat, known.heartbeat), now);
+    return this.markSuspect(known, Math.min(heartbeat, known.heartbeat), now, [sender]);
   }
 
-  private markSuspect(known: MemberRecord, heartbeat: number, now: number): MemberChange {
+  private markSuspect(known: MemberRecord, heartbeat: number, now: number, confirmedBy: string[]): MemberChange {
+    known.confirmedBy = confirmedBy;
     known.state = 'suspect';
     known.suspectedAt = now;
     known.suspectedHeartbeat = heartbeat;

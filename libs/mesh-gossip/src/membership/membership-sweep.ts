@@ -2,19 +2,22 @@ import type { GossipMemberState } from '../interfaces/gossip-member.interface';
 import type { MemberChange } from './member-change';
 import { isTombstone } from './member-record';
 import type { MemberTable } from './member-table';
+import { confirmedSuspicionMs } from '../confirmed-suspicion';
 
 /**
  * Failure detection with the local clock: marks silent members suspect, members suspect for a whole
- * timeout dead, and forgets long-gone ones.
+ * timeout dead (shorter once other members confirmed the suspicion, see confirmedSuspicionMs), and forgets long-gone ones.
  * @internal
  */
-export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs: number, forgetAfterMs: number): MemberChange[] {
+export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs: number, forgetAfterMs: number, unheardGraceMs = 0): MemberChange[] {
   const changes: MemberChange[] = [];
   for (const [nodeId, member] of table.entries()) {
     const silentFor = now - member.changedAt;
+    // Not heard from since it was learnt: its next heartbeat has a whole dissemination to travel first.
+    const grace = member.heartbeat === member.learntHeartbeat ? unheardGraceMs : 0;
     let next: GossipMemberState = member.state;
-    if (member.state === 'alive' && silentFor > suspicionTimeoutMs) next = 'suspect';
-    else if (member.state === 'suspect' && now - member.suspectedAt > suspicionTimeoutMs) next = 'dead';
+    if (member.state === 'alive' && silentFor > suspicionTimeoutMs + grace) next = 'suspect';
+    else if (member.state === 'suspect' && now - member.suspectedAt > confirmedSuspicionMs(suspicionTimeoutMs, member.confirmedBy.length - 1)) next = 'dead';
     else if (isTombstone(member.state) && silentFor > forgetAfterMs) {
       table.remove(nodeId, member);
       continue;
@@ -25,9 +28,10 @@ export function sweepMembers(table: MemberTable, now: number, suspicionTimeoutMs
     else {
       member.state = next;
       // Suspect since the silence crossed the timeout, so that death still comes after twice the silence.
-      member.suspectedAt = member.changedAt + suspicionTimeoutMs;
+      member.suspectedAt = member.changedAt + suspicionTimeoutMs + grace;
       member.suspectedHeartbeat = member.heartbeat;
       member.suspicionSpreads = false;
+      member.confirmedBy = [];
     }
     changes.push({ info: member.info, previous, state: next, incarnation: member.incarnation, progressed: false, infoChanged: false });
   }
