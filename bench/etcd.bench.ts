@@ -1,5 +1,5 @@
 // etcd: the dispatcher on etcd against etcd itself, side by side in one run on one etcd (a real
-// single-member etcd on loopback, started here), 16 clients each:
+// single-member etcd on loopback, started here), 16 clients each (ETCD_BENCH_CLIENTS):
 //   raw       compare-and-put transactions through the same etcd3 client library the host uses
 //   leases    POST /control/leases through one dispatcher on etcd (--store etcd)
 //   heartbeats POST /control/leases/:id/heartbeat through that dispatcher
@@ -41,11 +41,15 @@ const { startEtcdCluster } = load(`${support}/etcd-process.js`) as { startEtcdCl
 const SECONDS = Number(process.argv[2] ?? 5);
 /** The dispatcher on etcd and raw etcd alternate this many times (SECONDS each): each ratio is of neighbours in time. */
 const ROUNDS = Number(process.env.ETCD_BENCH_ROUNDS ?? 3);
-const CLIENTS = 16;
+/**
+ * Load clients of each round (16; ETCD_BENCH_CLIENTS=5 shows what one dispatcher spends per lease when
+ * it serves a third of them, as each of three dispatchers does).
+ */
+const CLIENTS = Number(process.env.ETCD_BENCH_CLIENTS ?? 16);
 /** Enough items that leasing never runs dry within SECONDS at the rates seen. */
 const ITEMS = Number(process.env.ETCD_BENCH_ITEMS ?? 12_000);
 /** Clients enqueueing them (16: enqueueing must not race on one key either). */
-const ENQUEUERS = Number(process.env.ETCD_BENCH_ENQUEUERS ?? CLIENTS);
+const ENQUEUERS = Number(process.env.ETCD_BENCH_ENQUEUERS ?? 16);
 
 /** etcd's own count of the unary calls it answered, by method (`Txn`, `Range`, ...), read from its /metrics. */
 async function etcdCalls(endpoints: string): Promise<Map<string, number>> {
@@ -320,7 +324,7 @@ async function main(): Promise<void> {
     console.log(`etcd calls per grant: ${calls('leases', onEtcd.calls.leases)}; ${calls('heartbeats', onEtcd.calls.heartbeats)}; ${calls('three dispatchers', [three.per])}`);
     const cpu = (what: string, list: readonly CallsPer[]): string =>
       `  ${what.padEnd(18)} ${list.map(({ cpu: c }) => `${fmt(c.etcd)} / ${fmt(c.dispatchers)} / ${fmt(c.clients)}`).join(',  ')}`;
-    console.log('CPU µs per grant (etcd / dispatchers / the 16 clients), each round:');
+    console.log(`CPU µs per grant (etcd / dispatchers / the ${CLIENTS} clients), each round:`);
     for (const [what, list] of [['raw', onEtcd.calls.raw], ['leases', onEtcd.calls.leases], ['heartbeats', onEtcd.calls.heartbeats], ['three dispatchers', [three.per]]] as const) {
       console.log(cpu(what, list));
     }

@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { PeerHealthModule, PeerLeaseHealthTracker } from '@omnirelay/peer-health';
 import { ResourceLeaseModule, ResourceLeaseQueue, type LeaseGrant } from '@omnirelay/resource-lease';
 import fc from 'fast-check';
-import { LeaseHeartbeatHook } from '../../dist/apps/control-plane/roles/dispatcher/lease-heartbeat.hook';
+import { LeaseRoutesHook } from '../../dist/apps/control-plane/roles/dispatcher/lease-routes.hook';
 import { FastPathContext } from '../../dist/apps/control-plane/roles/dispatcher/fast-path-context';
 import { AUTH_TOKEN_TABLE } from '../../dist/apps/control-plane/security/auth-tokens.constants';
 import { BearerAuthGuard } from '../../dist/apps/control-plane/security/bearer-auth.guard';
@@ -43,7 +43,7 @@ async function start(platform: HttpPlatform, withTokens: boolean, withHook: bool
     providers: [
       ...(withTokens ? [{ provide: AUTH_TOKEN_TABLE, useValue: tokens }, { provide: APP_GUARD, useClass: BearerAuthGuard }] : []),
       { provide: APP_INTERCEPTOR, useClass: PipelineCounter },
-      ...(withHook ? [FastPathContext, LeaseHeartbeatHook] : []),
+      ...(withHook ? [FastPathContext, LeaseRoutesHook] : []),
     ],
   });
   const queue = running.app.get(ResourceLeaseQueue);

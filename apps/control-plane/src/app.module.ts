@@ -18,7 +18,7 @@ import { OPEN_SECURITY, type HostSecurity } from './security/host-security';
 import { UNSIGNED_GOSSIP, type GossipSigning } from './gossip/gossip-signing';
 import { WorkProducerService } from './roles/dispatcher/work-producer.service';
 import { FastPathContext } from './roles/dispatcher/fast-path-context';
-import { LeaseHeartbeatHook } from './roles/dispatcher/lease-heartbeat.hook';
+import { LeaseRoutesHook } from './roles/dispatcher/lease-routes.hook';
 import { WorkerHeartbeatHook } from './roles/dispatcher/worker-heartbeat.hook';
 import { SimulatedWorkersService } from './roles/simulation/simulated-workers.service';
 import { SyntheticFleetService } from './roles/simulation/synthetic-fleet.service';
@@ -47,7 +47,7 @@ export class AppModule {
     // This process's own token and TLS settings, for the worker agent's calls to its configured dispatcher (gossip carries no token).
     const client = new JsonHttpClient({ authToken: config.authToken, tls: security.tls.client });
     if (dispatches) {
-      providers.push(FastPathContext, WorkerHeartbeatHook, LeaseHeartbeatHook);
+      providers.push(FastPathContext, WorkerHeartbeatHook, LeaseRoutesHook);
       providers.push({
         provide: WorkProducerService,
         useFactory: (queue: ResourceLeaseQueue) => new WorkProducerService(queue, config.produceIntervalMs),

@@ -15,7 +15,7 @@ export {
   DEFAULT_MAX_ATTEMPTS,
 } from './resource-lease.defaults';
 export { MAX_HOLDERS_PER_ITEM, MAX_HEARTBEAT_LEASE_IDS, MAX_LEASE_ID_LENGTH } from './resource-lease.limits';
-export { RESOURCE_LEASE_ROUTE_PREFIX, RESOURCE_LEASE_ROUTES, LEASE_HEARTBEAT_ROUTE, WORKER_HEARTBEAT_ROUTE } from './resource-lease.routes';
+export { RESOURCE_LEASE_ROUTE_PREFIX, RESOURCE_LEASE_ROUTES, LEASE_HEARTBEAT_ROUTE, LEASE_REQUEST_ROUTE, WORKER_HEARTBEAT_ROUTE } from './resource-lease.routes';
 // The disconnect reason the kit records for a worker whose lease expired.
 export { LEASE_EXPIRED_REASON } from '@omnirelay/peer-health';
 export type {
@@ -39,6 +39,8 @@ export { answerWorkerHeartbeat, answerWorkerHeartbeatNow } from './heartbeat/wor
 export type { WorkerHeartbeatAnswer } from './heartbeat/worker-heartbeat-answer';
 export { answerLeaseHeartbeat } from './heartbeat/lease-heartbeat-answer';
 export type { LeaseHeartbeatAnswer } from './heartbeat/lease-heartbeat-answer';
+export { answerLeaseRequest } from './lease-request-answer';
+export type { LeaseRequestAnswer } from './lease-request-answer';
 
 // Stores
 export { MemoryWorkStore } from './store/memory-work.store';

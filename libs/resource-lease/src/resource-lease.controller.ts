@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpException, Param, Post, Res } from '@nestjs/common';
 import type { LeaseGrant, ResourceLeaseStats, WorkerHeartbeatResult, WorkItemView } from './interfaces/resource-lease.interfaces';
 import { answerLeaseHeartbeat } from './heartbeat/lease-heartbeat-answer';
+import { answerLeaseRequest } from './lease-request-answer';
 import { answerWorkerHeartbeat } from './heartbeat/worker-heartbeat-answer';
-import { parseLeaseReference, parseWorkItem, parseWorkerRequest } from './lease-request-validation';
+import { parseLeaseReference, parseWorkItem } from './lease-request-validation';
 import { LeaseRequestError } from './errors/lease-request.error';
 import { ResourceLeaseQueue } from './resource-lease.queue';
 import { RESOURCE_LEASE_ROUTE_PREFIX, RESOURCE_LEASE_ROUTES } from './resource-lease.routes';
@@ -53,9 +54,9 @@ export class ResourceLeaseController {
   @Post(RESOURCE_LEASE_ROUTES.leases)
   lease(@Body() body: unknown, @Res({ passthrough: true }) reply: StatusReply): Promise<LeaseGrant | undefined> {
     return answer(async () => {
-      const grant = await this.queue.lease(parseWorkerRequest(body).workerId);
-      reply.status(grant ? 200 : 204);
-      return grant;
+      const lease = await answerLeaseRequest(this.queue, body);
+      reply.status(lease.status);
+      return lease.body;
     });
   }
 

@@ -17,3 +17,6 @@ export const WORKER_HEARTBEAT_ROUTE = `/${RESOURCE_LEASE_ROUTE_PREFIX}/${RESOURC
 
 /** The per-lease heartbeat route in full, as Fastify names it: a route a host may answer on a fast path. */
 export const LEASE_HEARTBEAT_ROUTE = `/${RESOURCE_LEASE_ROUTE_PREFIX}/${RESOURCE_LEASE_ROUTES.leaseHeartbeat}`;
+
+/** The lease request route in full, as Fastify names it: a route a host may answer on a fast path. */
+export const LEASE_REQUEST_ROUTE = `/${RESOURCE_LEASE_ROUTE_PREFIX}/${RESOURCE_LEASE_ROUTES.leases}`;
