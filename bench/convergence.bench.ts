@@ -214,7 +214,9 @@ function main(): void {
     // The 5,000-member run is too slow for a minute of steady state: a few rounds of it give its traffic.
     const steadyMs = size > 1000 ? 3 * TIMING.roundIntervalMs : STEADY_MS;
     for (let i = 0; i < joins; i++) joinSamples.push(measure(size, 1000 + i, { join: true, crash: false, trafficMs: i === 0 ? steadyMs : 0 }));
-    for (let i = 0; i < crashes; i++) crashSamples.push(measure(size, 2000 + i, { join: false, crash: true, trafficMs: joins === 0 && i === 0 ? steadyMs : 0 }));
+    // A size split over processes (--part) measures its steady state once, in the joins part.
+    const crashesSteadyMs = joins === 0 && part === undefined ? steadyMs : 0;
+    for (let i = 0; i < crashes; i++) crashSamples.push(measure(size, 2000 + i, { join: false, crash: true, trafficMs: i === 0 ? crashesSteadyMs : 0 }));
     const cpu = process.cpuUsage(cpuStart);
     const how = `${joins} joins and ${crashes} leader crashes, each in a fresh seeded mesh`;
     const note = `${how}; ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`;
