@@ -66,8 +66,9 @@ interface Sample {
   readonly failover: number;
   /** ms from the crash to every other established member marking the leader dead. */
   readonly deadEverywhere: number;
-  /** The suspicion timeout the members applied (stretched by paging). */
+  /** The suspicion timeout the members applied (suspect to dead), and the silence they allow before suspecting on their own (stretched by the digest's windows). */
   readonly appliedSuspicionMs: number;
+  readonly silenceMs: number;
   readonly bytesPerMemberPerSecond: number;
   readonly messagesPerMemberPerSecond: number;
   readonly meanMessageBytes: number;
@@ -135,7 +136,8 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
   const others = joiner ? mesh.all().length - 1 : 0;
   const joinDone = (): boolean => reached.length >= others;
   const crashDone = (): boolean => !victim || (failoverAt !== undefined && (UNTIL_FAILOVER || deadAt.size === survivors.length));
-  const appliedSuspicionMs = (survivors[0] ?? established[0])?.protocol.suspicionTimeoutMs(wants.suspicionMs ?? TIMING.suspicionTimeoutMs, TIMING.roundIntervalMs) ?? Number.NaN;
+  const appliedSuspicionMs = wants.suspicionMs ?? TIMING.suspicionTimeoutMs;
+  const silenceMs = (survivors[0] ?? established[0])?.protocol.silenceTimeoutMs(appliedSuspicionMs, TIMING.roundIntervalMs) ?? Number.NaN;
   mesh.runFor(victim ? 4 * appliedSuspicionMs + 30_000 : JOIN_CAP_MS, () => joinDone() && crashDone());
   const at = (fraction: number): number => (joiner ? (reached[Math.ceil(fraction * others) - 1] ?? Number.NaN) : Number.NaN);
   return {
@@ -145,6 +147,7 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
     failover: victim && failoverAt !== undefined ? failoverAt - startedAt : Number.NaN,
     deadEverywhere: victim && deadAt.size === survivors.length ? Math.max(...deadAt.values()) - startedAt : Number.NaN,
     appliedSuspicionMs,
+    silenceMs,
     bytesPerMemberPerSecond: seconds > 0 ? bytes / members / seconds : Number.NaN,
     messagesPerMemberPerSecond: seconds > 0 ? messages / members / seconds : Number.NaN,
     meanMessageBytes: bytes / Math.max(1, messages),
@@ -237,7 +240,8 @@ function main(): void {
     }
     const suspicion = [...joinSamples, ...crashSamples][0]?.appliedSuspicionMs ?? Number.NaN;
     const crashNote = CRASH === 'refused' ? '; crashed leader refuses connections (killed process)' : '; crashed leader silent (requests time out)';
-    if (wanted('joins')) record(row('gossip applied suspicion timeout', size, suspicion, 'ms', `configured ${TIMING.suspicionTimeoutMs} ms; stretched only when the compact digest pages`, null, [suspicion]));
+    const silence = [...joinSamples, ...crashSamples][0]?.silenceMs ?? Number.NaN;
+    if (wanted('joins')) record(row('gossip silence before a local suspicion', size, silence, 'ms', `the suspicion timeout (${TIMING.suspicionTimeoutMs} ms), stretched by the digest's windows (a backstop: probes find crashes)`, null, [silence]));
     if (crashSamples.length > 0) {
       const failover = crashSamples.map((s) => s.failover);
       const dead = crashSamples.map((s) => s.deadEverywhere);

@@ -68,7 +68,8 @@ describe('a simulated 2,000-member mesh', () => {
       const now = round * ROUND_MS;
       for (const node of nodes) {
         node.beat();
-        node.sweep(now, scaledSuspicionMs(SUSPICION_MS, ROUND_MS, node.size, pageSize), 600_000);
+        const silenceMs = scaledSuspicionMs(SUSPICION_MS, ROUND_MS, node.size, pageSize);
+        node.sweep(now, { silenceMs, suspicionMs: silenceMs, forgetAfterMs: 600_000 });
         const picked = node.pick(FANOUT, random);
         for (const url of picked.length > 0 ? picked : [seedNode.selfInfo.url]) {
           const peer = byUrl.get(url);

@@ -32,8 +32,8 @@ const claim = fc.record({
 });
 
 /** A node whose table is what these claims, merged in order, leave. */
-function nodeFrom(nodeId: string, port: number, claims: readonly Claim[]): GossipProtocol {
-  const node = new GossipProtocol(selfInfo(nodeId, port), 1, { policy });
+function nodeFrom(nodeId: string, port: number, claims: readonly Claim[], sendDigestEntries?: number): GossipProtocol {
+  const node = new GossipProtocol(selfInfo(nodeId, port), 1, { policy, ...(sendDigestEntries === undefined ? {} : { sendDigestEntries }) });
   for (const c of claims) {
     const id = `m-${c.member}`;
     const entry = gossipEntry(id, urlOf(c.member), { incarnation: c.incarnation, heartbeat: c.heartbeat, state: c.state });
@@ -82,6 +82,24 @@ describe('compact digests and deltas (format 2) against full lists (format 1)', 
         const slowB = nodeFrom('b', 2, claimsB);
         exchange(fastA, fastB, 2, 3);
         exchange(slowA, slowB, 1, 3);
+        expect(table(fastA)).toBe(table(slowA));
+        expect(table(fastB)).toBe(table(slowB));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a digest sent in windows (each message the next) leaves the same tables as full lists, once every window went', () => {
+    fc.assert(
+      fc.property(fc.array(claim, { maxLength: 40 }), fc.array(claim, { maxLength: 40 }), fc.integer({ min: 1, max: 5 }), (claimsA, claimsB, window) => {
+        const fastA = nodeFrom('a', 1, claimsA, window);
+        const fastB = nodeFrom('b', 2, claimsB, window);
+        const slowA = nodeFrom('a', 1, claimsA);
+        const slowB = nodeFrom('b', 2, claimsB);
+        // 13 members at most: every window once, then one more exchange to answer the last wants.
+        const rounds = Math.ceil(13 / window) + 1;
+        exchange(fastA, fastB, 2, rounds);
+        exchange(slowA, slowB, 1, rounds);
         expect(table(fastA)).toBe(table(slowA));
         expect(table(fastB)).toBe(table(slowB));
       }),

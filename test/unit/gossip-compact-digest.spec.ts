@@ -22,8 +22,8 @@ const payloadOf = (body: string): Payload => {
 };
 
 /** A node that learnt `count` members (m-0 ... first-hand each), with the joins long told. */
-function nodeKnowing(nodeId: string, port: number, count: number, keyring?: GossipKeyring): GossipProtocol {
-  const node = new GossipProtocol(info(nodeId, port), 1, { policy, ...(keyring ? { keyring } : {}) });
+function nodeKnowing(nodeId: string, port: number, count: number, keyring?: GossipKeyring, sendDigestEntries?: number): GossipProtocol {
+  const node = new GossipProtocol(info(nodeId, port), 1, { policy, ...(keyring ? { keyring } : {}), ...(sendDigestEntries === undefined ? {} : { sendDigestEntries }) });
   for (let i = 0; i < count; i++) node.membership.merge([entry(`m-${i}`, 20_000 + i, 5)], `m-${i}`, NOW);
   node.membership.forgetPending();
   return node;
@@ -32,16 +32,41 @@ function nodeKnowing(nodeId: string, port: number, count: number, keyring?: Goss
 const stateOf = (node: GossipProtocol, nodeId: string) => node.membership.view(NOW).find((m) => m.nodeId === nodeId);
 
 describe('compact digests (message format 2)', () => {
-  it('1,000 members fit one signed message: the whole digest, under the send budget', () => {
+  it('1,000 members go in windows of sendDigestEntries, each message the next, all covered; a small mesh goes whole', () => {
     const keyring = GossipKeyring.fromBase64([randomBytes(32).toString('base64')]);
     const sender = nodeKnowing('s', 1, 1000, keyring);
-    const { body } = sender.request(NOW);
-    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(GOSSIP_LIMITS.sendBytes);
-    const sent = payloadOf(body);
-    expect(sent.digest).toHaveLength(1000);
-    expect(sent.members.map((m) => m.nodeId)).toEqual(['s']);
-    // One message keeps the suspicion timeout as configured.
-    expect(sender.suspicionTimeoutMs(5000, 1000)).toBe(5000);
+    const window = GOSSIP_LIMITS.sendDigestEntries;
+    const seen = new Set<string>();
+    const windows = Math.ceil(1000 / window);
+    for (let i = 0; i < windows; i++) {
+      const { body } = sender.request(NOW);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(GOSSIP_LIMITS.sendBytes);
+      const sent = payloadOf(body);
+      expect(sent.digest?.length).toBeLessThanOrEqual(window);
+      expect(sent.members.map((m) => m.nodeId)).toEqual(['s']);
+      for (const [nodeId] of sent.digest ?? []) seen.add(nodeId);
+    }
+    expect(seen.size).toBe(1000);
+    // Silence is allowed 4 rounds per window; suspect to dead stays as configured (see openRound).
+    expect(sender.silenceTimeoutMs(5000, 1000)).toBe(4 * 1000 * windows);
+    const small = nodeKnowing('t', 2, window - 1);
+    expect(payloadOf(small.request(NOW).body).digest).toHaveLength(window - 1);
+    expect(small.silenceTimeoutMs(5000, 1000)).toBe(5000);
+  });
+
+  it('while the digest goes in windows, a refutation needs 3 heartbeats per window past the one suspected', () => {
+    // Windows of 2 entries: 6 members take 3 messages, so the margin is 9 heartbeats.
+    const node = nodeKnowing('n', 1, 6, undefined, 2);
+    node.request(NOW);
+    node.openRound(NOW, { roundIntervalMs: 1000, fanout: 3, suspicionTimeoutMs: 5000, forgetAfterMs: 600_000 }, []);
+    const quiet = NOW + 5000;
+    node.receive({ from: 'm-0', members: [entry('m-1', 20_001, 5, { state: 'suspect' })], digest: [] }, quiet);
+    expect(stateOf(node, 'm-1')?.state).toBe('suspect');
+    // The member's last heartbeats before it went silent still arrive through the windows: no refutation.
+    node.receive({ from: 'm-2', members: [], digest: [['m-1', 1, 8, 0]] }, quiet + 1);
+    expect(stateOf(node, 'm-1')?.state).toBe('suspect');
+    node.receive({ from: 'm-2', members: [], digest: [['m-1', 1, 14, 0]] }, quiet + 2);
+    expect(stateOf(node, 'm-1')).toMatchObject({ state: 'alive', heartbeat: 14 });
   });
 
   it("a third party's compact entry carries a known member's heartbeat forward and nothing more", () => {

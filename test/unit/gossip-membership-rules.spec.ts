@@ -101,8 +101,8 @@ describe('membership bounds', () => {
     expect(membership.counters.compactedTombstones).toBe(5);
     // Members declared dead by the sweep are tombstones too.
     membership.merge([entry('alive-1', 1), entry('alive-2', 1)], 'relay', 100);
-    membership.sweep(100 + 1001, 1000, 60_000); // suspect
-    membership.sweep(100 + 2001, 1000, 60_000); // dead
+    membership.sweep(100 + 1001, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 }); // suspect
+    membership.sweep(100 + 2001, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 }); // dead
     expect(membership.tombstoneCount).toBe(3);
     expect(membership.view(5000).map((m) => m.nodeId)).toEqual(['alive-1', 'alive-2', 'self', 't-7']);
   });

@@ -44,18 +44,18 @@ describe('GossipMembership', () => {
   it('marks silent members suspect, then dead, then forgets them', () => {
     const membership = new GossipMembership(info('self'), 1);
     membership.merge([entry('a', 1)], 'a', 0);
-    expect(membership.sweep(1000, 1000, 60_000)).toEqual([]);
-    expect(membership.sweep(1001, 1000, 60_000)).toEqual([expect.objectContaining({ previous: 'alive', state: 'suspect' })]);
-    expect(membership.sweep(2001, 1000, 60_000)).toEqual([expect.objectContaining({ previous: 'suspect', state: 'dead' })]);
+    expect(membership.sweep(1000, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 })).toEqual([]);
+    expect(membership.sweep(1001, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 })).toEqual([expect.objectContaining({ previous: 'alive', state: 'suspect' })]);
+    expect(membership.sweep(2001, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 })).toEqual([expect.objectContaining({ previous: 'suspect', state: 'dead' })]);
     expect([...membership.digest()].map((e) => e.nodeId)).toEqual(['self']);
-    membership.sweep(70_000, 1000, 60_000);
+    membership.sweep(70_000, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 });
     expect(membership.view(70_000).map((m) => m.nodeId)).toEqual(['self']);
   });
 
   it('revives a suspect member whose heartbeat advances', () => {
     const membership = new GossipMembership(info('self'), 1);
     membership.merge([entry('a', 1)], 'a', 0);
-    membership.sweep(1500, 1000, 60_000);
+    membership.sweep(1500, { silenceMs: 1000, suspicionMs: 1000, forgetAfterMs: 60_000 });
     expect(membership.merge([entry('a', 2)], 'a', 1600)).toEqual([expect.objectContaining({ previous: 'suspect', state: 'alive' })]);
   });
 

@@ -50,6 +50,27 @@ describe('the suspicion gate', () => {
     expect(relay.receive({ from: 'm3', members: [suspicion('m1')] }, NOW + 4).changes.map((c) => c.state)).toEqual(['suspect']);
   });
 
+  it('while the digest goes in windows, a second sender corroborates a suspicion refused from a first one, within one suspicion timeout', () => {
+    const membership = knowing(4);
+    membership.suspicions.configure(TIMEOUT_MS, ROUND_MS, true);
+    expect(membership.merge([suspicion('m1')], 'm2', NOW + 1)).toEqual([]);
+    // The same sender again is no second opinion.
+    expect(membership.merge([suspicion('m1')], 'm2', NOW + 2)).toEqual([]);
+    expect(membership.merge([suspicion('m1')], 'm3', NOW + 3).map((c) => c.state)).toEqual(['suspect']);
+    // A second sender long after the first refusal is not.
+    expect(membership.merge([suspicion('m4')], 'm2', NOW + 4)).toEqual([]);
+    membership.merge([entry('m4', 11)], 'm4', NOW + 4 + TIMEOUT_MS);
+    expect(membership.merge([suspicion('m4', 11)], 'm3', NOW + 5 + TIMEOUT_MS)).toEqual([]);
+    expect(membership.counters.refusedSuspicions).toBe(4);
+  });
+
+  it('with the whole list in every message, a second sender does not corroborate: the member is heard from', () => {
+    const membership = knowing(3);
+    expect(membership.merge([suspicion('m1')], 'm2', NOW + 1)).toEqual([]);
+    expect(membership.merge([suspicion('m1')], 'm3', NOW + 2)).toEqual([]);
+    expect(stateOf(membership, 'm1')).toBe('alive');
+  });
+
   it('a member back from suspect is immune to third-party suspicion for one suspicion timeout', () => {
     const membership = knowing(2);
     membership.merge([suspicion('m1')], 'm2', NOW + QUIET_MS);

@@ -151,8 +151,8 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     expect(stateOf(membership, 'm2')?.state).toBe('alive');
 
     membership.merge([entry('m3', 10, { state: 'suspect' })], 'm4', LATER);
-    expect(membership.sweep(LATER + TIMING.suspicionTimeoutMs, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
-    const later = membership.sweep(LATER + TIMING.suspicionTimeoutMs + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs);
+    expect(membership.sweep(LATER + TIMING.suspicionTimeoutMs, { silenceMs: TIMING.suspicionTimeoutMs, suspicionMs: TIMING.suspicionTimeoutMs, forgetAfterMs: TIMING.forgetAfterMs }).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
+    const later = membership.sweep(LATER + TIMING.suspicionTimeoutMs + 1, { silenceMs: TIMING.suspicionTimeoutMs, suspicionMs: TIMING.suspicionTimeoutMs, forgetAfterMs: TIMING.forgetAfterMs });
     expect(later.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
   });
 
@@ -163,15 +163,15 @@ describe('suspicions travel and are refuted by heartbeats', () => {
     membership.merge([entry('m3', 10, { state: 'suspect' })], 'm5', LATER);
     // One confirmation: three quarters of the timeout.
     const half = TIMING.suspicionTimeoutMs / 2;
-    expect(membership.sweep(LATER + half + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
+    expect(membership.sweep(LATER + half + 1, { silenceMs: TIMING.suspicionTimeoutMs, suspicionMs: TIMING.suspicionTimeoutMs, forgetAfterMs: TIMING.forgetAfterMs }).filter((c) => c.info.nodeId === 'm3')).toEqual([]);
     membership.merge([entry('m3', 10, { state: 'suspect' })], 'm2', LATER);
     membership.merge([entry('m3', 10, { state: 'suspect' })], 'm1', LATER);
-    const dead = membership.sweep(LATER + half + 1, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs);
+    const dead = membership.sweep(LATER + half + 1, { silenceMs: TIMING.suspicionTimeoutMs, suspicionMs: TIMING.suspicionTimeoutMs, forgetAfterMs: TIMING.forgetAfterMs });
     expect(dead.filter((c) => c.info.nodeId === 'm3').map((c) => c.state)).toEqual(['dead']);
     // A confirmation already refuted here counts for nothing: m2 stays suspect for the whole timeout.
     membership.merge([entry('m2', 10, { state: 'suspect' })], 'm4', LATER);
     for (const sender of ['m1', 'm3', 'm5']) membership.merge([entry('m2', 7, { state: 'suspect' })], sender, LATER);
-    expect(membership.sweep(LATER + half + 2, TIMING.suspicionTimeoutMs, TIMING.forgetAfterMs).filter((c) => c.info.nodeId === 'm2')).toEqual([]);
+    expect(membership.sweep(LATER + half + 2, { silenceMs: TIMING.suspicionTimeoutMs, suspicionMs: TIMING.suspicionTimeoutMs, forgetAfterMs: TIMING.forgetAfterMs }).filter((c) => c.info.nodeId === 'm2')).toEqual([]);
   });
 
   it('a member told it is suspected moves its heartbeat past the suspicion; one near 2^53 is ignored and counted', () => {

@@ -40,6 +40,8 @@ export interface WrittenMessage {
 export interface MessageContent {
   readonly entries: Iterable<GossipDigestEntry>;
   readonly digest?: Iterable<GossipCompactEntry>;
+  /** Digest entries this message carries at most (default: as many as fit). */
+  readonly digestLimit?: number;
   readonly want?: readonly string[];
 }
 
@@ -140,7 +142,12 @@ export class GossipCodec {
       used += size(',"digest":[]');
       const reserve = Math.min(GOSSIP_LIMITS.sendEntryBytes, Math.floor(budgetBytes / 3));
       const tuples: string[] = [];
+      const limit = content.digestLimit ?? Number.MAX_SAFE_INTEGER;
       for (const entry of content.digest) {
+        if (tuples.length >= limit) {
+          digestAll = false;
+          break;
+        }
         const json = JSON.stringify(compactTuple(entry));
         const cost = size(json) + 1;
         if (used + cost > budgetBytes - reserve) {

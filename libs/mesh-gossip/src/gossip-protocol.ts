@@ -12,7 +12,7 @@ import type { GossipAddressPolicy } from './security/gossip-address-policy';
 import type { GossipIdentity } from './security/gossip-identity';
 import type { GossipKeyring } from './security/gossip-keyring';
 import { GossipReplayGuard } from './security/gossip-replay-guard';
-import { scaledSuspicionMs } from './scaled-suspicion';
+import { digestPages, refutingHeartbeats, scaledSuspicionMs } from './scaled-suspicion';
 import { GOSSIP_MESSAGE_MEMBER_BUCKETS, PlainHistogram } from './telemetry/plain-histogram';
 
 /** How an exchange this node started ended. */
@@ -55,6 +55,8 @@ export interface GossipProtocolOptions {
   /** Bytes and entries per message this node writes (default GOSSIP_LIMITS.sendBytes / sendMembers). */
   readonly sendBytes?: number;
   readonly sendMembers?: number;
+  /** Compact digest entries per message this node writes (default GOSSIP_LIMITS.sendDigestEntries). */
+  readonly sendDigestEntries?: number;
 }
 
 /** A probe request this node accepted to run: contact `url`, then answer with whether it answered. */
@@ -119,7 +121,7 @@ export class GossipProtocol {
     if (self.url) this.policy.ports.learnUrl(self.url);
     // A third party's suspicion counts when this node's own probes back it.
     this.membership.suspicions.corroborates = (nodeId, now) => this.probes.saw(nodeId, now);
-    this.writer = new GossipWriter(this.codec, this.membership, this.messageMembers.sent, options.sendBytes, options.sendMembers);
+    this.writer = new GossipWriter(this.codec, this.membership, this.messageMembers.sent, options.sendBytes, options.sendMembers, options.sendDigestEntries);
   }
 
   get signed(): boolean {
@@ -132,22 +134,34 @@ export class GossipProtocol {
     this.policy.ports.learnUrl(url);
   }
 
-  /** The suspicion timeout to apply, stretched only when even the compact digest takes several messages. */
-  suspicionTimeoutMs(configuredMs: number, roundIntervalMs: number): number {
+  /**
+   * How long a member may stay silent before this node suspects it on its own: the configured
+   * suspicion timeout, stretched when the digest goes in several messages (see scaledSuspicionMs).
+   */
+  silenceTimeoutMs(configuredMs: number, roundIntervalMs: number): number {
     return scaledSuspicionMs(configuredMs, roundIntervalMs, this.membership.size, this.writer.pageSize);
   }
 
   /**
-   * Opens a gossip round at `now`: this node's heartbeat, the sweep (suspect, dead, forgotten) with
-   * the applied suspicion timeout, and the members to contact (up to `fanout` at random, else the
-   * seeds). The service runs it on a timer; the convergence bench runs it on a virtual clock.
+   * Opens a gossip round at `now`: this node's heartbeat, the sweep (suspect after the silence
+   * allowed, dead after the configured suspicion timeout, forgotten) and the members to contact (up
+   * to `fanout` at random, else the seeds). The service runs it on a timer; the convergence bench
+   * runs it on a virtual clock.
    */
   openRound(now: number, timing: GossipRoundTiming, seeds: readonly string[], random: () => number = Math.random): { changes: MemberChange[]; targets: readonly string[] } {
-    this.membership.beat();
-    const suspicionMs = this.suspicionTimeoutMs(timing.suspicionTimeoutMs, timing.roundIntervalMs);
-    this.membership.suspicions.configure(suspicionMs, timing.roundIntervalMs);
-    const changes = this.membership.sweep(now, suspicionMs, timing.forgetAfterMs, UNHEARD_GRACE_ROUNDS * timing.roundIntervalMs);
-    const picked = this.membership.pick(timing.fanout, random);
+    const { membership } = this;
+    membership.beat();
+    const suspicionMs = timing.suspicionTimeoutMs;
+    const pages = digestPages(membership.size, this.writer.pageSize);
+    membership.suspicions.configure(suspicionMs, timing.roundIntervalMs, pages > 1);
+    membership.refutingHeartbeats = refutingHeartbeats(pages);
+    const changes = membership.sweep(now, {
+      silenceMs: this.silenceTimeoutMs(suspicionMs, timing.roundIntervalMs),
+      suspicionMs,
+      forgetAfterMs: timing.forgetAfterMs,
+      unheardGraceMs: UNHEARD_GRACE_ROUNDS * timing.roundIntervalMs,
+    });
+    const picked = membership.pick(timing.fanout, random);
     return { changes, targets: picked.length > 0 ? picked : seeds };
   }
 

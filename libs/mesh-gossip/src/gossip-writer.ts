@@ -30,9 +30,10 @@ export class GossipWriter {
     private readonly sent: PlainHistogram,
     private readonly sendBytes: number | undefined,
     private readonly sendMembers: number | undefined,
+    private readonly sendDigestEntries: number = GOSSIP_LIMITS.sendDigestEntries,
   ) {}
 
-  /** Members per message of the list as this node last sent it (the page size the suspicion timeout stretches by). */
+  /** Members per message of the list as this node last sent it (the window the silence before a suspicion stretches by). */
   get pageSize(): number {
     return this.pageEntries;
   }
@@ -75,7 +76,7 @@ export class GossipWriter {
     const { membership } = this;
     const own = membership.selfInfo.url ? [membership.selfEntry()] : [];
     const entries = [...own, ...membership.entriesOf(wanted.slice(0, GOSSIP_LIMITS.want)), ...membership.takeChanges(GOSSIP_CHANGES_PER_MESSAGE)];
-    const content = { entries, digest: membership.compactDigest(), want: membership.takeWanted(GOSSIP_LIMITS.sendWant) };
+    const content = { entries, digest: membership.compactDigest(), digestLimit: this.sendDigestEntries, want: membership.takeWanted(GOSSIP_LIMITS.sendWant) };
     const written = this.codec.write(head, content, now, this.sendBytes, this.sendMembers, envelope);
     membership.advanceCompact(written.digestCarried);
     this.pageEntries = written.digestAll ? Number.MAX_SAFE_INTEGER : Math.max(1, written.digestCarried);

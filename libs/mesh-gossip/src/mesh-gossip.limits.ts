@@ -22,6 +22,13 @@ export const GOSSIP_LIMITS = {
    */
   sendBytes: 60 * 1024,
   sendMembers: 512,
+  /**
+   * Compact digest entries this node puts in one message: a larger member list goes out in windows
+   * of this many (each message the next), so the bytes a member sends do not grow with the mesh.
+   * Failure detection then rests on probes, not on every heartbeat reaching everyone (see
+   * scaled-suspicion.ts).
+   */
+  sendDigestEntries: 256,
   /** Bytes of a format 2 message kept for full entries (own entry, changes, answers to `want`); the digest takes the rest. */
   sendEntryBytes: 16 * 1024,
   /** Node ids this node asks for in one message. */

@@ -3,7 +3,10 @@ export interface GossipRoundTiming {
   readonly roundIntervalMs: number;
   /** Peers contacted per round. */
   readonly fanout: number;
-  /** The configured suspicion timeout; the applied one is stretched when the member list takes several messages. */
+  /**
+   * Suspect this long: dead (shorter once others confirm the suspicion). Also the silence allowed
+   * before a node suspects a member on its own, stretched when the digest goes in several messages.
+   */
   readonly suspicionTimeoutMs: number;
   /** Dead and left members are forgotten after this long. */
   readonly forgetAfterMs: number;

@@ -9,7 +9,7 @@ import { emptyMembershipCounters, type MembershipCounters } from './membership-c
 import { DEFAULT_MEMBERSHIP_LIMITS, type GossipMembershipLimits } from './membership-limits';
 import { MembershipMerge } from './membership-merge';
 import { MembershipNews } from './membership-news';
-import { sweepMembers } from './membership-sweep';
+import { sweepMembers, type SweepTimeouts } from './membership-sweep';
 import { countStates, membershipView } from './membership-view';
 import { contactableAt, contactableUrl, pickUrls, reachableUrls } from './peer-picking';
 import { WantedMembers } from './wanted-members';
@@ -83,6 +83,11 @@ export class GossipMembership {
     this.local.info = { ...this.local.info, url };
   }
 
+  /** Sets how far past a suspected heartbeat a heartbeat must be to refute the suspicion (see refutingHeartbeats). */
+  set refutingHeartbeats(heartbeats: number) {
+    this.rules.refuting = heartbeats;
+  }
+
   beat(): void {
     this.local.heartbeat++;
   }
@@ -141,13 +146,13 @@ export class GossipMembership {
   }
 
   /**
-   * Marks silent members suspect, members suspect for a whole timeout dead; forgets long-gone ones.
-   * A member not heard from since it was learnt gets `unheardGraceMs` more before it is suspected:
-   * the first heartbeat after learning it has a whole dissemination to travel, later ones follow
-   * each other a round apart.
+   * Marks members silent for `silenceMs` suspect, members suspect for a whole suspicion timeout dead;
+   * forgets long-gone ones. A member not heard from since it was learnt gets `unheardGraceMs` more
+   * before it is suspected: the first heartbeat after learning it has a whole dissemination to
+   * travel, later ones follow each other a round apart.
    */
-  sweep(now: number, suspicionTimeoutMs: number, forgetAfterMs: number, unheardGraceMs = 0): MemberChange[] {
-    return sweepMembers(this.table, now, suspicionTimeoutMs, forgetAfterMs, unheardGraceMs);
+  sweep(now: number, timeouts: SweepTimeouts): MemberChange[] {
+    return sweepMembers(this.table, now, timeouts);
   }
 
   selfEntry(): GossipDigestEntry {

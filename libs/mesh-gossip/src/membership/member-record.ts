@@ -35,6 +35,8 @@ export interface MemberRecord {
   learntHeartbeat: number;
   /** Local time the member last came back from suspect (a refuted suspicion); -Infinity if never. */
   refutedAt: number;
+  /** The last sender whose suspicion of the member was refused here, and when (see SuspicionGate). */
+  doubted: { readonly sender: string; readonly at: number } | undefined;
 }
 
 /** @internal */

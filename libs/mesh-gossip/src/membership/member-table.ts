@@ -73,6 +73,7 @@ export class MemberTable {
       learntHeartbeat: heartbeat,
       selfSaid,
       refutedAt: Number.NEGATIVE_INFINITY,
+      doubted: undefined,
     });
     this.ringDirty = true;
     if (isTombstone(state)) this.tombstones++;

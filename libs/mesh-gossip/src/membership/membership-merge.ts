@@ -40,6 +40,9 @@ function selfMayClaim(said: Version | undefined, next: GossipDigestEntry, curren
  * @internal
  */
 export class MembershipMerge {
+  /** How far past a suspected heartbeat a heartbeat refutes it (grows with the digest's pages, see refutingHeartbeats). */
+  refuting = REFUTING_HEARTBEATS;
+
   constructor(
     private readonly table: MemberTable,
     private readonly local: LocalMember,
@@ -100,7 +103,7 @@ export class MembershipMerge {
   suspect(version: MemberVersion, now: number): MemberChange | undefined {
     const known = this.table.get(version.nodeId);
     if (known?.state !== 'alive' || known.incarnation !== version.incarnation) return undefined;
-    if (version.heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
+    if (version.heartbeat + this.refuting <= known.heartbeat) return undefined;
     // The newest heartbeat known (the relays' answers may have brought one sent before the silence).
     return this.markSuspect(known, known.heartbeat, now, [this.local.info.nodeId]);
   }
@@ -109,7 +112,7 @@ export class MembershipMerge {
   private refute(entry: GossipCompactEntry): void {
     const local = this.local;
     if (entry.state !== 'suspect' || entry.incarnation !== local.incarnation) return;
-    const refuting = entry.heartbeat + REFUTING_HEARTBEATS;
+    const refuting = entry.heartbeat + this.refuting;
     if (refuting <= local.heartbeat) return;
     // A heartbeat near 2^53 cannot be passed with safe integers: a forgery, left to first-hand contact to refute.
     if (!Number.isSafeInteger(refuting + 1)) {
@@ -173,7 +176,7 @@ export class MembershipMerge {
     known.heartbeat = entry.heartbeat;
     // Progress not yet past a probe's suspicion: possibly sent before the member went silent.
     if (previous === 'suspect' && known.suspicionSpreads) {
-      if (entry.heartbeat < known.suspectedHeartbeat + REFUTING_HEARTBEATS) return undefined;
+      if (entry.heartbeat < known.suspectedHeartbeat + this.refuting) return undefined;
       this.news.noteRefuted(entry.nodeId);
     }
     this.table.setState(known, 'alive', now);
@@ -183,10 +186,12 @@ export class MembershipMerge {
   /** `sender` suspects the member at `heartbeat` (of the known incarnation). */
   private mergeSuspicion(known: MemberRecord, heartbeat: number, sender: string, now: number): MemberChange | undefined {
     // What is known here refutes the suspicion already (or the member is gone, or a probe's suspicion is held here already).
-    if (heartbeat + REFUTING_HEARTBEATS <= known.heartbeat) return undefined;
+    if (heartbeat + this.refuting <= known.heartbeat) return undefined;
     if (known.state === 'alive' || (known.state === 'suspect' && !known.suspicionSpreads)) {
-      if (!this.suspicions.admits(sender, known.info.nodeId, known.changedAt, known.refutedAt, now)) {
+      const member = { nodeId: known.info.nodeId, progressAt: known.changedAt, refutedAt: known.refutedAt, doubted: known.doubted };
+      if (!this.suspicions.admits(sender, member, now)) {
         this.counters.refusedSuspicions++;
+        known.doubted = { sender, at: now };
         return undefined;
       }
     }
