@@ -62,4 +62,17 @@ describe('GossipProtocol.openRound', () => {
     const rounds = (x: ReturnType<typeof make>) => Array.from({ length: 5 }, (_, i) => x.protocol.openRound(NOW + i * 1000, TIMING, [], x.random).targets);
     expect(rounds(a)).toEqual(rounds(b));
   });
+
+  it('vouches for every alive member while the digest goes in windows, for none while it goes whole', () => {
+    const windowed = new GossipProtocol({ ...entry(0), nodeId: 'self', url: 'http://127.0.0.1:1' }, 1, { policy, sendDigestEntries: 2 });
+    windowed.membership.merge(Array.from({ length: 6 }, (_, i) => entry(i + 1)), 'relay', NOW);
+    const version = windowed.membership.versionOf('m-6');
+    expect(version && windowed.membership.suspect(version, NOW)?.state).toBe('suspect');
+    windowed.request(NOW);
+    expect([...windowed.openRound(NOW, TIMING, []).vouched].sort()).toEqual(['m-1', 'm-2', 'm-3', 'm-4', 'm-5']);
+    const whole = node();
+    whole.membership.merge(Array.from({ length: 5 }, (_, i) => entry(i + 1)), 'relay', NOW);
+    whole.request(NOW);
+    expect(whole.openRound(NOW, TIMING, []).vouched).toEqual([]);
+  });
 });

@@ -38,7 +38,7 @@ export type { GossipPortBook } from './security/gossip-ports';
 
 // The protocol without I/O, for simulations of a mesh (bench/support/simulated-mesh.ts drives it).
 export { GossipProtocol } from './gossip-protocol';
-export type { GossipProtocolOptions, GossipReceived, RelayedProbe } from './gossip-protocol';
+export type { GossipProtocolOptions, GossipReceived, GossipRound, RelayedProbe } from './gossip-protocol';
 
 // Errors.
 export { GossipAddressRefused } from './errors/gossip-address-refused.error';

@@ -238,9 +238,10 @@ export class MeshGossipService implements OnApplicationShutdown {
     this.rounds++;
     const round = `${this.nodeId}/r${this.rounds}`;
     // Targets are picked before the changes are reported: listeners read the membership, never change it.
-    const { changes, targets } = this.protocol.openRound(Date.now(), this.timing, this.seeds);
+    const { changes, targets, vouched } = this.protocol.openRound(Date.now(), this.timing, this.seeds);
     this.recordChanges(changes, round);
     this.recorderOf(this.nodeId).heartbeat();
+    for (const nodeId of vouched) this.recorderOf(nodeId).heartbeat();
     await Promise.all(targets.map((url) => this.exchange(url, round, true)));
   }
 

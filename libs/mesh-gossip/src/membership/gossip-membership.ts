@@ -79,6 +79,13 @@ export class GossipMembership {
     return countStates(this.table);
   }
 
+  /** Ids of the members alive here (not suspect, dead or left), this node excluded. */
+  aliveIds(): string[] {
+    const ids: string[] = [];
+    for (const [nodeId, member] of this.table.entries()) if (member.state === 'alive') ids.push(nodeId);
+    return ids;
+  }
+
   setSelfUrl(url: string): void {
     this.local.info = { ...this.local.info, url };
   }
