@@ -17,7 +17,7 @@ interface Heartbeat {
 const HEARTBEAT_BATCH = 100;
 /** Batches in flight at once: a heartbeat waits for at most one batch before its own. */
 const BATCHES_IN_FLIGHT = 2;
-/** Beside a running batch, the next one waits up to 2 ms for 8 heartbeats (see CallBatcher and CLAIM_GATHER). */
+/** A batch waits up to 2 ms for 8 heartbeats beside a running one, or with none running for as many as the last held (see CallBatcher and CLAIM_GATHER). */
 const HEARTBEAT_GATHER = { minBatch: 8, waitMs: 2 } as const;
 /** Batches a heartbeat may run again because another one of them failed before it gives up (as a store failure). */
 const MAX_ROUNDS = 25;
