@@ -48,12 +48,16 @@ const TUNED_SUSPICION_MS = 3000;
 /** How a crashed leader looks to its peers: `--refused` measures a killed process on a live host; default a host gone silent. */
 const CRASH: 'silent' | 'refused' = process.argv.includes('--refused') ? 'refused' : 'silent';
 
-const options = (seed: number, suspicionTimeoutMs = TIMING.suspicionTimeoutMs): SimulatedMeshOptions => ({
+/** The host's default --gossip-max-members; a larger mesh runs with twice its size, as its operator would set. */
+const DEFAULT_MAX_MEMBERS = 4096;
+
+const options = (seed: number, size: number, suspicionTimeoutMs = TIMING.suspicionTimeoutMs): SimulatedMeshOptions => ({
   seed,
   timing: { ...TIMING, suspicionTimeoutMs },
   network: NETWORK,
   signed: true,
   crash: CRASH,
+  ...(size >= DEFAULT_MAX_MEMBERS ? { maxMembers: 2 * size } : {}),
 });
 
 /** What one sample measured; NaN where it was not asked for or did not happen within the cap. */
@@ -86,7 +90,7 @@ interface Sample {
  * the same instant (at 1,000 members, where every virtual second costs many seconds of CPU).
  */
 function measure(size: number, seed: number, wants: { readonly join: boolean; readonly crash: boolean; readonly trafficMs: number; readonly suspicionMs?: number }): Sample {
-  const mesh = SimulatedMesh.settled(wants.join ? size - 1 : size, options(seed, wants.suspicionMs));
+  const mesh = SimulatedMesh.settled(wants.join ? size - 1 : size, options(seed, size, wants.suspicionMs));
   mesh.runFor(WARM_UP_MS);
   mesh.resetTraffic();
   mesh.runFor(wants.trafficMs);

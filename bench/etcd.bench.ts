@@ -46,8 +46,13 @@ const ROUNDS = Number(process.env.ETCD_BENCH_ROUNDS ?? 3);
  * it serves a third of them, as each of three dispatchers does).
  */
 const CLIENTS = Number(process.env.ETCD_BENCH_CLIENTS ?? 16);
-/** Enough items that leasing never runs dry within SECONDS at the rates seen. */
-const ITEMS = Number(process.env.ETCD_BENCH_ITEMS ?? 12_000);
+/**
+ * Items enqueued per second of leasing to come (6,000: above every lease rate seen, the memory store's
+ * included), so that leasing never runs dry in a measured window: 3 rounds of 5 s on etcd take 90,000.
+ */
+const ITEMS_PER_SECOND = Number(process.env.ETCD_BENCH_ITEMS_PER_SECOND ?? 6000);
+/** Items for `rounds` lease windows of SECONDS. */
+const itemsFor = (rounds: number): number => rounds * SECONDS * ITEMS_PER_SECOND;
 /** Clients enqueueing them (16: enqueueing must not race on one key either). */
 const ENQUEUERS = Number(process.env.ETCD_BENCH_ENQUEUERS ?? 16);
 
@@ -140,18 +145,19 @@ async function raw(endpoints: string): Promise<LoadFigure> {
 
 async function dispatcher(nodeId: string, store: 'memory' | 'etcd', endpoints: string, prefix: string): Promise<RunningHost> {
   return startExecutable({
-    args: ['--role', 'dispatcher', '--node-id', nodeId, '--store', store, '--lease-duration-ms', '600000', '--max-queued-items', String(ITEMS * 2)],
+    args: ['--role', 'dispatcher', '--node-id', nodeId, '--store', store, '--lease-duration-ms', '600000', '--max-queued-items', String(itemsFor(ROUNDS) * 2)],
     // The bench's workers are silent between rounds: a long grace keeps them eligible meanwhile.
     env: { PRODUCE_INTERVAL_MS: '0', HEARTBEAT_GRACE_MS: '600000', OMNIRELAY_ETCD_ENDPOINTS: endpoints, OMNIRELAY_ETCD_PREFIX: prefix },
     readyTimeoutMs: 30_000,
   });
 }
 
-/** Enqueues ITEMS through the hosts (16 clients), outside the measured windows; resolves with the enqueue rate. */
-async function fill(urls: readonly string[]): Promise<LoadFigure> {
+/** Enqueues `items` through the hosts (16 clients), outside the measured windows; resolves with the enqueue rate. */
+async function fill(urls: readonly string[], items: number): Promise<LoadFigure> {
+  progress(`enqueueing ${items} items`);
   let next = 0;
   return runLoops(ENQUEUERS, 600, async (loop) => {
-    if (next >= ITEMS) return undefined;
+    if (next >= items) return undefined;
     const n = next++;
     const answer = await postJson(`${urls[loop % urls.length]}/control/work`, { resourceType: 'bench', resourceId: `item-${n}` });
     if (answer.status !== 201) throw new Error(`enqueue answered ${answer.status}: ${JSON.stringify(answer.body)}`);
@@ -201,8 +207,7 @@ const progress = (what: string): void => {
 async function storeRun(store: 'memory' | 'etcd', endpoints: string, prefix: string): Promise<StoreRun> {
   const host = await dispatcher(`bench-${store}`, store, endpoints, prefix);
   try {
-    progress(`${store}: enqueueing ${ITEMS} items`);
-    const enqueue = await fill([host.url]);
+    const enqueue = await fill([host.url], itemsFor(1));
     progress(`${store}: leases and heartbeats`);
     const held = Array.from({ length: CLIENTS }, (): Grant[] => []);
     const seen = new Map<number, number>();
@@ -242,8 +247,7 @@ async function etcdRounds(
 ): Promise<{ enqueue: LoadFigure; leases: Paired[]; heartbeats: Paired[]; leasedTwice: number; calls: { raw: CallsPer[]; leases: CallsPer[]; heartbeats: CallsPer[] } }> {
   const host = await dispatcher('bench-etcd', 'etcd', endpoints, '/bench-one/');
   try {
-    progress(`etcd: enqueueing ${ITEMS} items`);
-    const enqueue = await fill([host.url]);
+    const enqueue = await fill([host.url], itemsFor(ROUNDS));
     const held = Array.from({ length: CLIENTS }, (): Grant[] => []);
     const seen = new Map<number, number>();
     const leases: Paired[] = [];
@@ -278,8 +282,7 @@ async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure
   const hosts = await Promise.all(['bench-a', 'bench-b', 'bench-c'].map((id) => dispatcher(id, 'etcd', endpoints, '/bench-three/')));
   try {
     const urls = hosts.map((h) => h.url);
-    progress(`three dispatchers: enqueueing ${ITEMS} items`);
-    await fill(urls);
+    await fill(urls, itemsFor(1));
     progress('three dispatchers: leases');
     const seen = new Map<number, number>();
     const { figure: leases, per } = await counted(endpoints, hosts, () => lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen));

@@ -29,6 +29,8 @@ export interface SimulatedMeshOptions {
    * refused after one network delay).
    */
   readonly crash?: 'silent' | 'refused';
+  /** Members a node keeps at most (the host's --gossip-max-members, default 4,096): above the mesh's size, as an operator would set it. */
+  readonly maxMembers?: number;
 }
 
 /** The service's gossip request timeout (requestTimeoutMs default); probe requests wait twice as long. */
@@ -213,7 +215,8 @@ export class SimulatedMesh {
 
   private add(index: number, seeds: readonly string[]): SimulatedMember {
     const info = memberInfo(index);
-    const protocol = new GossipProtocol(info, 1, { policy: this.policy, ...(this.keyring ? { keyring: this.keyring } : {}) });
+    const limits = this.options.maxMembers === undefined ? {} : { limits: { maxMembers: this.options.maxMembers } };
+    const protocol = new GossipProtocol(info, 1, { policy: this.policy, ...(this.keyring ? { keyring: this.keyring } : {}), ...limits });
     const leadership = new GossipLeadershipStore(this.scopes, new Set([CANDIDATE_ROLE]), () => this.now);
     const member: SimulatedMember = { nodeId: info.nodeId, url: info.url, protocol, leadership, seeds, alive: true };
     leadership.onChange(({ scope, leaderId }) => this.onLeader?.(member, scope, leaderId, this.now));
