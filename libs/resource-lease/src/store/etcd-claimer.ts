@@ -34,12 +34,12 @@ const CLAIM_BATCH = 20;
 /** Batches in flight at once: a lease request waits for at most one batch before its own. */
 const BATCHES_IN_FLIGHT = 2;
 /**
- * A batch waits up to 3 ms for 5 requests beside a running one, or, with none running, for as many as
+ * A batch waits up to 2 ms for 4 requests beside a running one, or, with none running, for as many as
  * the last batch held (see CallBatcher): a dispatcher serving a few clients otherwise sends batches of
  * one or two, and etcd's and the dispatcher's CPU per lease (a gRPC call and a raft entry per batch) is
  * what limits the rate, most of all with several dispatchers on the same cores.
  */
-const CLAIM_GATHER = { minBatch: 5, waitMs: 3 } as const;
+const CLAIM_GATHER = { minBatch: 4, waitMs: 2 } as const;
 /** Candidates one request may lose to other dispatchers before it gives up (as a store failure). */
 const MAX_CONFLICTS = 25;
 
