@@ -38,7 +38,7 @@ export class SuspicionGate {
   secondSender = false;
   private readonly perSender = new RateWindow(SUSPICIONS_PER_SENDER, this.immunityMs);
 
-  /** Sets the suspicion timeout applied and the round interval. */
+  /** Sets the suspicion timeout, the round interval, and whether a second sender corroborates (the digest goes in windows). */
   configure(suspicionTimeoutMs: number, roundIntervalMs: number, secondSender = false): void {
     this.secondSender = secondSender;
     this.immunityMs = suspicionTimeoutMs;
