@@ -12,6 +12,12 @@ export interface EtcdItem {
   readonly state: WorkItemState;
   readonly leasedBy?: string;
   readonly completedBy?: string;
+  /**
+   * Written with the completion by the release that committed it (one id per release call): a
+   * dispatcher that finds the item completed after a commit it could not confirm (etcd's answer was
+   * lost, or another dispatcher served the worker's retry meanwhile) tells its own commit from another's.
+   */
+  readonly completionId?: string;
   readonly holders: readonly string[];
 }
 

@@ -116,7 +116,7 @@ export class EtcdWorkStore implements WorkStore {
    * the answer never reached it): `repeated`, nothing changes.
    */
   async release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {
-    let committing = false;
+    const completionId = randomUUID();
     let failures = 0;
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
       // After a commit whose outcome is unknown, etcd is asked for longer: what this process records
@@ -129,13 +129,15 @@ export class EtcdWorkStore implements WorkStore {
       const kv = leaseKv.kvs[0];
       if (kv === undefined && outcome === 'completed' && isCompletion(item?.value, reference)) {
         const { workerId, sequenceId } = reference;
-        return { lease: { leaseId, workerId, sequenceId, attempt: reference.attempt }, requeued: false, repeated: !committing };
+        // Ours only when this call's commit applied: a retry of the worker's, served by another
+        // dispatcher while this one waited on etcd, is a repeat here (its process logged it).
+        const repeated = item?.value.completionId !== completionId;
+        return { lease: { leaseId, workerId, sequenceId, attempt: reference.attempt }, requeued: false, repeated };
       }
       const lease = this.checkHeld(kv, leaseId, reference);
       if (!item) throw new Error(`work item ${lease.sequenceId} of lease ${leaseId} is missing from etcd`);
-      committing = true;
       try {
-        const released = await this.end(lease, item, outcome, reference.workerId, []);
+        const released = await this.end(lease, item, outcome, { completedBy: reference.workerId, completionId }, []);
         if (released) return released;
       } catch (error) {
         if (isRefusal(error) || ++failures >= MAX_COMMIT_FAILURES) throw error;
@@ -159,7 +161,7 @@ export class EtcdWorkStore implements WorkStore {
       const item = await this.read<EtcdItem>(this.layout.item(lease.sequenceId));
       if (!item) continue;
       // A lost race (the worker heart-beat or finished just now) leaves the lease alone until the next sweep.
-      const expired = await this.end(lease, item, 'failed', undefined, [
+      const expired = await this.end(lease, item, 'failed', {}, [
         [key, 'Mod', kv.mod_revision],
         [fence.key, 'Create', String(fence.term)],
       ]);
@@ -291,7 +293,7 @@ export class EtcdWorkStore implements WorkStore {
     lease: StoredLease,
     item: Versioned<EtcdItem>,
     outcome: 'completed' | 'failed',
-    completedBy: string | undefined,
+    completion: { readonly completedBy?: string; readonly completionId?: string },
     also: ReadonlyArray<readonly [key: string, column: 'Mod' | 'Create', revision: string]>,
   ): Promise<Released | undefined> {
     const requeued = outcome === 'failed' && isRequeued(item.value.attempt, this.limits.maxAttempts);
@@ -307,7 +309,7 @@ export class EtcdWorkStore implements WorkStore {
       writes.push(this.client.put(item.key).value(value), this.client.put(this.layout.requeuedPending(next.sequenceId, Date.now())).value(value));
     } else {
       const state: WorkItemState = outcome === 'completed' ? 'completed' : 'dead-letter';
-      const finished: EtcdItem = { ...item.value, state, payload: null, ...(completedBy === undefined ? {} : { completedBy }) };
+      const finished: EtcdItem = { ...item.value, state, payload: null, ...(state === 'completed' ? completion : {}) };
       writes.push(
         this.client.put(item.key).value(JSON.stringify(finished)),
         this.client.put(this.layout.under(`finished/${seq}`)).value(state),

@@ -81,10 +81,14 @@ export function load(): Promise<void> {
   let ord = 0;
   const initial = state.records.length === 0;
   state.sinceLoad = [];
-  // The next page is requested as soon as this one's headers arrive, then this one is parsed.
+  // The next page is requested as soon as this one's headers arrive; its records are taken after this
+  // page's (a record's place in peerId order is the order it is taken in, and a short last page can
+  // finish parsing before a long first one).
   const step = (promise: Promise<Page>): Promise<void> =>
     promise.then((page) => {
-      const after = page.next ? step(fetchPage(page.next)) : null;
+      const after = page.next ? fetchPage(page.next) : null;
+      // Its failure is met when it is stepped into, not reported before.
+      after?.catch(ignore);
       return page.body.then((body) => {
         const peers = arrayField(body, 'peers');
         for (const peer of peers) fresh.push(toRecord(peer, ord++));
@@ -92,7 +96,7 @@ export function load(): Promise<void> {
           state.reading = true;
           adopt(fresh.slice(), field(body, 'summary'), state.sinceLoad ?? []);
         }
-        return after ?? undefined;
+        return after ? step(after) : undefined;
       });
     });
   loading = step(fetchPage('lease-health?limit=' + String(DASHBOARD_PAGE_SIZE))).then(
