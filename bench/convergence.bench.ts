@@ -17,14 +17,16 @@ const NETWORK: NetworkConditions = { latencyMedianMs: 10, latencySigma: 0.4, los
  * Samples per size, each a fresh seeded mesh: joins (the first after a 60 s steady state, which gives
  * the traffic figures and shows false suspicions), leader crashes, and crashes under the demo host's
  * shorter suspicion timeout. 1,000 runs as two processes (joins, crashes) beside 50 and 200.
- * `--members 5000` (or `5000` as the size list) measures 5,000 members: one join and one crash, slow.
+ * `--members 5000` (or `5000` as the size list) measures 5,000 members: a join and a crash of the
+ * leader at the same instant in one mesh (`together`: each mesh of 5,000 holds 25 million member
+ * records and costs minutes of CPU per virtual second), slow.
  */
 const UNTIL_FAILOVER = process.argv.includes('--until-failover');
-const PLAN: ReadonlyArray<{ size: number; joins: number; crashes: number; tuned: number; onDemand?: true }> = [
+const PLAN: ReadonlyArray<{ size: number; joins: number; crashes: number; tuned: number; onDemand?: true; together?: true }> = [
   { size: 50, joins: 20, crashes: 5, tuned: 3 },
   { size: 200, joins: 10, crashes: 3, tuned: 2 },
   { size: 1000, joins: 3, crashes: 3, tuned: 0 },
-  { size: 5000, joins: 1, crashes: 1, tuned: 0, onDemand: true },
+  { size: 5000, joins: 1, crashes: 1, tuned: 0, onDemand: true, together: true },
 ];
 /**
  * Virtual ms of steady state before the first sample of each size: its traffic and false suspicions
@@ -90,10 +92,20 @@ interface Sample {
  * the same instant (at 1,000 members, where every virtual second costs many seconds of CPU).
  */
 function measure(size: number, seed: number, wants: { readonly join: boolean; readonly crash: boolean; readonly trafficMs: number; readonly suspicionMs?: number }): Sample {
+  const startedCpu = process.cpuUsage();
+  // Large meshes take long: where a sample is, on stderr.
+  const trace = (what: string): void => {
+    if (size <= 1000) return;
+    const cpu = process.cpuUsage(startedCpu);
+    process.stderr.write(`convergence ${size}: ${what} (${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU, ${(process.memoryUsage().rss / 2 ** 30).toFixed(1)} GiB)\n`);
+  };
   const mesh = SimulatedMesh.settled(wants.join ? size - 1 : size, options(seed, size, wants.suspicionMs));
+  trace('settled');
   mesh.runFor(WARM_UP_MS);
+  trace('warmed up');
   mesh.resetTraffic();
   mesh.runFor(wants.trafficMs);
+  trace('steady state measured');
   const { bytes, messages, probes } = mesh.traffic;
   const members = mesh.live().length;
   const seconds = wants.trafficMs / 1000;
@@ -142,7 +154,12 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
   const crashDone = (): boolean => !victim || (failoverAt !== undefined && (UNTIL_FAILOVER || deadAt.size === survivors.length));
   const appliedSuspicionMs = wants.suspicionMs ?? TIMING.suspicionTimeoutMs;
   const silenceMs = (survivors[0] ?? established[0])?.protocol.silenceTimeoutMs(appliedSuspicionMs, TIMING.roundIntervalMs) ?? Number.NaN;
-  mesh.runFor(victim ? 4 * appliedSuspicionMs + 30_000 : JOIN_CAP_MS, () => joinDone() && crashDone());
+  let step = 0;
+  const cap = victim ? 4 * appliedSuspicionMs + 30_000 : JOIN_CAP_MS;
+  while (!(joinDone() && crashDone()) && mesh.now - startedAt < cap) {
+    mesh.runFor(Math.min(1000, cap - (mesh.now - startedAt)), () => joinDone() && crashDone());
+    trace(`${++step} s after the event: join reached ${reached.length} of ${others}, ${deadAt.size} of ${survivors.length} mark the crash dead, failover ${failoverAt === undefined ? 'open' : 'agreed'}`);
+  }
   const at = (fraction: number): number => (joiner ? (reached[Math.ceil(fraction * others) - 1] ?? Number.NaN) : Number.NaN);
   return {
     reach50: at(0.5),
@@ -220,12 +237,18 @@ function main(): void {
     const crashSamples: Sample[] = [];
     // The 5,000-member run is too slow for a minute of steady state: a few rounds of it give its traffic.
     const steadyMs = size > 1000 ? 3 * TIMING.roundIntervalMs : STEADY_MS;
-    for (let i = 0; i < joins; i++) joinSamples.push(measure(size, 1000 + i, { join: true, crash: false, trafficMs: i === 0 ? steadyMs : 0 }));
-    // A size split over processes (--part) measures its steady state once, in the joins part.
-    const crashesSteadyMs = joins === 0 && part === undefined ? steadyMs : 0;
-    for (let i = 0; i < crashes; i++) crashSamples.push(measure(size, 2000 + i, { join: false, crash: true, trafficMs: i === 0 ? crashesSteadyMs : 0 }));
+    if (plan.together && joins > 0 && crashes > 0) {
+      const both = measure(size, 1000, { join: true, crash: true, trafficMs: steadyMs });
+      joinSamples.push(both);
+      crashSamples.push(both);
+    } else {
+      for (let i = 0; i < joins; i++) joinSamples.push(measure(size, 1000 + i, { join: true, crash: false, trafficMs: i === 0 ? steadyMs : 0 }));
+      // A size split over processes (--part) measures its steady state once, in the joins part.
+      const crashesSteadyMs = joins === 0 && part === undefined ? steadyMs : 0;
+      for (let i = 0; i < crashes; i++) crashSamples.push(measure(size, 2000 + i, { join: false, crash: true, trafficMs: i === 0 ? crashesSteadyMs : 0 }));
+    }
     const cpu = process.cpuUsage(cpuStart);
-    const how = `${joins} joins and ${crashes} leader crashes, each in a fresh seeded mesh`;
+    const how = plan.together ? `${joins} join and ${crashes} leader crash at the same instant, in one seeded mesh` : `${joins} joins and ${crashes} leader crashes, each in a fresh seeded mesh`;
     const note = `${how}; ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU`;
     for (const [label, pick] of joinSamples.length === 0 ? [] : [
       ['50%', (s: Sample) => s.reach50],
@@ -263,7 +286,7 @@ function main(): void {
       const tunedDead = tunedSamples.map((s) => s.deadEverywhere);
       record(row(`gossip crash seen dead by all, suspicion ${TUNED_SUSPICION_MS} ms (median)`, size, median(tunedDead), 'ms', '2 x applied suspicion + rounds', null, tunedDead, 2 * TUNED_SUSPICION_MS, tunedNote));
     }
-    const all = [...joinSamples, ...crashSamples];
+    const all = [...new Set([...joinSamples, ...crashSamples])];
     const falseSuspicions = all.reduce((sum, s) => sum + s.falseSuspicions, 0);
     const virtualSeconds = all.reduce((sum, s) => sum + s.virtualMs, 0) / 1000;
     if (all.length > 0) {
@@ -271,7 +294,7 @@ function main(): void {
     }
     const measured = all.filter((s) => Number.isFinite(s.bytesPerMemberPerSecond));
     const bytes = measured.map((s) => s.bytesPerMemberPerSecond);
-    const refused = [...joinSamples, ...crashSamples].reduce((sum, s) => sum + s.refused, 0);
+    const refused = all.reduce((sum, s) => sum + s.refused, 0);
     const sizeNote = `${note}; ${median(measured.map((s) => s.messagesPerMemberPerSecond)).toFixed(1)} messages per member per second (${median(measured.map((s) => s.probesPerMemberPerSecond)).toFixed(2)} probe requests), ${Math.round(median(measured.map((s) => s.meanMessageBytes)))} B each (signed JSON bodies, HTTP headers not counted); ${refused} refused`;
     if (bytes.length > 0) record(row('gossip bytes sent per member per second', size, median(bytes), 'B/s', 'reported', null, bytes, null, sizeNote));
   }

@@ -23,6 +23,30 @@ async function until(condition: () => Promise<boolean>, limitMs = 10_000): Promi
   }
 }
 
+/**
+ * Answers the first call whose path matches as a dispatcher whose store is away would (503), or passes
+ * it on and then loses the answer (throws), and every other call as the dispatcher does.
+ */
+class FlakyTransport implements WorkApiTransport {
+  readonly paths: string[] = [];
+  private failed = false;
+  constructor(
+    private readonly base: string,
+    private readonly inner: WorkApiTransport,
+    private readonly fails: RegExp,
+    private readonly how: 'unavailable' | 'answer-lost',
+  ) {}
+  async post(url: string, body: string, timeoutMs: number): Promise<HttpAnswer> {
+    const path = url.slice(this.base.length);
+    this.paths.push(path);
+    if (this.failed || !this.fails.test(path)) return this.inner.post(url, body, timeoutMs);
+    this.failed = true;
+    if (this.how === 'unavailable') return { status: 503, body: '{"statusCode":503,"error":"store-unavailable"}' };
+    await this.inner.post(url, body, timeoutMs);
+    throw new Error('connection reset before the answer');
+  }
+}
+
 /** Records the path of every call, then passes it on. */
 class RecordingTransport implements WorkApiTransport {
   readonly paths: string[] = [];
@@ -71,6 +95,26 @@ describe('the worker agent', () => {
     expect(transport.paths.some((path) => /^\/control\/leases\/[0-9a-f-]{36}\/heartbeat$/.test(path))).toBe(true);
     expect(transport.paths.some((path) => /^\/control\/leases\/[0-9a-f-]{36}\/complete$/.test(path))).toBe(true);
   });
+
+  it.each([
+    ['a heartbeat answered 503', /\/leases\/[0-9a-f-]{36}\/heartbeat$/, 'unavailable'],
+    ['a completion answered 503', /\/leases\/[0-9a-f-]{36}\/complete$/, 'unavailable'],
+    ['a completion that committed but lost its answer', /\/leases\/[0-9a-f-]{36}\/complete$/, 'answer-lost'],
+  ] as const)('keeps its lease through %s and completes that item, once', async (_, fails, how) => {
+    const queue = running.app.get(ResourceLeaseQueue);
+    const first = await queue.enqueue({ resourceType: 'catalog', resourceId: 'sku-1' });
+    const second = await queue.enqueue({ resourceType: 'catalog', resourceId: 'sku-2' });
+    const transport = new FlakyTransport(running.url, client, fails, how);
+    agent = new WorkerAgentService({ workerId: 'worker/1', dispatcherUrl: running.url, heartbeatIntervalMs: 50, workMs: 200, client: transport });
+    agent.start();
+
+    // Leases last 60 s here: an item whose lease the agent dropped would not be done within the bound.
+    await until(async () => (await queue.stats()).completed === 2);
+    for (const sequenceId of [first, second]) expect(await queue.item(sequenceId)).toMatchObject({ state: 'completed', completedBy: 'worker/1', attempt: 1 });
+    const completions = transport.paths.filter((path) => /\/complete$/.test(path));
+    expect(completions).toHaveLength(how === 'unavailable' && fails.source.includes('heartbeat') ? 2 : 3);
+    expect(await queue.stats()).toMatchObject({ completed: 2, leased: 0, pending: 0, requeued: 0, expired: 0 });
+  }, 15_000);
 });
 
 describe('the JSON HTTP client', () => {

@@ -10,9 +10,19 @@ interface HeldLease {
 }
 
 /**
+ * Answers that say the dispatcher could not decide now (its store unreachable, an etcd election, a
+ * throttle, a timeout), not that the lease is gone: the lease is kept and the call made again next tick.
+ */
+function isTransient(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+/**
  * A worker of the dispatcher's HTTP work API: every heartbeat interval it heartbeats its lease (or,
  * idle, itself), finishes the item once the work time has passed, and asks the dispatcher for the
- * next one. Call `start()`; the application's shutdown stops it.
+ * next one. A completion or heartbeat without an answer, or answered 408, 429 or 5xx, keeps the lease
+ * and is sent again next tick (a completion that did commit answers 200 again); a refusal (404 gone,
+ * 409 held for another attempt, 403 not ours) drops it. Call `start()`; the application's shutdown stops it.
  */
 @Injectable()
 export class WorkerAgentService implements OnApplicationShutdown {
@@ -44,8 +54,9 @@ export class WorkerAgentService implements OnApplicationShutdown {
       if (held) {
         const reference = { workerId: this.settings.workerId, sequenceId: held.grant.sequenceId, attempt: held.grant.attempt };
         if (Date.now() - held.startedAt >= this.settings.workMs) {
-          this.held = undefined;
           const answer = await this.post(workApiPath(RESOURCE_LEASE_ROUTES.leaseComplete, held.grant.leaseId), reference);
+          if (isTransient(answer.status)) return;
+          this.held = undefined;
           if (answer.status === 200) this.completed++;
         } else {
           await this.post(workApiPath(RESOURCE_LEASE_ROUTES.leaseHeartbeat, held.grant.leaseId), { ...reference, pendingCount: this.completed });
@@ -72,7 +83,7 @@ export class WorkerAgentService implements OnApplicationShutdown {
     );
     // A refused heartbeat or completion (404 unknown lease, 409 held for another attempt, 403 not ours)
     // means the dispatcher requeued the item: drop the lease and ask for work again.
-    if (response.status >= 400 && path.includes('/leases/')) this.held = undefined;
+    if (response.status >= 400 && !isTransient(response.status) && path.includes('/leases/')) this.held = undefined;
     if ((response.status === 401 || response.status === 403) && !this.refusalReported) {
       // Once: a wrong token is refused on every tick.
       this.refusalReported = true;
