@@ -18,7 +18,7 @@ const NETWORK: NetworkConditions = { latencyMedianMs: 10, latencySigma: 0.4, los
  * the traffic figures and shows false suspicions), leader crashes, and crashes under the demo host's
  * shorter suspicion timeout. 1,000 runs as two processes (joins, crashes) beside 50 and 200.
  * `--members 5000` (or `5000` as the size list) measures 5,000 members: a join and a crash of the
- * leader at the same instant in one mesh (`together`: each mesh of 5,000 holds 25 million member
+ * leader at the same instant in one mesh (`together`: a mesh of 5,000 holds 25 million member
  * records and costs minutes of CPU per virtual second), slow.
  */
 const UNTIL_FAILOVER = process.argv.includes('--until-failover');
@@ -119,6 +119,7 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
     if (!victim || !established.every((member) => mesh.leaderOf(member, 'global') === leaderId)) {
       throw new Error(`mesh of ${size} has no agreed leader before the crash`);
     }
+    trace(`every member elects ${victim.nodeId}; crashing it`);
   }
   const startedAt = mesh.now;
   const joiner = wants.join ? mesh.join() : undefined;
@@ -149,7 +150,8 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
     const agreed = first !== undefined && first !== crashed && survivors.every((member) => mesh.leaderOf(member, scope) === first);
     failoverAt = agreed ? now : undefined;
   };
-  const others = joiner ? mesh.all().length - 1 : 0;
+  // The members that can learn of the join: not the joiner, nor a member crashed at the same instant.
+  const others = joiner ? mesh.all().length - 1 - (victim ? 1 : 0) : 0;
   const joinDone = (): boolean => reached.length >= others;
   const crashDone = (): boolean => !victim || (failoverAt !== undefined && (UNTIL_FAILOVER || deadAt.size === survivors.length));
   const appliedSuspicionMs = wants.suspicionMs ?? TIMING.suspicionTimeoutMs;
@@ -177,6 +179,28 @@ function measure(size: number, seed: number, wants: { readonly join: boolean; re
     virtualMs: mesh.now - startedAt + WARM_UP_MS + wants.trafficMs,
     probesPerMemberPerSecond: seconds > 0 ? probes / members / seconds : Number.NaN,
   };
+}
+
+/**
+ * What one node spends on an election at `size` members, as the service does after every batch of
+ * membership changes: its membership view (every member, sorted by id), then the election from it.
+ * Mean of REPEAT of each, in ms of wall time, on one member's table (not a whole mesh).
+ */
+function electionCost(size: number): { viewMs: number; electMs: number } {
+  const REPEAT = 20;
+  const member = SimulatedMesh.oneSettledMember(size, options(1, size));
+  const now = Date.UTC(2026, 0, 1);
+  let views = 0;
+  let elections = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    const started = performance.now();
+    const view = member.protocol.membership.view(now);
+    const viewed = performance.now();
+    member.leadership.update(view);
+    elections += performance.now() - viewed;
+    views += viewed - started;
+  }
+  return { viewMs: views / REPEAT, electMs: elections / REPEAT };
 }
 
 /** SWIM's estimate of dissemination: about log2(N) rounds of the gossip interval. */
@@ -232,6 +256,12 @@ function main(): void {
     const joins = wanted('joins') ? plan.joins : 0;
     const crashes = wanted('crashes') ? plan.crashes : 0;
     const tuned = wanted('tuned') ? plan.tuned : 0;
+    if (size >= 1000) {
+      const cost = electionCost(size);
+      const costNote = 'one node, after every batch of membership changes (the service re-elects on each); mean of 20';
+      record(row('gossip membership view of one node (mean)', size, cost.viewMs, 'ms', 'reported', null, [cost.viewMs], null, costNote));
+      record(row('gossip election from that view (mean)', size, cost.electMs, 'ms', 'reported', null, [cost.electMs], null, costNote));
+    }
     const cpuStart = process.cpuUsage();
     const joinSamples: Sample[] = [];
     const crashSamples: Sample[] = [];

@@ -161,6 +161,23 @@ export class SimulatedMesh {
     return mesh;
   }
 
+  /**
+   * One member that has heard `size - 1` others first-hand (the others know nothing): what a single
+   * node of a settled mesh of `size` holds, without the cost of the whole mesh.
+   */
+  static oneSettledMember(size: number, options: SimulatedMeshOptions): SimulatedMember {
+    const mesh = new SimulatedMesh(options);
+    for (let i = 0; i < size; i++) mesh.add(i, []);
+    const [first, ...others] = mesh.members;
+    if (!first) throw new Error('a mesh of no members');
+    const now = mesh.scheduler.now;
+    for (const other of others) {
+      const entry = other.protocol.membership.selfEntry();
+      first.protocol.membership.merge([entry], entry.nodeId, now);
+    }
+    return first;
+  }
+
   get now(): number {
     return this.scheduler.now;
   }

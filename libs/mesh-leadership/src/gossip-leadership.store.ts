@@ -18,6 +18,12 @@ export class GossipLeadershipStore implements LeadershipStore {
   private readonly state = new Map<string, ScopeLeadership>();
   private readonly listeners = new Set<(leadership: ScopeLeadership) => void>();
   private alive: readonly string[] = [];
+  /**
+   * Each candidate's score per scope (in `scopes` order), kept for the candidates of the last
+   * election only: a score is a pure function of the scope and the node id, and the service elects
+   * after every batch of membership changes (a SHA-256 per candidate and scope each time otherwise).
+   */
+  private scores = new Map<string, readonly string[]>();
 
   constructor(
     private readonly scopes: readonly string[],
@@ -46,11 +52,14 @@ export class GossipLeadershipStore implements LeadershipStore {
     this.alive = alive.map((m) => m.nodeId);
     // Only members heard first-hand may lead: one that others merely mention could be invented.
     const candidates = alive.filter((m) => m.firstHand && this.candidateRoles.has(m.role)).map((m) => m.nodeId);
-    for (const scope of this.scopes) {
+    const scores = new Map<string, readonly string[]>();
+    for (const nodeId of candidates) scores.set(nodeId, this.scores.get(nodeId) ?? this.scopes.map((scope) => score(scope, nodeId)));
+    this.scores = scores;
+    for (const [index, scope] of this.scopes.entries()) {
       let leaderId: string | undefined;
       let best = '';
       for (const nodeId of candidates) {
-        const s = score(scope, nodeId);
+        const s = scores.get(nodeId)?.[index] ?? score(scope, nodeId);
         if (s > best) {
           best = s;
           leaderId = nodeId;

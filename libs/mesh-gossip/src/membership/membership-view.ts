@@ -20,16 +20,28 @@ export function membershipView(table: MemberTable, local: LocalMember, now: numb
     self: true,
     firstHand: true,
   };
-  const others = [...table.values()].map(
-    (member): GossipMemberView => ({
-      ...member.info,
+  const views: GossipMemberView[] = [self];
+  for (const member of table.values()) {
+    // Every field written out, in the order a spread of the info would give: a record's info always
+    // has exactly these keys (infoOf), and one object shape for all is several times faster to build
+    // than a spread (the service builds this view after every batch of membership changes).
+    const { nodeId, url, role, cluster, region, meshVersion, http3, labels } = member.info;
+    views.push({
+      nodeId,
+      url,
+      role,
+      cluster,
+      region,
+      meshVersion,
+      http3,
+      labels,
       incarnation: member.incarnation,
       heartbeat: member.heartbeat,
       state: member.state,
       lastChangeAgoMs: Math.max(0, now - member.changedAt),
       self: false,
       firstHand: member.selfSaid !== undefined,
-    }),
-  );
-  return [self, ...others].sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+    });
+  }
+  return views.sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
 }
