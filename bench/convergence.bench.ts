@@ -256,7 +256,8 @@ function main(): void {
     const joins = wanted('joins') ? plan.joins : 0;
     const crashes = wanted('crashes') ? plan.crashes : 0;
     const tuned = wanted('tuned') ? plan.tuned : 0;
-    if (size >= 1000) {
+    // Once per size (a size split over processes: in its joins part).
+    if (size >= 1000 && wanted('joins')) {
       const cost = electionCost(size);
       const costNote = 'one node, after every batch of membership changes (the service re-elects on each); mean of 20';
       record(row('gossip membership view of one node (mean)', size, cost.viewMs, 'ms', 'reported', null, [cost.viewMs], null, costNote));
