@@ -112,8 +112,9 @@ export class EtcdWorkStore implements WorkStore {
    * Reads the lease and the item together, then ends the lease in one transaction comparing both. An
    * etcd failure mid-way (an election) is ridden out: reads are retried, and a commit whose answer was
    * lost is found out by reading again: the lease is gone and the item completed by this worker at
-   * this attempt. The same reading tells a worker's repeated completion (its earlier call committed,
-   * the answer never reached it): `repeated`, nothing changes.
+   * this attempt, with this call's completion id. The same reading tells a worker's repeated
+   * completion (its earlier call committed here or at another dispatcher, the answer never reached
+   * it; another completion id): `repeated`, nothing changes.
    */
   async release(leaseId: string, reference: LeaseReference, outcome: 'completed' | 'failed'): Promise<Released> {
     const completionId = randomUUID();
