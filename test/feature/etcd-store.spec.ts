@@ -409,8 +409,11 @@ describe('a three-member etcd cluster', () => {
       200,
     );
     expect(stats).toMatchObject({ total: 40, pending: 0, leased: 0 });
-    // Same leader, same term: the loss of a member is invisible to leadership.
-    expect(await mesh.agreed(nodes, 'global')).toEqual(before);
+    // Same leader, same term: the loss of a member does not move leadership. While etcd elects a raft
+    // leader, a renewal may hang past the point where a node can vouch for its view: it then names the
+    // leader as suspect (never another one) until its next renewal, so agreement is awaited, within a TTL.
+    const { value: after } = await pollUntil('agreement on global after the loss', () => mesh.agreed(nodes, 'global'), CLUSTER_LEADER_TTL_MS + SLACK_MS, 100);
+    expect(after).toEqual(before);
     expect(overlaps(actingIntervals(mesh.intervals(), mesh.killedAt))).toEqual([]);
     expect(completions(mesh).sort((a, b) => a - b)).toEqual(enqueuedIds(0, 40));
   }, 90_000);
