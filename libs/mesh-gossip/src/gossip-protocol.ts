@@ -12,7 +12,7 @@ import type { GossipAddressPolicy } from './security/gossip-address-policy';
 import type { GossipIdentity } from './security/gossip-identity';
 import type { GossipKeyring } from './security/gossip-keyring';
 import { GossipReplayGuard } from './security/gossip-replay-guard';
-import { digestPages, refutingHeartbeats, scaledSuspicionMs } from './scaled-suspicion';
+import { digestPages, refutingHeartbeats, scaledSuspicionMs, silenceForPagesMs } from './scaled-suspicion';
 import { GOSSIP_MESSAGE_MEMBER_BUCKETS, PlainHistogram } from './telemetry/plain-histogram';
 
 /** How an exchange this node started ended. */
@@ -168,7 +168,7 @@ export class GossipProtocol {
     membership.suspicions.configure(suspicionMs, timing.roundIntervalMs, pages > 1);
     membership.refutingHeartbeats = refutingHeartbeats(pages);
     const changes = membership.sweep(now, {
-      silenceMs: this.silenceTimeoutMs(suspicionMs, timing.roundIntervalMs),
+      silenceMs: silenceForPagesMs(suspicionMs, timing.roundIntervalMs, pages),
       suspicionMs,
       forgetAfterMs: timing.forgetAfterMs,
       unheardGraceMs: UNHEARD_GRACE_ROUNDS * timing.roundIntervalMs,

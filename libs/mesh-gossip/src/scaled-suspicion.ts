@@ -20,7 +20,11 @@ export function digestPages(members: number, pageEntries: number): number {
  * travels and ends in death after the configured timeout, not this one.
  */
 export function scaledSuspicionMs(configuredMs: number, roundIntervalMs: number, members: number, pageEntries: number): number {
-  const pages = digestPages(members, pageEntries);
+  return silenceForPagesMs(configuredMs, roundIntervalMs, digestPages(members, pageEntries));
+}
+
+/** scaledSuspicionMs for a digest already known to take `pages` messages. */
+export function silenceForPagesMs(configuredMs: number, roundIntervalMs: number, pages: number): number {
   return pages <= 1 ? configuredMs : Math.max(configuredMs, roundIntervalMs * SUSPICION_ROUNDS_PER_PAGE * pages);
 }
 
