@@ -4,11 +4,12 @@
 //   leases    POST /control/leases through one dispatcher on etcd (--store etcd)
 //   heartbeats POST /control/leases/:id/heartbeat through that dispatcher
 //   memory    the same lease and heartbeat loads on a dispatcher on the memory store
-//   three     the lease load spread over three dispatchers on the same etcd: every granted
-//             sequence id must be distinct (no item leased twice)
+//   three     the lease load spread over three dispatchers on the same etcd, against one dispatcher
+//             side by side (fresh hosts and prefix each, alternating): every granted sequence id
+//             must be distinct (no item leased twice)
 // Needs `npm run build:artifacts` (it runs the executable) and etcd on the PATH.
 // `node dist/bench/run.js etcd` (or `node dist/bench/etcd.bench.js [seconds]`).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -80,6 +81,8 @@ interface CallsPer {
   readonly txn: number;
   readonly range: number;
   readonly cpu: { readonly etcd: number; readonly dispatchers: number; readonly clients: number };
+  /** Preemptions per grant of the dispatchers' threads and of etcd's. */
+  readonly preempted: { readonly etcd: number; readonly dispatchers: number };
 }
 
 /** The etcd members' process ids (set once etcd runs). */
@@ -100,6 +103,26 @@ function cpuMicros(pids: ReadonlyArray<number | undefined>): number {
   return total;
 }
 
+/**
+ * Times the processes' threads were preempted while runnable (Linux `nonvoluntary_ctxt_switches`, summed
+ * over /proc/<pid>/task/*): how often the cores were oversubscribed under them.
+ */
+function preemptions(pids: ReadonlyArray<number | undefined>): number {
+  let total = 0;
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+        total += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      }
+    } catch {
+      // Gone, or not Linux: counted as nothing.
+    }
+  }
+  return total;
+}
+
 const ownCpuMicros = (): number => {
   const usage = process.cpuUsage();
   return usage.user + usage.system;
@@ -109,8 +132,10 @@ async function counted(endpoints: string, dispatchers: readonly RunningHost[], l
   const pids = dispatchers.map((host) => host.pid);
   const before = await etcdCalls(endpoints);
   const cpuBefore = { etcd: cpuMicros(etcdPids), dispatchers: cpuMicros(pids), clients: ownCpuMicros() };
+  const preemptedBefore = { etcd: preemptions(etcdPids), dispatchers: preemptions(pids) };
   const figure = await load();
   const cpuAfter = { etcd: cpuMicros(etcdPids), dispatchers: cpuMicros(pids), clients: ownCpuMicros() };
+  const preemptedAfter = { etcd: preemptions(etcdPids), dispatchers: preemptions(pids) };
   const after = await etcdCalls(endpoints);
   const n = Math.max(1, figure.count);
   const per = (method: string): number => ((after.get(method) ?? 0) - (before.get(method) ?? 0)) / n;
@@ -119,7 +144,8 @@ async function counted(endpoints: string, dispatchers: readonly RunningHost[], l
     dispatchers: (cpuAfter.dispatchers - cpuBefore.dispatchers) / n,
     clients: (cpuAfter.clients - cpuBefore.clients) / n,
   };
-  return { figure, per: { txn: per('Txn'), range: per('Range'), cpu } };
+  const preempted = { etcd: (preemptedAfter.etcd - preemptedBefore.etcd) / n, dispatchers: (preemptedAfter.dispatchers - preemptedBefore.dispatchers) / n };
+  return { figure, per: { txn: per('Txn'), range: per('Range'), cpu, preempted } };
 }
 
 /** 16 loops of compare-and-put on their own keys: one etcd round trip each, the floor any dispatcher call pays. */
@@ -227,16 +253,19 @@ interface Paired {
   readonly value: LoadFigure;
 }
 
+/** Each field's median over the runs. */
+function medianFigure(figures: readonly LoadFigure[]): LoadFigure {
+  const pick = (f: (figure: LoadFigure) => number): number => median(figures.map(f));
+  return { perSecond: pick((f) => f.perSecond), p50Ms: pick((f) => f.p50Ms), p99Ms: pick((f) => f.p99Ms), count: pick((f) => f.count) };
+}
+
 /** The median of paired rounds: rates, p99 and the ratio of each round to its own raw neighbour. */
 function pairedMedian(rounds: readonly Paired[]): { raw: LoadFigure; value: LoadFigure; ratio: number } {
-  const pick = (f: (p: Paired) => number): number => median(rounds.map(f));
-  const of = (side: 'raw' | 'value'): LoadFigure => ({
-    perSecond: pick((p) => p[side].perSecond),
-    p50Ms: pick((p) => p[side].p50Ms),
-    p99Ms: pick((p) => p[side].p99Ms),
-    count: pick((p) => p[side].count),
-  });
-  return { raw: of('raw'), value: of('value'), ratio: pick((p) => p.value.perSecond / p.raw.perSecond) };
+  return {
+    raw: medianFigure(rounds.map((p) => p.raw)),
+    value: medianFigure(rounds.map((p) => p.value)),
+    ratio: median(rounds.map((p) => p.value.perSecond / p.raw.perSecond)),
+  };
 }
 
 /**
@@ -280,18 +309,47 @@ async function etcdRounds(
   }
 }
 
-async function threeDispatchers(endpoints: string): Promise<{ leases: LoadFigure; leasedTwice: number; granted: number; per: CallsPer }> {
-  const hosts = await Promise.all(['bench-a', 'bench-b', 'bench-c'].map((id) => dispatcher(id, 'etcd', endpoints, '/bench-three/')));
+/** One lease load of `size` fresh dispatchers on their own prefix (filled first): rate, CPU, and sequence ids granted twice. */
+async function dispatchersRun(endpoints: string, size: number, prefix: string): Promise<{ leases: LoadFigure; leasedTwice: number; granted: number; per: CallsPer }> {
+  const hosts = await Promise.all(Array.from({ length: size }, (_, i) => dispatcher(`bench-${size}-${i}`, 'etcd', endpoints, prefix)));
   try {
     const urls = hosts.map((h) => h.url);
     await fill(urls, itemsFor(1));
-    progress('three dispatchers: leases');
+    progress(`${size} dispatcher(s): leases`);
     const seen = new Map<number, number>();
     const { figure: leases, per } = await counted(endpoints, hosts, () => lease(urls, Array.from({ length: CLIENTS }, (): Grant[] => []), seen));
     return { leases, leasedTwice: [...seen.values()].filter((n) => n > 1).length, granted: seen.size, per };
   } finally {
     await Promise.all(hosts.map((h) => h.stop()));
   }
+}
+
+/**
+ * Three dispatchers against one, side by side: ROUNDS pairs, each a fresh dispatcher and then three
+ * fresh ones (the order swapped every other round, against drift), each on its own new prefix filled
+ * alike, with nothing else running. Each round's ratio is the three's rate over the one's.
+ */
+async function threeAgainstOne(endpoints: string): Promise<{ one: LoadFigure[]; three: LoadFigure[]; ratios: number[]; leasedTwice: number; granted: number; per: { one: CallsPer[]; three: CallsPer[] } }> {
+  const result = { one: [] as LoadFigure[], three: [] as LoadFigure[], ratios: [] as number[], leasedTwice: 0, granted: 0, per: { one: [] as CallsPer[], three: [] as CallsPer[] } };
+  for (let round = 0; round < ROUNDS; round++) {
+    progress(`one against three dispatchers, round ${round + 1}`);
+    const sizes = round % 2 === 0 ? [1, 3] : [3, 1];
+    const figures = new Map<number, LoadFigure>();
+    for (const size of sizes) {
+      const run = await dispatchersRun(endpoints, size, `/bench-pair-${round}-${size}/`);
+      figures.set(size, run.leases);
+      (size === 1 ? result.per.one : result.per.three).push(run.per);
+      result.leasedTwice += run.leasedTwice;
+      if (size === 3) result.granted += run.granted;
+    }
+    const one = figures.get(1);
+    const three = figures.get(3);
+    if (one === undefined || three === undefined) throw new Error('a round of one against three dispatchers is missing a run');
+    result.one.push(one);
+    result.three.push(three);
+    result.ratios.push(three.perSecond / one.perSecond);
+  }
+  return result;
 }
 
 const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
@@ -303,8 +361,7 @@ async function main(): Promise<void> {
   etcdPids = etcd.members.flatMap((member) => member.pid() ?? []);
   try {
     const onEtcd = await etcdRounds(etcd.endpoints);
-    const rawThree = await raw(etcd.endpoints);
-    const three = await threeDispatchers(etcd.endpoints);
+    const pairs = await threeAgainstOne(etcd.endpoints);
     const onMemory = await storeRun('memory', etcd.endpoints, '/bench-memory/');
     const leases = pairedMedian(onEtcd.leases);
     const heartbeats = pairedMedian(onEtcd.heartbeats);
@@ -319,37 +376,45 @@ async function main(): Promise<void> {
     console.log(`${row('dispatcher on etcd: leases', leases.value, leases.raw.perSecond)}  (median ratio x${leases.ratio.toFixed(2)})`);
     console.log(`${row('dispatcher on etcd: heartbeats', heartbeats.value, heartbeats.raw.perSecond)}  (median ratio x${heartbeats.ratio.toFixed(2)})`);
     console.log(row('dispatcher on etcd: enqueue', onEtcd.enqueue, rawRate));
-    console.log(row('raw etcd before the three', rawThree, rawRate));
-    console.log(row('three dispatchers on etcd: leases', three.leases, rawThree.perSecond));
+    const threeRatio = median(pairs.ratios);
+    for (const [i, ratio] of pairs.ratios.entries()) {
+      console.log(`  round ${i + 1}: one dispatcher ${fmt(pairs.one[i]?.perSecond ?? 0)} /s, three dispatchers ${fmt(pairs.three[i]?.perSecond ?? 0)} /s (x${ratio.toFixed(2)})`);
+    }
+    const one = medianFigure(pairs.one);
+    const three = medianFigure(pairs.three);
+    console.log(row('one dispatcher, fresh (median)', one, rawRate));
+    console.log(`${row('three dispatchers, fresh (median)', three, rawRate)}  (median ratio to one x${threeRatio.toFixed(2)})`);
     console.log(row('dispatcher on memory: enqueue', onMemory.enqueue, rawRate));
     console.log(row('dispatcher on memory: leases', onMemory.leases, rawRate));
     console.log(row('dispatcher on memory: heartbeats', onMemory.heartbeats, rawRate));
     const calls = (what: string, list: readonly CallsPer[]): string =>
       `${what} ${list.map((c) => `${c.txn.toFixed(3)} txn + ${c.range.toFixed(3)} range`).join(', ')}`;
-    console.log(`etcd calls per grant: ${calls('leases', onEtcd.calls.leases)}; ${calls('heartbeats', onEtcd.calls.heartbeats)}; ${calls('three dispatchers', [three.per])}`);
+    console.log(`etcd calls per grant: ${calls('leases', onEtcd.calls.leases)}; ${calls('heartbeats', onEtcd.calls.heartbeats)}; ${calls('one dispatcher (paired)', pairs.per.one)}; ${calls('three dispatchers (paired)', pairs.per.three)}`);
     const cpu = (what: string, list: readonly CallsPer[]): string =>
       `  ${what.padEnd(18)} ${list.map(({ cpu: c }) => `${fmt(c.etcd)} / ${fmt(c.dispatchers)} / ${fmt(c.clients)}`).join(',  ')}`;
+    const loads = [['raw', onEtcd.calls.raw], ['leases', onEtcd.calls.leases], ['heartbeats', onEtcd.calls.heartbeats], ['one (paired)', pairs.per.one], ['three (paired)', pairs.per.three]] as const;
     console.log(`CPU µs per grant (etcd / dispatchers / the ${CLIENTS} clients), each round:`);
-    for (const [what, list] of [['raw', onEtcd.calls.raw], ['leases', onEtcd.calls.leases], ['heartbeats', onEtcd.calls.heartbeats], ['three dispatchers', [three.per]]] as const) {
-      console.log(cpu(what, list));
+    for (const [what, list] of loads) console.log(cpu(what, list));
+    console.log('preemptions per grant (etcd / dispatchers), each round:');
+    for (const [what, list] of loads) {
+      console.log(`  ${what.padEnd(18)} ${list.map(({ preempted: p }) => `${p.etcd.toFixed(2)} / ${p.dispatchers.toFixed(2)}`).join(',  ')}`);
     }
-    console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, three dispatchers ${three.leasedTwice} of ${three.granted} granted`);
+    console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, three dispatchers ${pairs.leasedTwice} of ${pairs.granted} granted`);
     const base = { peers: CLIENTS, baseline: rawRate };
     record({ ...base, name: 'etcd raw compare-and-put', value: rawFigure.perSecond, unit: 'txn/s', baseline: null, ratio: null, target: 'reference', met: null, note: `p99 ${fmt(rawFigure.p99Ms)} ms` });
     record({ ...base, name: 'etcd dispatcher leases', value: leases.value.perSecond, unit: 'leases/s', ratio: leases.ratio, target: '>= x0.25 of raw', met: leases.ratio >= 0.25 });
     record({ ...base, name: 'etcd dispatcher lease p99', value: leases.value.p99Ms, unit: 'ms', baseline: null, ratio: null, target: '<= 50 ms', met: leases.value.p99Ms <= 50 });
     record({ ...base, name: 'etcd dispatcher heartbeats', value: heartbeats.value.perSecond, unit: 'heartbeats/s', ratio: heartbeats.ratio, target: '>= x0.5 of raw', met: heartbeats.ratio >= 0.5 });
-    // Against the median round of one dispatcher, each relative to its raw neighbour.
-    const threeRatio = three.leases.perSecond / rawThree.perSecond / leases.ratio;
+    // Against one fresh dispatcher in the same round: the median of the rounds' ratios.
     record({
       ...base,
       name: 'etcd three dispatchers leases',
-      value: three.leases.perSecond,
+      value: three.perSecond,
       unit: 'leases/s',
-      baseline: leases.value.perSecond,
+      baseline: one.perSecond,
       ratio: threeRatio,
       target: '>= one dispatcher, none leased twice',
-      met: threeRatio >= 1 && three.leasedTwice === 0 && onEtcd.leasedTwice === 0,
+      met: threeRatio >= 1 && pairs.leasedTwice === 0 && onEtcd.leasedTwice === 0,
     });
   } finally {
     await etcd.stop();

@@ -19,6 +19,7 @@ const BENCHES: ReadonlyArray<{ file: string; flags: string[] }> = [
   { file: 'fleet.bench.js', flags: [] },
   { file: 'federation-budget.bench.js', flags: [] },
   { file: 'health-policy.bench.js', flags: [] },
+  { file: 'held-leases.bench.js', flags: [] },
   { file: 'convergence.bench.js', flags: ['--max-old-space-size=4096'] },
   { file: 'producers.bench.js', flags: ['--max-old-space-size=4096'] },
   { file: 'etcd.bench.js', flags: [] },

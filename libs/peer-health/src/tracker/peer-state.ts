@@ -65,6 +65,8 @@ export class PeerState {
   fragmentEnd = 0;
   /** Active leases, sorted by sequenceId, attempt, leaseId (see peer-collections). */
   leases: PeerLeaseHandle[] | undefined = undefined;
+  /** `leases` by lease id, kept only while the peer holds many (see peer-collections). */
+  leaseIndex: Map<string, PeerLeaseHandle> | undefined = undefined;
   /** The list behind `metadata`. */
   private entries: string[] | undefined = undefined;
   lastDisconnect: number | undefined = undefined;
