@@ -399,7 +399,7 @@ async function main(): Promise<void> {
     for (const [what, list] of loads) {
       console.log(`  ${what.padEnd(18)} ${list.map(({ preempted: p }) => `${p.etcd.toFixed(2)} / ${p.dispatchers.toFixed(2)}`).join(',  ')}`);
     }
-    console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, three dispatchers ${pairs.leasedTwice} of ${pairs.granted} granted`);
+    console.log(`leased twice: one dispatcher ${onEtcd.leasedTwice}, the paired rounds ${pairs.leasedTwice} (the three dispatchers granted ${pairs.granted})`);
     const base = { peers: CLIENTS, baseline: rawRate };
     record({ ...base, name: 'etcd raw compare-and-put', value: rawFigure.perSecond, unit: 'txn/s', baseline: null, ratio: null, target: 'reference', met: null, note: `p99 ${fmt(rawFigure.p99Ms)} ms` });
     record({ ...base, name: 'etcd dispatcher leases', value: leases.value.perSecond, unit: 'leases/s', ratio: leases.ratio, target: '>= x0.25 of raw', met: leases.ratio >= 0.25 });
