@@ -9,11 +9,11 @@
 //             must be distinct (no item leased twice)
 // Needs `npm run build:artifacts` (it runs the executable) and etcd on the PATH.
 // `node dist/bench/run.js etcd` (or `node dist/bench/etcd.bench.js [seconds]`).
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { postJson, runLoops, type LoadFigure } from './support/load-loops';
+import { preemptions, processesCpuMicros } from './support/proc-usage';
 import { median, record } from './support/results';
 
 interface RunningHost {
@@ -88,41 +88,6 @@ interface CallsPer {
 /** The etcd members' process ids (set once etcd runs). */
 let etcdPids: readonly number[] = [];
 
-/** CPU time (user + system, µs) of the processes, from /proc (Linux); 0 for one that is gone. */
-function cpuMicros(pids: ReadonlyArray<number | undefined>): number {
-  let total = 0;
-  for (const pid of pids) {
-    if (pid === undefined) continue;
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += (Number(fields[11]) + Number(fields[12])) * 10_000;
-    } catch {
-      // Gone, or not Linux: counted as nothing.
-    }
-  }
-  return total;
-}
-
-/**
- * Times the processes' threads were preempted while runnable (Linux `nonvoluntary_ctxt_switches`, summed
- * over /proc/<pid>/task/*): how often the cores were oversubscribed under them.
- */
-function preemptions(pids: ReadonlyArray<number | undefined>): number {
-  let total = 0;
-  for (const pid of pids) {
-    if (pid === undefined) continue;
-    try {
-      for (const task of readdirSync(`/proc/${pid}/task`)) {
-        const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
-        total += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      }
-    } catch {
-      // Gone, or not Linux: counted as nothing.
-    }
-  }
-  return total;
-}
-
 const ownCpuMicros = (): number => {
   const usage = process.cpuUsage();
   return usage.user + usage.system;
@@ -131,10 +96,10 @@ const ownCpuMicros = (): number => {
 async function counted(endpoints: string, dispatchers: readonly RunningHost[], load: () => Promise<LoadFigure>): Promise<{ figure: LoadFigure; per: CallsPer }> {
   const pids = dispatchers.map((host) => host.pid);
   const before = await etcdCalls(endpoints);
-  const cpuBefore = { etcd: cpuMicros(etcdPids), dispatchers: cpuMicros(pids), clients: ownCpuMicros() };
+  const cpuBefore = { etcd: processesCpuMicros(etcdPids), dispatchers: processesCpuMicros(pids), clients: ownCpuMicros() };
   const preemptedBefore = { etcd: preemptions(etcdPids), dispatchers: preemptions(pids) };
   const figure = await load();
-  const cpuAfter = { etcd: cpuMicros(etcdPids), dispatchers: cpuMicros(pids), clients: ownCpuMicros() };
+  const cpuAfter = { etcd: processesCpuMicros(etcdPids), dispatchers: processesCpuMicros(pids), clients: ownCpuMicros() };
   const preemptedAfter = { etcd: preemptions(etcdPids), dispatchers: preemptions(pids) };
   const after = await etcdCalls(endpoints);
   const n = Math.max(1, figure.count);

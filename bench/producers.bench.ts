@@ -4,11 +4,11 @@
 // measured the same way), then through one
 // producer thread, then through two (each over half of the peers). Events per second applied by the
 // tracker, and the main loop's p99 delay (perf_hooks.monitorEventLoopDelay) while they are applied.
-import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { PeerLeaseHealthTracker, type PeerHealthProducerHandle, type PeerRecorder } from '@omnirelay/peer-health';
 import { connectPeerHealthProducer } from '@omnirelay/peer-health/producer';
+import { statCpuMicros } from './support/proc-usage';
 import { alternate, record, spreadFields } from './support/results';
 import { applyRecorders, leaseOf, mixedEvents, Op, peerIdOf, populate } from './support/workload';
 
@@ -31,12 +31,7 @@ interface Run {
 
 /** CPU ms of this process's main thread so far (Linux /proc, 10 ms ticks); NaN elsewhere. */
 function mainThreadCpuMs(): number {
-  try {
-    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
+  return (statCpuMicros(`/proc/self/task/${process.pid}/stat`) ?? Number.NaN) / 1000;
 }
 
 /** Starts a wall and CPU clock; the answer gives seconds elapsed and the cores used meanwhile. */
