@@ -1,6 +1,6 @@
 import { startEtcdCluster, type EtcdCluster } from '../support/etcd-process';
 import { startExecutable, type RunningHost } from '../support/executable-process';
-import { getJson, pollUntil } from '../support/poll';
+import { getJson, loggedCompletions, pollUntil, postJson } from '../support/poll';
 
 /**
  * Three dispatchers on a three-member etcd cluster, 2,000 items, 16 worker loops (in this process,
@@ -21,12 +21,6 @@ const ENV = {
   PRODUCE_INTERVAL_MS: '0',
   WORK_MS: '0',
 };
-
-async function post(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
-  const text = await answer.text();
-  return { status: answer.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -69,7 +63,7 @@ describe('three dispatchers on a three-member etcd cluster', () => {
       Array.from({ length: CLIENTS }, async (_, loop) => {
         while (next < ITEMS) {
           const n = next++;
-          const answer = await post(`${urlOf(loop)}/control/work`, { resourceType: 'job', resourceId: `item-${n}` });
+          const answer = await postJson(`${urlOf(loop)}/control/work`, { resourceType: 'job', resourceId: `item-${n}` });
           expect(answer.status).toBe(201);
           enqueued.push((answer.body as { sequenceId: number }).sequenceId);
         }
@@ -85,7 +79,7 @@ describe('three dispatchers on a three-member etcd cluster', () => {
       Array.from({ length: CLIENTS }, async (_, loop) => {
         const workerId = `worker-${loop}`;
         while (working) {
-          const lease = await post(`${urlOf(loop)}/control/leases`, { workerId }).catch(() => ({ status: 0, body: undefined }));
+          const lease = await postJson(`${urlOf(loop)}/control/leases`, { workerId }).catch(() => ({ status: 0, body: undefined }));
           if (lease.status !== 200) {
             await pause(lease.status === 204 ? 200 : 100);
             continue;
@@ -93,7 +87,7 @@ describe('three dispatchers on a three-member etcd cluster', () => {
           const grant = lease.body as { leaseId: string; sequenceId: number; attempt: number };
           // An answer lost (no answer, 503) is asked again: a completion that did commit answers 200 again.
           for (let tries = 0; working && tries < 50; tries++) {
-            const done = await post(`${urlOf(loop + 1 + tries)}/control/leases/${grant.leaseId}/complete`, { workerId, sequenceId: grant.sequenceId, attempt: grant.attempt }).catch(
+            const done = await postJson(`${urlOf(loop + 1 + tries)}/control/leases/${grant.leaseId}/complete`, { workerId, sequenceId: grant.sequenceId, attempt: grant.attempt }).catch(
               () => ({ status: 0, body: undefined }),
             );
             if (done.status === 200) completedOk.push(grant.sequenceId);
@@ -129,7 +123,7 @@ describe('three dispatchers on a three-member etcd cluster', () => {
       await workers;
     }
     expect(stats).toEqual(expect.objectContaining({ total: ITEMS, pending: 0, leased: 0, completed: ITEMS, deadLettered: 0 }));
-    const completions = dispatchers.flatMap((host) => [...host.output().matchAll(/completed item (\d+) attempt \d+ by /g)].map((m) => Number(m[1])));
+    const completions = dispatchers.flatMap((host) => loggedCompletions(host.output()));
     const everyId = [...enqueued].sort((a, b) => a - b);
     expect(completions.sort((a, b) => a - b)).toEqual(everyId);
     expect(completedOk.sort((a, b) => a - b)).toEqual(everyId);

@@ -1,6 +1,6 @@
 import { startEtcdCluster, type EtcdCluster } from '../support/etcd-process';
 import { startExecutable, type RunningHost } from '../support/executable-process';
-import { getJson, pollUntil } from '../support/poll';
+import { getJson, loggedCompletions, pollUntil, postJson } from '../support/poll';
 
 /** Short timings so every scenario runs in seconds; the bounds below are derived from them. */
 const LEADER_TTL_MS = 2000;
@@ -135,24 +135,13 @@ function overlaps(intervals: ReadonlyArray<Required<Interval>>): string[] {
   return found;
 }
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
-
 /** Every sequence id the dispatchers handed out, in the order enqueued: the record each completion is checked against. */
 const enqueued: number[] = [];
 
 /** Enqueues items `from`..`to`; their sequence ids (etcd revisions: growing, not contiguous) go into `enqueued`. */
 async function enqueue(dispatcherUrl: string, from: number, to: number): Promise<void> {
   for (let n = from; n <= to; n++) {
-    const answer = await post(`${dispatcherUrl}/control/work`, { resourceType: 'job', resourceId: `item-${n}` });
+    const answer = await postJson(`${dispatcherUrl}/control/work`, { resourceType: 'job', resourceId: `item-${n}` });
     expect(answer.status).toBe(201);
     enqueued.push((answer.body as { sequenceId: number }).sequenceId);
   }
@@ -167,7 +156,7 @@ function enqueuedIds(start: number, count: number): number[] {
 function completions(mesh: Mesh): number[] {
   return mesh.everyHost
     .filter(({ nodeId }) => nodeId.startsWith('dispatcher-'))
-    .flatMap(({ host }) => [...host.output().matchAll(/completed item (\d+) attempt \d+ by /g)].map((m) => Number(m[1])));
+    .flatMap(({ host }) => loggedCompletions(host.output()));
 }
 
 async function workStats(url: string): Promise<WorkStats> {
@@ -330,7 +319,7 @@ describe('the dispatcher on etcd', () => {
       const { value: refusal } = await pollUntil(
         'a lease request refused with 503 while etcd is down',
         async () => {
-          const answer = await post(`${url}/control/leases`, { workerId: 'probe-worker' });
+          const answer = await postJson(`${url}/control/leases`, { workerId: 'probe-worker' });
           return answer.status === 503 ? answer : undefined;
         },
         10_000,

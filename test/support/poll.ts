@@ -29,3 +29,20 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return (await response.json()) as T;
 }
+
+/** POSTs `body` as JSON; the status and the parsed answer (undefined when empty), whatever the status. */
+export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/** Sequence ids of the completions a dispatcher logged ("completed item <seq> attempt <n> by <worker>"), in log order. */
+export function loggedCompletions(output: string): number[] {
+  return [...output.matchAll(/completed item (\d+) attempt \d+ by /g)].map((m) => Number(m[1]));
+}
